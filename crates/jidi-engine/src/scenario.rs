@@ -1,0 +1,460 @@
+//! Fast re-evaluation of an index under alternative assumptions, shared by the Monte Carlo
+//! uncertainty analysis and the variance-based sensitivity analysis.
+//!
+//! Everything that does not depend on the random draws is computed once: the prepared data of
+//! every peer group, its treated and normalised values for every combination of treatment and
+//! normalisation alternative, and the logarithms and reciprocals the geometric and harmonic means
+//! need. A [`Scenario`] then only re-weights and re-aggregates, which is a few multiply-adds per
+//! unit and indicator.
+
+use std::collections::BTreeMap;
+
+use crate::aggregate::{self, Aggregation, Child};
+use crate::error::EngineError;
+use crate::normalise::Normalisation;
+use crate::pipeline::{self, PipelineConfig, Prepared, Treatment, Variant};
+use crate::structure::Structure;
+use crate::treat::WinsoriseConfig;
+
+/// One peer group: its prepared data, nominal configuration and the structure carrying the
+/// nominal weights (as resolved by [`pipeline::resolve_weights`]).
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// Name for reports.
+    pub name: String,
+    /// Data after denomination, imputation and screening.
+    pub prepared: Prepared,
+    /// Nominal configuration.
+    pub config: PipelineConfig,
+    /// Structure with the nominal weights.
+    pub weighted: Structure,
+}
+
+impl Group {
+    /// Prepares `data` and resolves nominal weights, as [`pipeline::run`] would.
+    pub fn build(
+        name: &str,
+        structure: &Structure,
+        config: &PipelineConfig,
+        data: &pipeline::Dataset,
+    ) -> Result<Group, EngineError> {
+        let prepared = pipeline::prepare(structure, config, data)?;
+        let variant = Variant::compute(&prepared, &config.treatment, &|c| {
+            config.normalisation_of(c).clone()
+        })?;
+        let mut diagnostics = Vec::new();
+        let weighted =
+            pipeline::resolve_weights(&prepared, &variant, &config.weighting, &mut diagnostics)?;
+        Ok(Group {
+            name: name.to_string(),
+            prepared,
+            config: config.clone(),
+            weighted,
+        })
+    }
+}
+
+/// The alternatives a scenario may choose from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alternatives {
+    /// Normalisations replacing the nominal default (per-indicator overrides stay); empty means the
+    /// nominal one only.
+    pub normalisations: Vec<Normalisation>,
+    /// Aggregations applied at every level; empty means the nominal ones only.
+    pub aggregations: Vec<Aggregation>,
+    /// Whether treatment is switched between the nominal choice and its opposite (winsorisation
+    /// with COINr's defaults when the nominal run has none).
+    pub vary_treatment: bool,
+}
+
+/// One draw of the assumptions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// Index into the treatment choices (0 = nominal).
+    pub treatment: usize,
+    /// Index into the normalisation choices (0 = first alternative or nominal).
+    pub normalisation: usize,
+    /// Index into the aggregation alternatives; `None` = nominal per level.
+    pub aggregation: Option<usize>,
+    /// Global indicator code index to leave out.
+    pub dropped: Option<usize>,
+    /// Weight multiplier per global node code index.
+    pub multipliers: Vec<f64>,
+}
+
+#[derive(Clone)]
+struct GroupEngine {
+    weighted: Structure,
+    nominal: PipelineConfig,
+    units: Vec<String>,
+    /// `[treatment][normalisation]` → normalised columns per indicator.
+    variants: Vec<Vec<Vec<Vec<f64>>>>,
+    /// Same layout, natural logs (for the geometric mean) when every value is positive.
+    logs: Vec<Vec<Option<Vec<Vec<f64>>>>>,
+    /// Node index → global code index.
+    node_code: Vec<usize>,
+    /// Node index → position among the indicators (meaningful for indicators only).
+    indicator_pos: Vec<usize>,
+    /// Scratch: scores per node.
+    scores: Vec<Vec<f64>>,
+}
+
+/// Precomputed alternatives of several peer groups sharing one set of draws.
+#[derive(Clone)]
+pub struct Evaluator {
+    groups: Vec<GroupEngine>,
+    alternatives: Alternatives,
+    codes: Vec<String>,
+    indicator_codes: Vec<usize>,
+    n_treatments: usize,
+    n_normalisations: usize,
+    acc: Vec<f64>,
+    wsum: Vec<f64>,
+}
+
+impl Evaluator {
+    /// Precomputes every treatment × normalisation variant of every group and checks that each
+    /// aggregation alternative is defined on it.
+    pub fn new(groups: &[Group], alternatives: &Alternatives) -> Result<Evaluator, EngineError> {
+        let mut code_index: BTreeMap<String, usize> = BTreeMap::new();
+        for g in groups {
+            for n in g.weighted.nodes() {
+                let next = code_index.len();
+                code_index.entry(n.code.clone()).or_insert(next);
+            }
+        }
+        let mut codes = vec![String::new(); code_index.len()];
+        for (c, &i) in &code_index {
+            codes[i] = c.clone();
+        }
+        let mut indicator_codes: Vec<usize> = Vec::new();
+        for g in groups {
+            for &i in g.weighted.indicators() {
+                let gi = code_index[&g.weighted.node(i).code];
+                if !indicator_codes.contains(&gi) {
+                    indicator_codes.push(gi);
+                }
+            }
+        }
+        let n_normalisations = alternatives.normalisations.len().max(1);
+        let n_treatments = if alternatives.vary_treatment { 2 } else { 1 };
+        let mut engines = Vec::with_capacity(groups.len());
+        for g in groups {
+            let treatments: Vec<Treatment> = match (g.config.treatment, alternatives.vary_treatment)
+            {
+                (t, false) => vec![t],
+                (Treatment::None, true) => {
+                    vec![
+                        Treatment::None,
+                        Treatment::Winsorise(WinsoriseConfig::COINR),
+                    ]
+                }
+                (t @ Treatment::Winsorise(_), true) => vec![t, Treatment::None],
+            };
+            let mut variants = Vec::with_capacity(n_treatments);
+            let mut logs = Vec::with_capacity(n_treatments);
+            for t in &treatments {
+                let mut per_norm = Vec::with_capacity(n_normalisations);
+                let mut per_norm_logs = Vec::with_capacity(n_normalisations);
+                for k in 0..n_normalisations {
+                    let v = Variant::compute(&g.prepared, t, &|code| {
+                        if let Some(o) = g.config.normalisation_overrides.get(code) {
+                            o.clone()
+                        } else if let Some(alt) = alternatives.normalisations.get(k) {
+                            alt.clone()
+                        } else {
+                            g.config.normalisation.clone()
+                        }
+                    })?;
+                    let all_positive = v
+                        .normalised
+                        .iter()
+                        .all(|c| c.iter().all(|x| x.is_nan() || *x > 0.0));
+                    per_norm_logs.push(all_positive.then(|| {
+                        v.normalised
+                            .iter()
+                            .map(|c| c.iter().map(|x| x.ln()).collect())
+                            .collect()
+                    }));
+                    check_domain(g, &v, alternatives, &treatments, t, k)?;
+                    per_norm.push(v.normalised);
+                }
+                variants.push(per_norm);
+                logs.push(per_norm_logs);
+            }
+            let node_code = g
+                .weighted
+                .nodes()
+                .iter()
+                .map(|n| code_index[&n.code])
+                .collect();
+            let mut indicator_pos = vec![0; g.weighted.nodes().len()];
+            for (k, &i) in g.weighted.indicators().iter().enumerate() {
+                indicator_pos[i] = k;
+            }
+            engines.push(GroupEngine {
+                indicator_pos,
+                weighted: g.weighted.clone(),
+                nominal: g.config.clone(),
+                units: g.prepared.units.clone(),
+                variants,
+                logs,
+                node_code,
+                scores: vec![Vec::new(); g.weighted.nodes().len()],
+            });
+        }
+        let max_units = groups
+            .iter()
+            .map(|g| g.prepared.units.len())
+            .max()
+            .unwrap_or(0);
+        Ok(Evaluator {
+            groups: engines,
+            alternatives: alternatives.clone(),
+            codes,
+            indicator_codes,
+            n_treatments,
+            n_normalisations,
+            acc: vec![0.0; max_units],
+            wsum: vec![0.0; max_units],
+        })
+    }
+
+    /// Codes of every node of every group, in global index order.
+    pub fn codes(&self) -> &[String] {
+        &self.codes
+    }
+
+    /// Global code indices of the indicators.
+    pub fn indicator_codes(&self) -> &[usize] {
+        &self.indicator_codes
+    }
+
+    /// Number of treatment choices.
+    pub fn n_treatments(&self) -> usize {
+        self.n_treatments
+    }
+
+    /// Number of normalisation choices.
+    pub fn n_normalisations(&self) -> usize {
+        self.n_normalisations
+    }
+
+    /// Number of aggregation alternatives (0 = nominal only).
+    pub fn n_aggregations(&self) -> usize {
+        self.alternatives.aggregations.len()
+    }
+
+    /// Number of groups.
+    pub fn n_groups(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Units of group `g`.
+    pub fn units(&self, g: usize) -> &[String] {
+        &self.groups[g].units
+    }
+
+    /// The nominal scenario: first choices, no drop, unit multipliers.
+    pub fn nominal(&self) -> Scenario {
+        Scenario {
+            treatment: 0,
+            normalisation: 0,
+            aggregation: None,
+            dropped: None,
+            multipliers: vec![1.0; self.codes.len()],
+        }
+    }
+
+    /// Evaluates `scenario` and writes each group's top-aggregate scores into `out[g]`.
+    pub fn evaluate(
+        &mut self,
+        scenario: &Scenario,
+        out: &mut [Vec<f64>],
+    ) -> Result<(), EngineError> {
+        for (g, engine) in self.groups.iter_mut().enumerate() {
+            let s = &engine.weighted;
+            let cols = &engine.variants[scenario.treatment][scenario.normalisation];
+            let logs = &engine.logs[scenario.treatment][scenario.normalisation];
+            let n_units = engine.units.len();
+            for (k, &i) in s.indicators().iter().enumerate() {
+                engine.scores[i].clear();
+                engine.scores[i].extend_from_slice(&cols[k]);
+            }
+            for &a in s.aggregates_bottom_up() {
+                let node = s.node(a);
+                let method = match scenario.aggregation {
+                    Some(k) => self.alternatives.aggregations[k],
+                    None => engine.nominal.aggregation_at(node.level),
+                };
+                let weight_of = |c: usize| -> f64 {
+                    let code = engine.node_code[c];
+                    if scenario.dropped == Some(code) {
+                        0.0
+                    } else {
+                        s.node(c).weight * scenario.multipliers[code]
+                    }
+                };
+                let mut result = std::mem::take(&mut engine.scores[a]);
+                result.clear();
+                result.resize(n_units, 0.0);
+                if method.is_unitwise() {
+                    let acc = &mut self.acc[..n_units];
+                    let wsum = &mut self.wsum[..n_units];
+                    acc.fill(0.0);
+                    wsum.fill(0.0);
+                    for &c in s.children(a) {
+                        let w = weight_of(c);
+                        if w == 0.0 {
+                            continue;
+                        }
+                        let values = &engine.scores[c];
+                        let is_indicator = s.node(c).level == 1;
+                        match method {
+                            Aggregation::GeometricMean => {
+                                let pre = match (is_indicator, logs) {
+                                    (true, Some(l)) => Some(&l[engine.indicator_pos[c]]),
+                                    _ => None,
+                                };
+                                for u in 0..n_units {
+                                    let x = values[u];
+                                    if !x.is_nan() {
+                                        let lx = match pre {
+                                            Some(l) => l[u],
+                                            None => x.ln(),
+                                        };
+                                        acc[u] += w * lx;
+                                        wsum[u] += w;
+                                    }
+                                }
+                            }
+                            Aggregation::HarmonicMean => {
+                                for u in 0..n_units {
+                                    let x = values[u];
+                                    if !x.is_nan() {
+                                        acc[u] += w / x;
+                                        wsum[u] += w;
+                                    }
+                                }
+                            }
+                            Aggregation::GeneralisedMean { p } => {
+                                for u in 0..n_units {
+                                    let x = values[u];
+                                    // The generalised mean is missing when any child is.
+                                    if x.is_nan() {
+                                        acc[u] = f64::NAN;
+                                    } else {
+                                        acc[u] += w * x.powf(p);
+                                    }
+                                    wsum[u] += w;
+                                }
+                            }
+                            _ => {
+                                for u in 0..n_units {
+                                    let x = values[u];
+                                    if !x.is_nan() {
+                                        acc[u] += w * x;
+                                        wsum[u] += w;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for u in 0..n_units {
+                        result[u] = if wsum[u] == 0.0 {
+                            f64::NAN
+                        } else {
+                            match method {
+                                Aggregation::GeometricMean => (acc[u] / wsum[u]).exp(),
+                                Aggregation::HarmonicMean => wsum[u] / acc[u],
+                                Aggregation::GeneralisedMean { p } => {
+                                    (acc[u] / wsum[u]).powf(1.0 / p)
+                                }
+                                _ => acc[u] / wsum[u],
+                            }
+                        };
+                    }
+                } else {
+                    let kids: Vec<usize> = s
+                        .children(a)
+                        .iter()
+                        .copied()
+                        .filter(|&c| weight_of(c) > 0.0)
+                        .collect();
+                    let weights: Vec<f64> = kids.iter().map(|&c| weight_of(c)).collect();
+                    let children: Vec<Child<'_>> = kids
+                        .iter()
+                        .zip(&weights)
+                        .map(|(&c, &w)| Child {
+                            name: &s.node(c).code,
+                            values: &engine.scores[c],
+                            weight: w,
+                        })
+                        .collect();
+                    if children.is_empty() {
+                        result.fill(f64::NAN);
+                    } else {
+                        let v = aggregate::aggregate(&children, &method, &engine.units)?;
+                        result.copy_from_slice(&v);
+                    }
+                }
+                engine.scores[a] = result;
+            }
+            out[g].clear();
+            out[g].extend_from_slice(&engine.scores[s.root()]);
+        }
+        Ok(())
+    }
+}
+
+fn check_domain(
+    group: &Group,
+    variant: &Variant,
+    alternatives: &Alternatives,
+    treatments: &[Treatment],
+    treatment: &Treatment,
+    normalisation: usize,
+) -> Result<(), EngineError> {
+    let _ = treatments;
+    let s = &group.prepared.structure;
+    let positive_only =
+        |a: &Aggregation| matches!(a, Aggregation::GeometricMean | Aggregation::HarmonicMean);
+    let needs_positive = if alternatives.aggregations.is_empty() {
+        positive_only(&group.config.aggregation)
+            || group
+                .config
+                .aggregation_by_level
+                .values()
+                .any(positive_only)
+    } else {
+        alternatives.aggregations.iter().any(positive_only)
+    };
+    if !needs_positive {
+        return Ok(());
+    }
+    for (k, col) in variant.normalised.iter().enumerate() {
+        if let Some(u) = col.iter().position(|&x| !x.is_nan() && x <= 0.0) {
+            let norm = alternatives
+                .normalisations
+                .get(normalisation)
+                .map(Normalisation::spec)
+                .unwrap_or_else(|| group.config.normalisation.spec());
+            let treat = match treatment {
+                Treatment::None => "no treatment",
+                Treatment::Winsorise(_) => "winsorisation",
+            };
+            return Err(EngineError::OutOfDomain {
+                method: "uncertainty analysis (geometric/harmonic mean alternative)",
+                subject: format!(
+                    "{} of unit {} in group {} under {norm} with {treat}",
+                    s.node(s.indicators()[k]).code,
+                    group.prepared.units[u],
+                    group.name
+                ),
+                value: col[u],
+                requirement: "positive normalised values: choose normalisations onto a positive range, such as minmax:1:100, or a z-score with a mean far above its sd (zscore:100:10)",
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,326 @@
+//! Monte Carlo uncertainty analysis of ranks and stars.
+//!
+//! Each replication draws, independently: a multiplier `U(1 − noise, 1 + noise)` for every weight
+//! of the structure (indicators and aggregates alike); one of the normalisation alternatives; one
+//! of the aggregation alternatives (applied at every level); whether treatment is switched; and,
+//! when asked, one indicator to leave out (or none, with the same probability as each indicator).
+//! Every peer group shares the same draws. Units are then re-ranked overall and within their
+//! group, and stars re-assigned within the group.
+//!
+//! Replication `r` draws from its own generator, PCG-64 MCG seeded with
+//! `splitmix64(seed + r)`, so results do not depend on the number of threads.
+//! Rank intervals are R's type-7 quantiles of the valid replications.
+
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+use crate::error::EngineError;
+use crate::rank::{self, Order, TieRule};
+use crate::scenario::{Alternatives, Evaluator, Group, Scenario};
+use crate::stars::StarRule;
+use crate::stats;
+
+/// Settings of an uncertainty analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UncertaintyConfig {
+    /// Number of replications.
+    pub replications: usize,
+    /// Seed of the random draws.
+    pub seed: u64,
+    /// Half-width of the uniform multiplicative weight noise (0.25 = ±25 %).
+    pub weight_noise: f64,
+    /// Alternatives to draw from.
+    pub alternatives: Alternatives,
+    /// Whether one indicator (or none) is left out in each replication.
+    pub drop_one_indicator: bool,
+    /// Star rule applied within each group, if stars are wanted.
+    pub stars: Option<StarRule>,
+    /// Tie rule of the ranks.
+    pub ties: TieRule,
+    /// Worker threads; 0 = all available cores.
+    pub threads: usize,
+}
+
+impl UncertaintyConfig {
+    /// Weights ±25 % only, 1,000 replications, seed 1.
+    pub fn weights_only(replications: usize, seed: u64) -> UncertaintyConfig {
+        UncertaintyConfig {
+            replications,
+            seed,
+            weight_noise: 0.25,
+            alternatives: Alternatives {
+                normalisations: Vec::new(),
+                aggregations: Vec::new(),
+                vary_treatment: false,
+            },
+            drop_one_indicator: false,
+            stars: None,
+            ties: TieRule::Min,
+            threads: 0,
+        }
+    }
+}
+
+/// Rank distribution of one unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankSummary {
+    /// Rank in the nominal run.
+    pub nominal: f64,
+    /// Median over replications.
+    pub median: f64,
+    /// Mean over replications.
+    pub mean: f64,
+    /// 5th percentile (type 7).
+    pub p05: f64,
+    /// 95th percentile (type 7).
+    pub p95: f64,
+}
+
+/// Uncertainty of one unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnitUncertainty {
+    /// The unit.
+    pub unit: String,
+    /// Index of its group.
+    pub group: usize,
+    /// Rank among all units of all groups.
+    pub overall: RankSummary,
+    /// Rank within its group.
+    pub within_group: RankSummary,
+    /// Probability of one to five stars (`[1★, 2★, 3★, 4★, 5★]`), when a star rule was given.
+    pub star_probability: Option<[f64; 5]>,
+}
+
+/// Result of an uncertainty analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UncertaintyResult {
+    /// Per unit, groups in order, units in group order.
+    pub units: Vec<UnitUncertainty>,
+    /// Replications run.
+    pub replications: usize,
+}
+
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Draws the scenario of replication `r`.
+pub fn draw_scenario(evaluator: &Evaluator, config: &UncertaintyConfig, r: usize) -> Scenario {
+    let mut rng = Pcg64Mcg::seed_from_u64(splitmix64(config.seed.wrapping_add(r as u64)));
+    let mut s = evaluator.nominal();
+    for m in s.multipliers.iter_mut() {
+        let u: f64 = rng.random();
+        *m = 1.0 - config.weight_noise + 2.0 * config.weight_noise * u;
+    }
+    if evaluator.n_normalisations() > 1 {
+        s.normalisation = rng.random_range(0..evaluator.n_normalisations());
+    }
+    if evaluator.n_aggregations() > 0 {
+        s.aggregation = Some(rng.random_range(0..evaluator.n_aggregations()));
+    }
+    if evaluator.n_treatments() > 1 {
+        s.treatment = rng.random_range(0..evaluator.n_treatments());
+    }
+    if config.drop_one_indicator {
+        let n = evaluator.indicator_codes().len();
+        let k = rng.random_range(0..=n);
+        s.dropped = (k < n).then(|| evaluator.indicator_codes()[k]);
+    }
+    s
+}
+
+/// Ranks of one replication: overall and within group, per unit in group order.
+struct Replication {
+    overall: Vec<f64>,
+    within: Vec<f64>,
+    stars: Vec<Option<u8>>,
+}
+
+fn rank_replication(
+    scores: &[Vec<f64>],
+    offsets: &[usize],
+    config: &UncertaintyConfig,
+    scratch: &mut Vec<usize>,
+) -> Replication {
+    let total = *offsets.last().unwrap_or(&0);
+    let mut all = Vec::with_capacity(total);
+    for s in scores {
+        all.extend_from_slice(s);
+    }
+    let mut overall = vec![0.0; total];
+    rank::rank_into(
+        &all,
+        Order::HighestFirst,
+        config.ties,
+        scratch,
+        &mut overall,
+    );
+    let mut within = vec![0.0; total];
+    let mut stars = vec![None; total];
+    for (g, s) in scores.iter().enumerate() {
+        let range = offsets[g]..offsets[g + 1];
+        rank::rank_into(
+            s,
+            Order::HighestFirst,
+            config.ties,
+            scratch,
+            &mut within[range.clone()],
+        );
+        if let Some(rule) = &config.stars {
+            let assigned = match rule {
+                StarRule::Shares(_) => {
+                    // Shares are defined on minimum-tie ranks, whatever the reporting tie rule.
+                    let mut r = vec![0.0; s.len()];
+                    rank::rank_into(s, Order::HighestFirst, TieRule::Min, scratch, &mut r);
+                    rule.assign_from_ranks(&r)
+                }
+                StarRule::Thresholds(_) => rule.assign(s),
+            };
+            stars[range].copy_from_slice(&assigned);
+        }
+    }
+    Replication {
+        overall,
+        within,
+        stars,
+    }
+}
+
+/// Runs the analysis over `groups`.
+pub fn analyse(
+    groups: &[Group],
+    config: &UncertaintyConfig,
+) -> Result<UncertaintyResult, EngineError> {
+    if config.replications == 0 {
+        return Err(EngineError::Parameter {
+            name: "replications".into(),
+            problem: "at least one replication is needed".into(),
+        });
+    }
+    if !(0.0..1.0).contains(&config.weight_noise) {
+        return Err(EngineError::Parameter {
+            name: "weight noise".into(),
+            problem: format!("{} must lie within [0, 1)", config.weight_noise),
+        });
+    }
+    if let Some(rule) = &config.stars {
+        rule.validate()?;
+    }
+    let mut evaluator = Evaluator::new(groups, &config.alternatives)?;
+    let n_groups = evaluator.n_groups();
+    let mut offsets = vec![0usize];
+    for g in 0..n_groups {
+        offsets.push(offsets[g] + evaluator.units(g).len());
+    }
+    let total = offsets[n_groups];
+
+    let mut scratch = Vec::new();
+    let mut scores = vec![Vec::new(); n_groups];
+    let nominal_scenario = evaluator.nominal();
+    evaluator.evaluate(&nominal_scenario, &mut scores)?;
+    let nominal = rank_replication(&scores, &offsets, config, &mut scratch);
+
+    let threads = if config.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        config.threads
+    }
+    .clamp(1, config.replications);
+    // Each thread owns an evaluator (its scratch buffers) and a contiguous block of replications.
+    let chunk = config.replications.div_ceil(threads);
+    let results: Vec<Result<Vec<Replication>, EngineError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let offsets = &offsets;
+                let start = t * chunk;
+                let end = ((t + 1) * chunk).min(config.replications);
+                let mut ev = evaluator.clone();
+                scope.spawn(move || -> Result<Vec<Replication>, EngineError> {
+                    let mut scratch = Vec::new();
+                    let mut scores = vec![Vec::new(); n_groups];
+                    let mut out = Vec::with_capacity(end.saturating_sub(start));
+                    for r in start..end {
+                        let scenario = draw_scenario(&ev, config, r);
+                        ev.evaluate(&scenario, &mut scores)?;
+                        out.push(rank_replication(&scores, offsets, config, &mut scratch));
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("uncertainty worker panicked"))
+            .collect()
+    });
+    let mut reps = Vec::with_capacity(config.replications);
+    for r in results {
+        reps.extend(r?);
+    }
+
+    let mut units = Vec::with_capacity(total);
+    let mut overall_buf = Vec::with_capacity(reps.len());
+    let mut within_buf = Vec::with_capacity(reps.len());
+    for (g, &offset) in offsets.iter().take(n_groups).enumerate() {
+        for (local, name) in evaluator.units(g).iter().enumerate() {
+            let u = offset + local;
+            overall_buf.clear();
+            within_buf.clear();
+            let mut star_counts = [0usize; 5];
+            let mut n_star = 0usize;
+            for rep in &reps {
+                overall_buf.push(rep.overall[u]);
+                within_buf.push(rep.within[u]);
+                if let Some(s) = rep.stars[u] {
+                    star_counts[(s - 1) as usize] += 1;
+                    n_star += 1;
+                }
+            }
+            let star_probability = config.stars.as_ref().map(|_| {
+                let mut p = [0.0; 5];
+                if n_star > 0 {
+                    for k in 0..5 {
+                        p[k] = star_counts[k] as f64 / n_star as f64;
+                    }
+                }
+                p
+            });
+            units.push(UnitUncertainty {
+                unit: name.clone(),
+                group: g,
+                overall: summarise(nominal.overall[u], &mut overall_buf),
+                within_group: summarise(nominal.within[u], &mut within_buf),
+                star_probability,
+            });
+        }
+    }
+    Ok(UncertaintyResult {
+        units,
+        replications: reps.len(),
+    })
+}
+
+fn summarise(nominal: f64, ranks: &mut Vec<f64>) -> RankSummary {
+    ranks.retain(|r| !r.is_nan());
+    if ranks.is_empty() {
+        return RankSummary {
+            nominal,
+            median: f64::NAN,
+            mean: f64::NAN,
+            p05: f64::NAN,
+            p95: f64::NAN,
+        };
+    }
+    ranks.sort_by(f64::total_cmp);
+    RankSummary {
+        nominal,
+        median: stats::quantile_sorted(ranks, 0.5),
+        mean: ranks.iter().sum::<f64>() / ranks.len() as f64,
+        p05: stats::quantile_sorted(ranks, 0.05),
+        p95: stats::quantile_sorted(ranks, 0.95),
+    }
+}

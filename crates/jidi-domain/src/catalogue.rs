@@ -1,0 +1,170 @@
+//! The indicator catalogue: code, names, unit, frequency, direction, dimension, and which
+//! categories an indicator applies to. The shipped catalogue is the 64 indicators of
+//! `data/indicator_catalogue_reference.csv` (official evaluation systems and common practice).
+
+use std::sync::OnceLock;
+
+use jidi_engine::normalise::Direction;
+
+/// The reference catalogue shipped with jidi.
+pub const CATALOGUE_CSV: &str = include_str!("../data/indicator_catalogue_reference.csv");
+
+/// How often an indicator is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Frequency {
+    /// Once a year.
+    Annual,
+    /// Every month.
+    Monthly,
+}
+
+impl Frequency {
+    /// `annual` or `monthly`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Frequency::Annual => "annual",
+            Frequency::Monthly => "monthly",
+        }
+    }
+
+    /// Parses [`Frequency::code`].
+    pub fn parse(text: &str) -> Option<Frequency> {
+        match text {
+            "annual" => Some(Frequency::Annual),
+            "monthly" => Some(Frequency::Monthly),
+            _ => None,
+        }
+    }
+}
+
+/// The national evaluation dimensions, plus Hunan's optional 对外开放, in display order:
+/// `(code, zh, en)`.
+pub const DIMENSIONS: &[(&str, &str, &str)] = &[
+    ("strength", "产业实力", "Industrial strength"),
+    ("quality", "质量效益", "Quality and efficiency"),
+    ("innovation", "创新驱动", "Innovation"),
+    ("green", "绿色集约安全", "Green, intensive and safe"),
+    ("integration", "融合发展", "Integration"),
+    ("environment", "发展环境", "Development environment"),
+    ("openness", "对外开放", "Openness"),
+];
+
+/// The dimension code of a Chinese dimension name.
+pub fn dimension_code(name_zh: &str) -> Option<&'static str> {
+    DIMENSIONS
+        .iter()
+        .find(|(_, zh, _)| *zh == name_zh)
+        .map(|(c, _, _)| *c)
+}
+
+/// One indicator of the catalogue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indicator {
+    /// Stable code, e.g. `rev_main`.
+    pub code: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Unit, e.g. `亿元`.
+    pub unit: String,
+    /// Reporting frequency.
+    pub frequency: Frequency,
+    /// Whether monthly figures are reported cumulative year-to-date (1–N月累计).
+    pub cumulative: bool,
+    /// Benefit or cost.
+    pub direction: Direction,
+    /// Dimension code (see [`DIMENSIONS`]), or `monitoring` for monthly series.
+    pub dimension: String,
+    /// Formula, in Chinese, when derived.
+    pub formula: String,
+    /// Category codes the indicator applies to; empty = all.
+    pub applies_to: Vec<String>,
+}
+
+impl Indicator {
+    /// Whether the indicator applies to bases of `category`.
+    pub fn applies(&self, category: &str) -> bool {
+        self.applies_to.is_empty() || self.applies_to.iter().any(|c| c == category)
+    }
+}
+
+/// The shipped catalogue, parsed once.
+pub fn reference_catalogue() -> &'static [Indicator] {
+    static CATALOGUE: OnceLock<Vec<Indicator>> = OnceLock::new();
+    CATALOGUE.get_or_init(|| parse(CATALOGUE_CSV).expect("shipped catalogue parses"))
+}
+
+/// The indicator with `code` in the shipped catalogue.
+pub fn indicator(code: &str) -> Option<&'static Indicator> {
+    reference_catalogue().iter().find(|i| i.code == code)
+}
+
+fn parse(text: &str) -> Result<Vec<Indicator>, String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| format!("row {}: {e}", i + 2))?;
+        let frequency = Frequency::parse(&row[4]).ok_or(format!("row {}: frequency", i + 2))?;
+        let direction = Direction::parse(&row[6]).ok_or(format!("row {}: direction", i + 2))?;
+        let dimension = match &row[7] {
+            "monitoring" => "monitoring".to_string(),
+            zh => dimension_code(zh)
+                .ok_or(format!("row {}: dimension {zh}", i + 2))?
+                .to_string(),
+        };
+        let applies_to = match row.get(9).unwrap_or("all") {
+            "all" | "" => Vec::new(),
+            list => list
+                .split(',')
+                .filter_map(|zh| {
+                    crate::reference::BUILTIN_CATEGORIES
+                        .iter()
+                        .find(|(_, parent, name, _)| parent.is_none() && *name == zh.trim())
+                        .map(|(code, ..)| (*code).to_string())
+                })
+                .collect(),
+        };
+        out.push(Indicator {
+            code: row[0].into(),
+            name_zh: row[1].into(),
+            name_en: row[2].into(),
+            unit: row[3].into(),
+            frequency,
+            cumulative: &row[5] == "yes",
+            direction,
+            dimension,
+            formula: row[8].into(),
+            applies_to,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_catalogue_has_46_annual_and_18_monthly_indicators() {
+        let c = reference_catalogue();
+        assert_eq!(
+            c.iter()
+                .filter(|i| i.frequency == Frequency::Annual)
+                .count(),
+            46
+        );
+        assert_eq!(
+            c.iter()
+                .filter(|i| i.frequency == Frequency::Monthly)
+                .count(),
+            18
+        );
+        let energy = indicator("energy_int").unwrap();
+        assert_eq!(energy.direction, Direction::Cost);
+        assert_eq!(energy.dimension, "green");
+        let nc = indicator("nc_rate").unwrap();
+        assert!(nc.applies("equipment") && !nc.applies("information"));
+        assert!(indicator("m_rev").unwrap().cumulative);
+    }
+}

@@ -1,0 +1,537 @@
+//! The roll of bases (C1): tiers and their history, series, categories, regions, designation,
+//! status. Validation here is the single source of the rules that imports, forms and the API share.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::reference::{Category, Regions};
+
+/// The ladder of a cluster: 培育 → 省级 → 国家级 → 卓越提升.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tier {
+    /// 培育: a provincial reserve cluster.
+    Cultivating,
+    /// 省级: a provincial demonstration base.
+    Provincial,
+    /// 国家级: a national demonstration base.
+    National,
+    /// 卓越提升: the excellence plan (annex 1 of the seed).
+    Excellence,
+}
+
+impl Tier {
+    /// All tiers, lowest first.
+    pub const ALL: [Tier; 4] = [
+        Tier::Cultivating,
+        Tier::Provincial,
+        Tier::National,
+        Tier::Excellence,
+    ];
+
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Tier::Cultivating => "cultivating",
+            Tier::Provincial => "provincial",
+            Tier::National => "national",
+            Tier::Excellence => "excellence",
+        }
+    }
+
+    /// Parses a code or a Chinese name.
+    pub fn parse(text: &str) -> Option<Tier> {
+        let t = text.trim();
+        Tier::ALL.into_iter().find(|x| {
+            x.code() == t || x.name_zh() == t || t.strip_suffix("示范基地") == Some(x.name_zh())
+        })
+    }
+
+    /// Chinese name.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Tier::Cultivating => "培育",
+            Tier::Provincial => "省级",
+            Tier::National => "国家级",
+            Tier::Excellence => "卓越提升",
+        }
+    }
+
+    /// English name.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Tier::Cultivating => "Cultivating",
+            Tier::Provincial => "Provincial",
+            Tier::National => "National",
+            Tier::Excellence => "Excellence",
+        }
+    }
+
+    /// The next tier up, if any.
+    pub fn next(self) -> Option<Tier> {
+        match self {
+            Tier::Cultivating => Some(Tier::Provincial),
+            Tier::Provincial => Some(Tier::National),
+            Tier::National => Some(Tier::Excellence),
+            Tier::Excellence => None,
+        }
+    }
+
+    /// Whether the tier belongs to the national programme (national or excellence).
+    pub fn is_national(self) -> bool {
+        matches!(self, Tier::National | Tier::Excellence)
+    }
+
+    /// Whether a province manages this tier (cultivating and provincial lists).
+    pub fn is_provincial(self) -> bool {
+        !self.is_national()
+    }
+}
+
+/// The two series of national bases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Series {
+    /// 优势: scale advantage ("large and strong").
+    Advantage,
+    /// 特色: specialised niche.
+    Specialty,
+}
+
+impl Series {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Series::Advantage => "advantage",
+            Series::Specialty => "specialty",
+        }
+    }
+
+    /// Parses a code or Chinese name (`优势`, `优势类`).
+    pub fn parse(text: &str) -> Option<Series> {
+        match text.trim() {
+            "advantage" | "优势" | "优势类" => Some(Series::Advantage),
+            "specialty" | "特色" | "特色类" => Some(Series::Specialty),
+            _ => None,
+        }
+    }
+
+    /// Chinese name.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Series::Advantage => "优势",
+            Series::Specialty => "特色",
+        }
+    }
+
+    /// English name.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Series::Advantage => "Scale advantage",
+            Series::Specialty => "Specialised niche",
+        }
+    }
+}
+
+/// Whether a base is on the roll.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// On the roll.
+    Current,
+    /// Removed (摘牌) on a date, for a reason.
+    Withdrawn {
+        /// Date of withdrawal.
+        on: NaiveDate,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Status {
+    /// `current` or `withdrawn`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Status::Current => "current",
+            Status::Withdrawn { .. } => "withdrawn",
+        }
+    }
+}
+
+/// The facts of a base, as entered or imported (no id yet).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BaseDraft {
+    /// Official name, `主导产业(细分)·地点` where the source gives it so.
+    pub name: String,
+    /// GB/T 2260 province code.
+    pub province_code: String,
+    /// GB/T 2260 prefecture code; `None` for municipalities or when unknown.
+    pub prefecture_code: Option<String>,
+    /// Category (大类) code.
+    pub category_code: String,
+    /// Sub-type (细分) code.
+    pub subcategory_code: Option<String>,
+    /// 优势 or 特色.
+    pub series: Option<Series>,
+    /// Current tier.
+    pub tier: Tier,
+    /// Designation batch (national bases).
+    pub batch: Option<i32>,
+    /// Year of designation at the current tier.
+    pub designated_year: Option<i32>,
+    /// Date of designation, when known.
+    pub designated_on: Option<NaiveDate>,
+    /// Leading industries (主导产业), most important first.
+    pub leading_industries: Vec<String>,
+    /// Managing body (管理机构), e.g. a development-zone management committee.
+    pub managing_body: Option<String>,
+    /// Planned area in km².
+    pub area_km2: Option<f64>,
+    /// On the roll or withdrawn.
+    pub status: Status,
+    /// Whether the record was generated for the demo rather than taken from a public source.
+    pub synthetic: bool,
+    /// Public source of the facts, for real records.
+    pub source: Option<String>,
+    /// Free-text remarks.
+    pub note: Option<String>,
+}
+
+/// A stored base.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Base {
+    /// Database id.
+    pub id: i64,
+    /// The facts.
+    pub facts: BaseDraft,
+}
+
+/// One step of a base's tier history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierChange {
+    /// Database id (0 before storing).
+    pub id: i64,
+    /// The base.
+    pub base_id: i64,
+    /// Tier before; `None` when the base entered the ladder.
+    pub from: Option<Tier>,
+    /// Tier after; `None` when the base left the roll (withdrawal).
+    pub to: Option<Tier>,
+    /// Effective date.
+    pub on: NaiveDate,
+    /// The proposal whose acceptance made the change, if recorded through dynamic management.
+    pub proposal_id: Option<i64>,
+    /// The decision or document, e.g. `工信部规〔2012〕74号` or a reason.
+    pub note: String,
+}
+
+/// A problem with one field of an input, in the words shown to the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// Field (or column) name.
+    pub field: String,
+    /// What is wrong, with the offending value.
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Categories known to the database, for validation.
+pub struct CategorySet<'a> {
+    /// All categories and sub-types.
+    pub categories: &'a [Category],
+}
+
+impl CategorySet<'_> {
+    /// The category or sub-type with `code`.
+    pub fn get(&self, code: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.code == code)
+    }
+
+    /// Resolves a code or a Chinese or English name to a top-level category.
+    pub fn resolve_category(&self, text: &str) -> Option<&Category> {
+        let t = text.trim();
+        self.categories
+            .iter()
+            .filter(|c| c.parent.is_none())
+            .find(|c| c.code == t || c.name_zh == t || c.name_en.eq_ignore_ascii_case(t))
+    }
+
+    /// Resolves a code or name to a sub-type of `category`.
+    pub fn resolve_subcategory(&self, category: &str, text: &str) -> Option<&Category> {
+        let t = text.trim();
+        self.categories
+            .iter()
+            .filter(|c| c.parent.as_deref() == Some(category))
+            .find(|c| c.code == t || c.name_zh == t || c.name_en.eq_ignore_ascii_case(t))
+    }
+}
+
+/// Earliest year a base can have been designated (the first batch was announced in 2009–2010).
+pub const FIRST_DESIGNATION_YEAR: i32 = 2009;
+
+impl BaseDraft {
+    /// Checks every rule and returns all problems at once (empty when the draft is valid).
+    pub fn validate(&self, categories: &CategorySet<'_>, today: NaiveDate) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let regions = Regions::get();
+        let name = self.name.trim();
+        if name.is_empty() {
+            errors.push(FieldError::new("name", "name is required"));
+        } else if name.chars().count() > 120 {
+            errors.push(FieldError::new(
+                "name",
+                "name is longer than 120 characters",
+            ));
+        }
+        match regions.province(&self.province_code) {
+            None => errors.push(FieldError::new(
+                "province_code",
+                format!("unknown province code {:?} (GB/T 2260)", self.province_code),
+            )),
+            Some(p) => {
+                if let Some(pref) = &self.prefecture_code {
+                    match regions.prefecture(pref) {
+                        None => errors.push(FieldError::new(
+                            "prefecture_code",
+                            format!("unknown prefecture code {pref:?} (GB/T 2260)"),
+                        )),
+                        Some(x) if x.province_code != p.code => errors.push(FieldError::new(
+                            "prefecture_code",
+                            format!("prefecture {pref} ({}) is not in {}", x.name, p.name),
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        match categories.get(&self.category_code) {
+            None => errors.push(FieldError::new(
+                "category_code",
+                format!("unknown category {:?}", self.category_code),
+            )),
+            Some(c) if c.parent.is_some() => errors.push(FieldError::new(
+                "category_code",
+                format!("{:?} is a sub-type; give its category", self.category_code),
+            )),
+            Some(_) => {}
+        }
+        if let Some(sub) = &self.subcategory_code {
+            match categories.get(sub) {
+                None => errors.push(FieldError::new(
+                    "subcategory_code",
+                    format!("unknown sub-type {sub:?}"),
+                )),
+                Some(c) if c.parent.as_deref() != Some(self.category_code.as_str()) => {
+                    errors.push(FieldError::new(
+                        "subcategory_code",
+                        format!(
+                            "sub-type {sub:?} does not belong to category {:?}",
+                            self.category_code
+                        ),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(b) = self.batch
+            && !(1..=50).contains(&b)
+        {
+            errors.push(FieldError::new(
+                "batch",
+                format!("batch {b} is outside 1–50"),
+            ));
+        }
+        let max_year = today.year();
+        if let Some(y) = self.designated_year
+            && !(FIRST_DESIGNATION_YEAR..=max_year).contains(&y)
+        {
+            errors.push(FieldError::new(
+                "designated_year",
+                format!("year {y} is outside {FIRST_DESIGNATION_YEAR}–{max_year}"),
+            ));
+        }
+        if let Some(d) = self.designated_on {
+            if d > today {
+                errors.push(FieldError::new(
+                    "designated_on",
+                    format!("date {d} is in the future"),
+                ));
+            }
+            if let Some(y) = self.designated_year
+                && y != d.year()
+            {
+                errors.push(FieldError::new(
+                    "designated_on",
+                    format!("date {d} disagrees with designated_year {y}"),
+                ));
+            }
+        }
+        if let Some(a) = self.area_km2
+            && !(a > 0.0 && a.is_finite())
+        {
+            errors.push(FieldError::new(
+                "area_km2",
+                format!("area {a} must be positive"),
+            ));
+        }
+        if self.leading_industries.iter().any(|s| s.trim().is_empty()) {
+            errors.push(FieldError::new(
+                "leading_industries",
+                "an empty leading industry",
+            ));
+        }
+        if let Status::Withdrawn { on, reason } = &self.status {
+            if reason.trim().is_empty() {
+                errors.push(FieldError::new(
+                    "withdrawn_reason",
+                    "a withdrawal needs a reason",
+                ));
+            }
+            if *on > today {
+                errors.push(FieldError::new(
+                    "withdrawn_on",
+                    format!("date {on} is in the future"),
+                ));
+            }
+        }
+        errors
+    }
+
+    /// The region of the base's province.
+    pub fn region(&self) -> Option<crate::reference::MacroRegion> {
+        crate::reference::MacroRegion::of_province(&self.province_code)
+    }
+}
+
+/// Builds an official name `主导产业(细分)·地点`; the detail is omitted when empty.
+pub fn official_name(leading_industry: &str, detail: Option<&str>, place: &str) -> String {
+    match detail.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => format!("{}({d})·{}", leading_industry.trim(), place.trim()),
+        None => format!("{}·{}", leading_industry.trim(), place.trim()),
+    }
+}
+
+/// Splits an official name into its industry and place parts, when it has the `·` form.
+pub fn split_official_name(name: &str) -> Option<(&str, &str)> {
+    name.split_once('·')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::builtin_categories;
+
+    fn draft() -> BaseDraft {
+        BaseDraft {
+            name: official_name("装备制造", Some("工程机械"), "长沙经济技术开发区"),
+            province_code: "430000".into(),
+            prefecture_code: Some("430100".into()),
+            category_code: "equipment".into(),
+            subcategory_code: Some("high_end_equipment".into()),
+            series: Some(Series::Advantage),
+            tier: Tier::National,
+            batch: Some(1),
+            designated_year: Some(2010),
+            designated_on: NaiveDate::from_ymd_opt(2010, 1, 15),
+            leading_industries: vec!["工程机械".into()],
+            managing_body: None,
+            area_km2: Some(38.6),
+            status: Status::Current,
+            synthetic: false,
+            source: None,
+            note: None,
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn official_names_follow_the_convention() {
+        assert_eq!(draft().name, "装备制造(工程机械)·长沙经济技术开发区");
+        assert_eq!(official_name("食品", None, "山东荣成"), "食品·山东荣成");
+        assert_eq!(
+            split_official_name("食品·山东荣成"),
+            Some(("食品", "山东荣成"))
+        );
+    }
+
+    #[test]
+    fn a_valid_draft_has_no_errors() {
+        let cats = builtin_categories();
+        assert!(
+            draft()
+                .validate(&CategorySet { categories: &cats }, today())
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn each_rule_reports_its_field() {
+        let cats = builtin_categories();
+        let set = CategorySet { categories: &cats };
+        type Mutation = fn(&mut BaseDraft);
+        let cases: Vec<(Mutation, &str)> = vec![
+            (|d| d.name = " ".into(), "name"),
+            (|d| d.province_code = "990000".into(), "province_code"),
+            (
+                |d| d.prefecture_code = Some("420100".into()),
+                "prefecture_code",
+            ),
+            (
+                |d| {
+                    d.category_code = "steel".into();
+                    d.subcategory_code = None
+                },
+                "category_code",
+            ),
+            (
+                |d| d.subcategory_code = Some("software".into()),
+                "subcategory_code",
+            ),
+            (|d| d.batch = Some(0), "batch"),
+            (
+                |d| {
+                    d.designated_year = Some(2001);
+                    d.designated_on = None
+                },
+                "designated_year",
+            ),
+            (
+                |d| d.designated_on = NaiveDate::from_ymd_opt(2011, 1, 1),
+                "designated_on",
+            ),
+            (|d| d.area_km2 = Some(-1.0), "area_km2"),
+            (
+                |d| {
+                    d.status = Status::Withdrawn {
+                        on: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                        reason: "".into(),
+                    }
+                },
+                "withdrawn_reason",
+            ),
+        ];
+        for (mutate, field) in cases {
+            let mut d = draft();
+            mutate(&mut d);
+            let errors = d.validate(&set, today());
+            assert_eq!(errors.len(), 1, "{field}: {errors:?}");
+            assert_eq!(errors[0].field, field);
+        }
+    }
+
+    #[test]
+    fn tiers_parse_codes_and_names() {
+        assert_eq!(Tier::parse("国家级"), Some(Tier::National));
+        assert_eq!(Tier::parse("national"), Some(Tier::National));
+        assert_eq!(Tier::parse("卓越提升"), Some(Tier::Excellence));
+        assert_eq!(Tier::Cultivating.next(), Some(Tier::Provincial));
+        assert!(Tier::Provincial < Tier::National);
+    }
+}

@@ -1,0 +1,192 @@
+//! Bulk loading of the demo programme: one transaction, multi-row statements.
+
+use chrono::Utc;
+use jidi_domain::demo::DemoData;
+use sqlx::AssertSqlSafe;
+
+use crate::accounts::NewUser;
+use crate::roll::{INSERT_AUDIT, base_params};
+use crate::row::{Param, bind_params};
+use crate::{Result, Store, StoreError, on_pool};
+
+/// Rows per multi-row statement: below both backends' limits on bound parameters (SQLite 32,766,
+/// PostgreSQL 65,535) for the widest table.
+const MAX_PARAMS: usize = 30_000;
+
+/// Builds `INSERT INTO table (cols) VALUES (…), (…)` for `rows` rows of `width` parameters.
+fn multi_insert(table: &str, columns: &str, width: usize, rows: usize) -> String {
+    let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+    let mut n = 1;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..width {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&n.to_string());
+            n += 1;
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// What was loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemoSummary {
+    /// Ids of the bases, in the order of [`DemoData::bases`].
+    pub base_ids: Vec<i64>,
+    /// Annual values stored.
+    pub annual: usize,
+    /// Monthly values stored.
+    pub monthly: usize,
+    /// Users created.
+    pub users: usize,
+}
+
+impl Store {
+    /// Loads the demo into an empty database, all or nothing. `users` receives the base ids and
+    /// returns the demo accounts to create.
+    pub async fn load_demo(
+        &self,
+        data: &DemoData,
+        users: impl FnOnce(&[i64]) -> Vec<NewUser>,
+    ) -> Result<DemoSummary> {
+        if !self.is_empty().await? {
+            return Err(StoreError::Conflict(
+                "the database already holds bases; the demo loads only into an empty database"
+                    .into(),
+            ));
+        }
+        let now = Utc::now();
+        let base_ids: Vec<i64> = (1..=data.bases.len() as i64).collect();
+        let accounts = users(&base_ids);
+
+        // Bases with explicit ids, so that values can refer to them without a round trip.
+        let base_width = 23;
+        let base_cols = "id, name, province_code, prefecture_code, region, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, created_at, updated_at";
+        let mut base_batches: Vec<(String, Vec<Param>)> = Vec::new();
+        for (chunk_no, chunk) in data.bases.chunks(MAX_PARAMS / base_width).enumerate() {
+            let mut params = Vec::with_capacity(chunk.len() * base_width);
+            for (k, b) in chunk.iter().enumerate() {
+                params.push(Param::Int(
+                    (chunk_no * (MAX_PARAMS / base_width) + k + 1) as i64,
+                ));
+                params.extend(base_params(&b.draft));
+                params.push(Param::Timestamp(now));
+                params.push(Param::Timestamp(now));
+            }
+            base_batches.push((
+                multi_insert("bases", base_cols, base_width, chunk.len()),
+                params,
+            ));
+        }
+
+        let mut history: Vec<Param> = Vec::new();
+        let mut n_history = 0;
+        for (i, b) in data.bases.iter().enumerate() {
+            for h in &b.history {
+                history.extend([
+                    Param::Int(base_ids[i]),
+                    Param::OptText(h.from.map(|t| t.code().to_string())),
+                    Param::OptText(h.to.map(|t| t.code().to_string())),
+                    Param::Date(h.on),
+                    Param::OptInt(None),
+                    Param::Text(h.note.clone()),
+                ]);
+                n_history += 1;
+            }
+        }
+        let mut incidents: Vec<Param> = Vec::new();
+        for inc in &data.incidents {
+            incidents.extend([
+                Param::Int(base_ids[inc.base]),
+                Param::Text(inc.kind.code().into()),
+                Param::Date(inc.on),
+                Param::Text(inc.description.clone()),
+                Param::Bool(true),
+            ]);
+        }
+
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for (sql, params) in &base_batches {
+                bind_params!(sqlx::query(AssertSqlSafe(sql.clone())), params).execute(&mut *tx).await?;
+            }
+            for chunk in history.chunks((MAX_PARAMS / 6) * 6) {
+                let sql = multi_insert("tier_changes", "base_id, from_tier, to_tier, changed_on, proposal_id, note", 6, chunk.len() / 6);
+                bind_params!(sqlx::query(AssertSqlSafe(sql)), chunk).execute(&mut *tx).await?;
+            }
+            for chunk in incidents.chunks((MAX_PARAMS / 5) * 5) {
+                let sql = multi_insert("incidents", "base_id, kind, occurred_on, description, synthetic", 5, chunk.len() / 5);
+                bind_params!(sqlx::query(AssertSqlSafe(sql)), chunk).execute(&mut *tx).await?;
+            }
+            for (table, period, series) in data.annual.iter().map(|(c, s)| ("annual_values", "year", (c, s)))
+                .chain(data.monthly.iter().map(|(c, s)| ("monthly_values", "period", (c, s))))
+            {
+                let (code, values) = series;
+                let rows_per = MAX_PARAMS / 4;
+                for chunk in values.chunks(rows_per) {
+                    // The indicator code is the same for the whole chunk: one literal-free
+                    // placeholder keeps the statement small.
+                    let mut sql = format!("INSERT INTO {table} (base_id, {period}, indicator_code, value, synthetic) VALUES ");
+                    let mut params: Vec<Param> = Vec::with_capacity(chunk.len() * 3 + 2);
+                    params.push(Param::Text((*code).to_string()));
+                    params.push(Param::Bool(true));
+                    let mut n = 3;
+                    for (k, (b, p, v)) in chunk.iter().enumerate() {
+                        if k > 0 {
+                            sql.push_str(", ");
+                        }
+                        sql.push_str(&format!("(${}, ${}, $1, ${}, $2)", n, n + 1, n + 2));
+                        n += 3;
+                        params.push(Param::Int(base_ids[*b]));
+                        params.push(Param::Int32(*p));
+                        params.push(Param::Float(*v));
+                    }
+                    bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
+                }
+            }
+            for u in &accounts {
+                sqlx::query("INSERT INTO users (username, display_name, password_hash, role, province_code, base_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(&u.username).bind(&u.display_name).bind(&u.password_hash).bind(u.role.code())
+                    .bind(&u.province_code).bind(u.base_id).bind(true).bind(now)
+                    .execute(&mut *tx).await
+                    .map_err(|e| StoreError::from_unique(e, format!("user {} already exists", u.username)))?;
+            }
+            sqlx::query(INSERT_AUDIT).bind(now).bind(None::<i64>).bind("load_demo").bind("database").bind("demo")
+                .bind(serde_json::json!({"bases": data.bases.len(), "annual": data.n_annual(), "monthly": data.n_monthly(), "history": n_history}).to_string())
+                .execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind("demo").bind("synthetic demo data loaded").execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        if let crate::Pool::Postgres(pool) = &self.pool {
+            // Explicit ids do not advance an identity sequence.
+            sqlx::query(
+                "SELECT setval(pg_get_serial_sequence('bases', 'id'), (SELECT MAX(id) FROM bases))",
+            )
+            .execute(pool)
+            .await?;
+        }
+        Ok(DemoSummary {
+            base_ids,
+            annual: data.n_annual(),
+            monthly: data.n_monthly(),
+            users: accounts.len(),
+        })
+    }
+
+    /// Whether the database holds the synthetic demo.
+    pub async fn is_demo(&self) -> Result<bool> {
+        on_pool!(self, pool => {
+            let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind("demo").fetch_optional(pool).await?;
+            Ok(v.is_some())
+        })
+    }
+}

@@ -1,0 +1,725 @@
+//! The roll: reference data, categories, bases, tier history, roll statistics.
+
+use chrono::{NaiveDate, Utc};
+use jidi_domain::catalogue;
+use jidi_domain::reference::{self, Category, MacroRegion, Regions};
+use jidi_domain::roll::{Base, BaseDraft, Series, Status, Tier, TierChange};
+use sqlx::AssertSqlSafe;
+
+use crate::row::{Conditions, Param, Row, bind_params};
+use crate::{Result, Store, StoreError, on_pool};
+
+/// Filters of the base list; `None` means any.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BaseFilter {
+    /// Province code.
+    pub province: Option<String>,
+    /// Prefecture code.
+    pub prefecture: Option<String>,
+    /// Category code.
+    pub category: Option<String>,
+    /// Sub-type code.
+    pub subcategory: Option<String>,
+    /// Tier.
+    pub tier: Option<Tier>,
+    /// Series.
+    pub series: Option<Series>,
+    /// Designation batch.
+    pub batch: Option<i32>,
+    /// Current or withdrawn.
+    pub status: Option<StatusFilter>,
+    /// Macro-region.
+    pub region: Option<MacroRegion>,
+    /// National strategy code (province membership).
+    pub strategy: Option<String>,
+    /// Designated in this year.
+    pub designated_year: Option<i32>,
+    /// Text in the name, leading industries or managing body.
+    pub text: Option<String>,
+    /// Only the national programme (national and excellence tiers, current or withdrawn).
+    pub national_only: bool,
+}
+
+/// Status filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// On the roll.
+    Current,
+    /// Withdrawn.
+    Withdrawn,
+}
+
+/// Sort keys of the base list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BaseSort {
+    /// By name.
+    #[default]
+    Name,
+    /// By province code.
+    Province,
+    /// By category and sub-type.
+    Category,
+    /// By tier, highest first when ascending is reversed.
+    Tier,
+    /// By batch.
+    Batch,
+    /// By designation year.
+    Designated,
+    /// By id (insertion order).
+    Id,
+}
+
+impl BaseSort {
+    /// Parses a sort key.
+    pub fn parse(text: &str) -> Option<BaseSort> {
+        Some(match text {
+            "name" => BaseSort::Name,
+            "province" => BaseSort::Province,
+            "category" => BaseSort::Category,
+            "tier" => BaseSort::Tier,
+            "batch" => BaseSort::Batch,
+            "designated" | "designated_year" => BaseSort::Designated,
+            "id" => BaseSort::Id,
+            _ => return None,
+        })
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            BaseSort::Name => "name",
+            BaseSort::Province => "province_code",
+            BaseSort::Category => "category_code, subcategory_code",
+            BaseSort::Tier => {
+                "CASE tier WHEN 'cultivating' THEN 1 WHEN 'provincial' THEN 2 WHEN 'national' THEN 3 ELSE 4 END"
+            }
+            BaseSort::Batch => "batch",
+            BaseSort::Designated => "designated_year",
+            BaseSort::Id => "id",
+        }
+    }
+}
+
+/// Sort direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    /// Ascending.
+    #[default]
+    Asc,
+    /// Descending.
+    Desc,
+}
+
+/// A page of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// Rows to skip.
+    pub offset: u32,
+    /// Rows to return (at most 500).
+    pub limit: u32,
+}
+
+impl Page {
+    /// The first `limit` rows.
+    pub fn first(limit: u32) -> Page {
+        Page { offset: 0, limit }
+    }
+}
+
+/// Roll statistics for the dashboard.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Counts {
+    /// Bases by tier code (current only).
+    pub by_tier: Vec<(String, i64)>,
+    /// National bases by category code (current only).
+    pub by_category: Vec<(String, i64)>,
+    /// National bases by series code (current only; `none` when not set).
+    pub by_series: Vec<(String, i64)>,
+    /// National bases by region code (current only).
+    pub by_region: Vec<(String, i64)>,
+    /// National bases by province code (current only).
+    pub by_province: Vec<(String, i64)>,
+    /// National designations by year (all ever designated).
+    pub designations_by_year: Vec<(i32, i64)>,
+    /// Withdrawn national bases.
+    pub withdrawn: i64,
+    /// Synthetic records among the counted bases.
+    pub synthetic: i64,
+}
+
+const BASE_COLUMNS: &str = "id, name, province_code, prefecture_code, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note";
+
+pub(crate) fn base_from_row(r: &impl Row) -> Result<Base> {
+    let tier_code = r.text("tier")?;
+    let status = match r.text("status")?.as_str() {
+        "withdrawn" => Status::Withdrawn {
+            on: r.opt_date("withdrawn_on")?.unwrap_or_default(),
+            reason: r.opt_text("withdrawn_reason")?.unwrap_or_default(),
+        },
+        _ => Status::Current,
+    };
+    let leading: Vec<String> =
+        serde_json::from_str(&r.text("leading_industries")?).unwrap_or_default();
+    Ok(Base {
+        id: r.int("id")?,
+        facts: BaseDraft {
+            name: r.text("name")?,
+            province_code: r.text("province_code")?,
+            prefecture_code: r.opt_text("prefecture_code")?,
+            category_code: r.text("category_code")?,
+            subcategory_code: r.opt_text("subcategory_code")?,
+            series: r.opt_text("series")?.as_deref().and_then(Series::parse),
+            tier: Tier::parse(&tier_code)
+                .ok_or_else(|| StoreError::Invalid(format!("stored tier {tier_code:?}")))?,
+            batch: r.opt_int32("batch")?,
+            designated_year: r.opt_int32("designated_year")?,
+            designated_on: r.opt_date("designated_on")?,
+            leading_industries: leading,
+            managing_body: r.opt_text("managing_body")?,
+            area_km2: r.opt_float("area_km2")?,
+            status,
+            synthetic: r.boolean("synthetic")?,
+            source: r.opt_text("source")?,
+            note: r.opt_text("note")?,
+        },
+    })
+}
+
+fn tier_change_from_row(r: &impl Row) -> Result<TierChange> {
+    Ok(TierChange {
+        id: r.int("id")?,
+        base_id: r.int("base_id")?,
+        from: r.opt_text("from_tier")?.as_deref().and_then(Tier::parse),
+        to: r.opt_text("to_tier")?.as_deref().and_then(Tier::parse),
+        on: r.date("changed_on")?,
+        proposal_id: r.opt_int("proposal_id")?,
+        note: r.text("note")?,
+    })
+}
+
+/// The parameters of a base row, in `INSERT` column order after `id`.
+pub(crate) fn base_params(d: &BaseDraft) -> Vec<Param> {
+    let (withdrawn_on, withdrawn_reason) = match &d.status {
+        Status::Current => (None, None),
+        Status::Withdrawn { on, reason } => (Some(*on), Some(reason.clone())),
+    };
+    vec![
+        Param::Text(d.name.trim().to_string()),
+        Param::Text(d.province_code.clone()),
+        Param::OptText(d.prefecture_code.clone()),
+        Param::Text(d.region().map_or("east", MacroRegion::code).to_string()),
+        Param::Text(d.category_code.clone()),
+        Param::OptText(d.subcategory_code.clone()),
+        Param::OptText(d.series.map(|s| s.code().to_string())),
+        Param::Text(d.tier.code().to_string()),
+        Param::OptInt32(d.batch),
+        Param::OptInt32(d.designated_year),
+        Param::OptDate(d.designated_on),
+        Param::Text(serde_json::to_string(&d.leading_industries).unwrap_or_else(|_| "[]".into())),
+        Param::OptText(d.managing_body.clone()),
+        Param::OptFloat(d.area_km2),
+        Param::Text(d.status.code().to_string()),
+        Param::OptDate(withdrawn_on),
+        Param::OptText(withdrawn_reason),
+        Param::Bool(d.synthetic),
+        Param::OptText(d.source.clone()),
+        Param::OptText(d.note.clone()),
+    ]
+}
+
+pub(crate) const INSERT_BASE: &str = "INSERT INTO bases (name, province_code, prefecture_code, region, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) RETURNING id";
+
+const UPDATE_BASE: &str = "UPDATE bases SET name = $1, province_code = $2, prefecture_code = $3, region = $4, category_code = $5, subcategory_code = $6, series = $7, tier = $8, batch = $9, designated_year = $10, designated_on = $11, leading_industries = $12, managing_body = $13, area_km2 = $14, status = $15, withdrawn_on = $16, withdrawn_reason = $17, synthetic = $18, source = $19, note = $20, updated_at = $21 WHERE id = $22";
+
+pub(crate) const INSERT_TIER_CHANGE: &str = "INSERT INTO tier_changes (base_id, from_tier, to_tier, changed_on, proposal_id, note) VALUES ($1, $2, $3, $4, $5, $6)";
+
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, user_id, action, entity, entity_id, detail) VALUES ($1, $2, $3, $4, $5, $6)";
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// The conditions of a filter, plus the listing scope for provincial and cultivating entries:
+/// `None` = no restriction, `Some(None)` = none visible, `Some(Some(p))` = only province `p`.
+fn conditions(filter: &BaseFilter, scope: &Option<Option<String>>) -> Conditions {
+    let mut c = Conditions::default();
+    match scope {
+        None => {}
+        Some(None) => c.push("tier IN ('national', 'excellence')", vec![]),
+        Some(Some(p)) => c.push(
+            "(tier IN ('national', 'excellence') OR province_code = ?)",
+            vec![Param::Text(p.clone())],
+        ),
+    }
+    if filter.national_only {
+        c.push("tier IN ('national', 'excellence')", vec![]);
+    }
+    if let Some(v) = &filter.province {
+        c.push("province_code = ?", vec![Param::Text(v.clone())]);
+    }
+    if let Some(v) = &filter.prefecture {
+        c.push("prefecture_code = ?", vec![Param::Text(v.clone())]);
+    }
+    if let Some(v) = &filter.category {
+        c.push("category_code = ?", vec![Param::Text(v.clone())]);
+    }
+    if let Some(v) = &filter.subcategory {
+        c.push("subcategory_code = ?", vec![Param::Text(v.clone())]);
+    }
+    if let Some(v) = filter.tier {
+        c.push("tier = ?", vec![Param::Text(v.code().into())]);
+    }
+    if let Some(v) = filter.series {
+        c.push("series = ?", vec![Param::Text(v.code().into())]);
+    }
+    if let Some(v) = filter.batch {
+        c.push("batch = ?", vec![Param::Int32(v)]);
+    }
+    if let Some(v) = filter.designated_year {
+        c.push("designated_year = ?", vec![Param::Int32(v)]);
+    }
+    match filter.status {
+        Some(StatusFilter::Current) => c.push("status = 'current'", vec![]),
+        Some(StatusFilter::Withdrawn) => c.push("status = 'withdrawn'", vec![]),
+        None => {}
+    }
+    if let Some(r) = filter.region {
+        c.push("region = ?", vec![Param::Text(r.code().into())]);
+    }
+    if let Some(code) = &filter.strategy {
+        let provinces: Vec<String> = reference::STRATEGIES
+            .iter()
+            .find(|s| s.code == code)
+            .map(|s| s.provinces.iter().map(|p| format!("{p}0000")).collect())
+            .unwrap_or_default();
+        if provinces.is_empty() {
+            c.push("1 = 0", vec![]);
+        } else {
+            let marks = vec!["?"; provinces.len()].join(", ");
+            c.push(
+                &format!("province_code IN ({marks})"),
+                provinces.into_iter().map(Param::Text).collect(),
+            );
+        }
+    }
+    if let Some(t) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let like = escape_like(t);
+        c.push(
+            "(name LIKE ? ESCAPE '\\' OR leading_industries LIKE ? ESCAPE '\\' OR managing_body LIKE ? ESCAPE '\\')",
+            vec![Param::Text(like.clone()), Param::Text(like.clone()), Param::Text(like)],
+        );
+    }
+    c
+}
+
+impl Store {
+    /// Loads provinces, prefectures, built-in categories and the indicator catalogue. Built-in rows
+    /// are updated in place; categories the ministry added are left alone.
+    pub(crate) async fn sync_reference_data(&self) -> Result<()> {
+        let regions = Regions::get();
+        let categories = reference::builtin_categories();
+        let indicators = catalogue::reference_catalogue();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for p in &regions.provinces {
+                sqlx::query("INSERT INTO provinces (code, name, short_name, region) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, region = excluded.region")
+                    .bind(&p.code).bind(&p.name).bind(&p.short_name).bind(p.region.code())
+                    .execute(&mut *tx).await?;
+            }
+            for p in &regions.prefectures {
+                sqlx::query("INSERT INTO prefectures (code, name, province_code) VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET name = excluded.name, province_code = excluded.province_code")
+                    .bind(&p.code).bind(&p.name).bind(&p.province_code)
+                    .execute(&mut *tx).await?;
+            }
+            // Categories before sub-types, for the parent reference.
+            for (i, c) in categories.iter().enumerate() {
+                sqlx::query("INSERT INTO categories (code, parent_code, name_zh, name_en, sort_order, builtin) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, name_zh = excluded.name_zh, name_en = excluded.name_en, sort_order = excluded.sort_order, builtin = excluded.builtin")
+                    .bind(&c.code).bind(&c.parent).bind(&c.name_zh).bind(&c.name_en).bind(i as i32).bind(true)
+                    .execute(&mut *tx).await?;
+            }
+            for (i, ind) in indicators.iter().enumerate() {
+                sqlx::query("INSERT INTO indicators (code, name_zh, name_en, unit, frequency, cumulative, direction, dimension, formula, applies_to, sort_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, unit = excluded.unit, frequency = excluded.frequency, cumulative = excluded.cumulative, direction = excluded.direction, dimension = excluded.dimension, formula = excluded.formula, applies_to = excluded.applies_to, sort_order = excluded.sort_order")
+                    .bind(&ind.code).bind(&ind.name_zh).bind(&ind.name_en).bind(&ind.unit)
+                    .bind(ind.frequency.code()).bind(ind.cumulative)
+                    .bind(if ind.direction == jidi_domain::engine::normalise::Direction::Cost { -1i32 } else { 1i32 })
+                    .bind(&ind.dimension).bind(&ind.formula)
+                    .bind(serde_json::to_string(&ind.applies_to).unwrap_or_else(|_| "[]".into()))
+                    .bind(i as i32)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// All categories and sub-types, in display order.
+    pub async fn categories(&self) -> Result<Vec<Category>> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT code, parent_code, name_zh, name_en FROM categories ORDER BY sort_order, code")
+                .fetch_all(pool).await?;
+            rows.iter().map(|r| Ok(Category {
+                code: r.text("code")?,
+                parent: r.opt_text("parent_code")?,
+                name_zh: r.text("name_zh")?,
+                name_en: r.text("name_en")?,
+            })).collect()
+        })
+    }
+
+    /// Adds a category or sub-type (the ministry extends the reference list).
+    pub async fn add_category(&self, category: &Category, actor: Option<i64>) -> Result<()> {
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let order: i32 = sqlx::query_scalar("SELECT COALESCE(MAX(sort_order), 0) + 1 FROM categories")
+                .fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO categories (code, parent_code, name_zh, name_en, sort_order, builtin) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&category.code).bind(&category.parent).bind(&category.name_zh).bind(&category.name_en).bind(order).bind(false)
+                .execute(&mut *tx).await
+                .map_err(|e| StoreError::from_unique(e, format!("category {} already exists", category.code)))?;
+            sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind("create").bind("category").bind(&category.code)
+                .bind(format!("{{\"name_zh\":{:?}}}", category.name_zh))
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Whether the roll is empty (no base yet).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM bases").fetch_one(pool).await?);
+        Ok(n == 0)
+    }
+
+    /// A base by id.
+    pub async fn base(&self, id: i64) -> Result<Option<Base>> {
+        let sql = format!("SELECT {BASE_COLUMNS} FROM bases WHERE id = $1");
+        on_pool!(self, pool => {
+            let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?;
+            row.as_ref().map(base_from_row).transpose()
+        })
+    }
+
+    /// A page of bases and the total number matching.
+    pub async fn list_bases(
+        &self,
+        filter: &BaseFilter,
+        scope: &Option<Option<String>>,
+        sort: BaseSort,
+        order: SortOrder,
+        page: Page,
+    ) -> Result<(Vec<Base>, i64)> {
+        let c = conditions(filter, scope);
+        let direction = match order {
+            SortOrder::Asc => "ASC",
+            SortOrder::Desc => "DESC",
+        };
+        let limit = page.limit.clamp(1, 500) as i64;
+        let offset = page.offset as i64;
+        let n = c.next_placeholder();
+        let list_sql = format!(
+            "SELECT {BASE_COLUMNS} FROM bases {} ORDER BY {} {direction}, id {direction} LIMIT ${n} OFFSET ${}",
+            c.where_sql(),
+            sort.sql(),
+            n + 1
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM bases {}", c.where_sql());
+        on_pool!(self, pool => {
+            let total: i64 = bind_params!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &c.params)
+                .fetch_one(pool).await?;
+            let rows = bind_params!(sqlx::query(AssertSqlSafe(list_sql)), &c.params)
+                .bind(limit).bind(offset)
+                .fetch_all(pool).await?;
+            let bases = rows.iter().map(base_from_row).collect::<Result<Vec<_>>>()?;
+            Ok((bases, total))
+        })
+    }
+
+    /// Creates a base with its first tier-history entry, in one transaction. `on` dates the entry
+    /// (the designation date when known).
+    pub async fn create_base(
+        &self,
+        draft: &BaseDraft,
+        actor: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<i64> {
+        let ids = self
+            .create_bases(std::slice::from_ref(draft), actor, today)
+            .await?;
+        Ok(ids[0])
+    }
+
+    /// Creates several bases, all or none (the roll import). A duplicate name anywhere aborts the
+    /// whole transaction.
+    pub async fn create_bases(
+        &self,
+        drafts: &[BaseDraft],
+        actor: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Vec<i64>> {
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut ids = Vec::with_capacity(drafts.len());
+            for d in drafts {
+                let mut params = base_params(d);
+                params.push(crate::row::Param::Timestamp(now));
+                let id: i64 = bind_params!(sqlx::query_scalar(INSERT_BASE), &params)
+                    .fetch_one(&mut *tx).await
+                    .map_err(|e| StoreError::from_unique(e, format!("a base named {:?} already exists", d.name.trim())))?;
+                let on = d.designated_on.unwrap_or(today);
+                sqlx::query(INSERT_TIER_CHANGE)
+                    .bind(id).bind(None::<String>).bind(Some(d.tier.code())).bind(on).bind(None::<i64>)
+                    .bind("登记入库")
+                    .execute(&mut *tx).await?;
+                if let Status::Withdrawn { on, reason } = &d.status {
+                    sqlx::query(INSERT_TIER_CHANGE)
+                        .bind(id).bind(Some(d.tier.code())).bind(None::<String>).bind(*on).bind(None::<i64>)
+                        .bind(reason)
+                        .execute(&mut *tx).await?;
+                }
+                sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind("create").bind("base").bind(id.to_string())
+                    .bind(serde_json::json!({"name": d.name}).to_string())
+                    .execute(&mut *tx).await?;
+                ids.push(id);
+            }
+            tx.commit().await?;
+            Ok(ids)
+        })
+    }
+
+    /// Replaces the facts of a base. A change of tier is written to its history (dated `on`); a
+    /// withdrawal must go through [`Store::withdraw_base`].
+    pub async fn update_base(
+        &self,
+        id: i64,
+        draft: &BaseDraft,
+        actor: Option<i64>,
+        on: NaiveDate,
+    ) -> Result<Base> {
+        let before = self.base(id).await?.ok_or_else(|| StoreError::NotFound {
+            entity: "base",
+            key: id.to_string(),
+        })?;
+        if before.facts.status != draft.status {
+            return Err(StoreError::Conflict(
+                "status changes go through a withdrawal, not an update".into(),
+            ));
+        }
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut params = base_params(draft);
+            params.push(Param::Timestamp(now));
+            params.push(Param::Int(id));
+            bind_params!(sqlx::query(UPDATE_BASE), &params)
+                .execute(&mut *tx).await
+                .map_err(|e| StoreError::from_unique(e, format!("a base named {:?} already exists", draft.name.trim())))?;
+            if before.facts.tier != draft.tier {
+                sqlx::query(INSERT_TIER_CHANGE)
+                    .bind(id).bind(Some(before.facts.tier.code())).bind(Some(draft.tier.code())).bind(on)
+                    .bind(None::<i64>).bind("信息更正")
+                    .execute(&mut *tx).await?;
+            }
+            sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind("update").bind("base").bind(id.to_string())
+                .bind(serde_json::json!({"name": draft.name, "tier_before": before.facts.tier.code(), "tier_after": draft.tier.code()}).to_string())
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        self.base(id).await?.ok_or(StoreError::NotFound {
+            entity: "base",
+            key: id.to_string(),
+        })
+    }
+
+    /// Withdraws a base (摘牌): status, date and reason, and the history entry.
+    pub async fn withdraw_base(
+        &self,
+        id: i64,
+        on: NaiveDate,
+        reason: &str,
+        proposal_id: Option<i64>,
+        actor: Option<i64>,
+    ) -> Result<Base> {
+        let before = self.base(id).await?.ok_or_else(|| StoreError::NotFound {
+            entity: "base",
+            key: id.to_string(),
+        })?;
+        if before.facts.status != Status::Current {
+            return Err(StoreError::Conflict(format!(
+                "base {id} is already withdrawn"
+            )));
+        }
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE bases SET status = 'withdrawn', withdrawn_on = $1, withdrawn_reason = $2, updated_at = $3 WHERE id = $4")
+                .bind(on).bind(reason).bind(now).bind(id)
+                .execute(&mut *tx).await?;
+            sqlx::query(INSERT_TIER_CHANGE)
+                .bind(id).bind(Some(before.facts.tier.code())).bind(None::<String>).bind(on).bind(proposal_id).bind(reason)
+                .execute(&mut *tx).await?;
+            sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind("withdraw").bind("base").bind(id.to_string())
+                .bind(serde_json::json!({"reason": reason, "on": on.to_string()}).to_string())
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        self.base(id).await?.ok_or(StoreError::NotFound {
+            entity: "base",
+            key: id.to_string(),
+        })
+    }
+
+    /// Moves a base to another tier and records why (used when a proposal is accepted).
+    pub async fn change_tier(
+        &self,
+        id: i64,
+        to: Tier,
+        on: NaiveDate,
+        proposal_id: Option<i64>,
+        note: &str,
+        actor: Option<i64>,
+    ) -> Result<()> {
+        let before = self.base(id).await?.ok_or_else(|| StoreError::NotFound {
+            entity: "base",
+            key: id.to_string(),
+        })?;
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE bases SET tier = $1, updated_at = $2 WHERE id = $3")
+                .bind(to.code()).bind(now).bind(id).execute(&mut *tx).await?;
+            sqlx::query(INSERT_TIER_CHANGE)
+                .bind(id).bind(Some(before.facts.tier.code())).bind(Some(to.code())).bind(on).bind(proposal_id).bind(note)
+                .execute(&mut *tx).await?;
+            sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind("change_tier").bind("base").bind(id.to_string())
+                .bind(serde_json::json!({"from": before.facts.tier.code(), "to": to.code(), "note": note}).to_string())
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The tier history of a base, oldest first.
+    pub async fn tier_history(&self, base_id: i64) -> Result<Vec<TierChange>> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT id, base_id, from_tier, to_tier, changed_on, proposal_id, note FROM tier_changes WHERE base_id = $1 ORDER BY changed_on, id")
+                .bind(base_id).fetch_all(pool).await?;
+            rows.iter().map(tier_change_from_row).collect()
+        })
+    }
+
+    /// Names already on the roll among `names` (for import validation).
+    pub async fn existing_names(&self, names: &[String]) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        for chunk in names.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT name FROM bases WHERE name IN ({})",
+                marks.join(", ")
+            );
+            let params: Vec<Param> = chunk
+                .iter()
+                .map(|n| Param::Text(n.trim().to_string()))
+                .collect();
+            let rows: Vec<String> = on_pool!(self, pool => {
+                bind_params!(sqlx::query_scalar(AssertSqlSafe(sql)), &params).fetch_all(pool).await?
+            });
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
+    /// Roll statistics within a listing scope (see [`jidi_domain::access::provincial_list_scope`]).
+    pub async fn counts(&self, scope: &Option<Option<String>>) -> Result<Counts> {
+        let base = conditions(&BaseFilter::default(), scope);
+        let mut national = conditions(&BaseFilter::default(), scope);
+        national.push("tier IN ('national', 'excellence')", vec![]);
+        let mut national_current = conditions(&BaseFilter::default(), scope);
+        national_current.push(
+            "tier IN ('national', 'excellence') AND status = 'current'",
+            vec![],
+        );
+        let mut current = conditions(&BaseFilter::default(), scope);
+        current.push("status = 'current'", vec![]);
+        let group = |c: &Conditions, column: &str| {
+            format!(
+                "SELECT COALESCE({column}, 'none') AS k, COUNT(*) AS n FROM bases {} GROUP BY COALESCE({column}, 'none') ORDER BY n DESC, k",
+                c.where_sql()
+            )
+        };
+        let queries = [
+            (group(&current, "tier"), &current),
+            (group(&national_current, "category_code"), &national_current),
+            (group(&national_current, "series"), &national_current),
+            (group(&national_current, "region"), &national_current),
+            (group(&national_current, "province_code"), &national_current),
+        ];
+        let mut results: Vec<Vec<(String, i64)>> = Vec::new();
+        for (sql, c) in queries {
+            let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+                let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &c.params).fetch_all(pool).await?;
+                rows.iter().map(|r| Ok((r.text("k")?, r.int("n")?))).collect::<Result<Vec<_>>>()?
+            });
+            results.push(rows);
+        }
+        let years_sql = format!(
+            "SELECT designated_year AS y, COUNT(*) AS n FROM bases {} AND designated_year IS NOT NULL GROUP BY designated_year ORDER BY designated_year",
+            national_or_withdrawn(&base)
+        );
+        let designations: Vec<(i32, i64)> = on_pool!(self, pool => {
+            let rows = bind_params!(sqlx::query(AssertSqlSafe(years_sql)), &base.params).fetch_all(pool).await?;
+            rows.iter().map(|r| Ok((r.int32("y")?, r.int("n")?))).collect::<Result<Vec<_>>>()?
+        });
+        let mut withdrawn_c = conditions(&BaseFilter::default(), scope);
+        withdrawn_c.push("status = 'withdrawn'", vec![]);
+        let withdrawn_sql = format!("SELECT COUNT(*) FROM bases {}", withdrawn_c.where_sql());
+        let synthetic_sql = format!(
+            "SELECT COUNT(*) FROM bases {} synthetic = $1",
+            if base.clauses.is_empty() {
+                "WHERE".to_string()
+            } else {
+                format!("{} AND", base.where_sql())
+            }
+        )
+        .replace("$1", &format!("${}", base.next_placeholder()));
+        let (withdrawn, synthetic): (i64, i64) = on_pool!(self, pool => {
+            let w: i64 = bind_params!(sqlx::query_scalar(AssertSqlSafe(withdrawn_sql)), &withdrawn_c.params).fetch_one(pool).await?;
+            let s: i64 = bind_params!(sqlx::query_scalar(AssertSqlSafe(synthetic_sql)), &base.params).bind(true).fetch_one(pool).await?;
+            (w, s)
+        });
+        let mut it = results.into_iter();
+        Ok(Counts {
+            by_tier: it.next().unwrap_or_default(),
+            by_category: it.next().unwrap_or_default(),
+            by_series: it.next().unwrap_or_default(),
+            by_region: it.next().unwrap_or_default(),
+            by_province: it.next().unwrap_or_default(),
+            designations_by_year: designations,
+            withdrawn,
+            synthetic,
+        })
+    }
+}
+
+fn national_or_withdrawn(c: &Conditions) -> String {
+    let clause = "tier IN ('national', 'excellence')";
+    if c.clauses.is_empty() {
+        format!("WHERE {clause}")
+    } else {
+        format!("{} AND {clause}", c.where_sql())
+    }
+}

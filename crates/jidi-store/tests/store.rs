@@ -1,0 +1,484 @@
+//! The store's integration suite. Every test runs against SQLite and, when
+//! `JIDI_TEST_DATABASE_URL` is set, against a fresh PostgreSQL database: the same assertions on
+//! both backends.
+
+use chrono::{Duration, NaiveDate, Utc};
+use jidi_domain::access::Role;
+use jidi_domain::demo::{self, DemoConfig};
+use jidi_domain::roll::{BaseDraft, Series, Status, Tier};
+use jidi_store::testing::TestDb;
+use jidi_store::{
+    BaseFilter, BaseSort, LoginAttempt, NewUser, Page, SortOrder, StatusFilter, Store, StoreError,
+};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+}
+
+fn draft(name: &str, province: &str, tier: Tier) -> BaseDraft {
+    BaseDraft {
+        name: name.into(),
+        province_code: province.into(),
+        prefecture_code: None,
+        category_code: "equipment".into(),
+        subcategory_code: Some("high_end_equipment".into()),
+        series: Some(Series::Advantage),
+        tier,
+        batch: Some(3),
+        designated_year: Some(2012),
+        designated_on: NaiveDate::from_ymd_opt(2012, 2, 13),
+        leading_industries: vec!["工程机械".into()],
+        managing_body: Some("管理委员会".into()),
+        area_km2: Some(12.5),
+        status: Status::Current,
+        synthetic: true,
+        source: None,
+        note: None,
+    }
+}
+
+/// Runs `body` once per configured backend.
+macro_rules! each_backend {
+    (|$store:ident| $body:block) => {{
+        for db in TestDb::all().await {
+            let label = db.label;
+            {
+                let $store: &Store = &db.store;
+                let result: Result<(), String> = async {
+                    $body;
+                    Ok(())
+                }
+                .await;
+                if let Err(e) = result {
+                    panic!("[{label}] {e}");
+                }
+            }
+            db.finish().await;
+        }
+    }};
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_load_reference_data() {
+    each_backend!(|store| {
+        store.migrate().await.unwrap();
+        assert_eq!(store.applied_migrations().await.unwrap(), vec![1, 2]);
+        let cats = store.categories().await.unwrap();
+        assert_eq!(cats.len(), jidi_domain::reference::BUILTIN_CATEGORIES.len());
+        assert!(store.is_empty().await.unwrap());
+    });
+}
+
+#[tokio::test]
+async fn bases_are_created_listed_filtered_and_paged() {
+    each_backend!(|store| {
+        let mut ids = Vec::new();
+        for (i, p) in ["420000", "420000", "430000", "110000"].iter().enumerate() {
+            let mut d = draft(
+                &format!("装备制造(工程机械)·测试园区{i}"),
+                p,
+                Tier::National,
+            );
+            if i == 3 {
+                d.category_code = "information".into();
+                d.subcategory_code = Some("software".into());
+                d.tier = Tier::Provincial;
+            }
+            ids.push(store.create_base(&d, None, today()).await.unwrap());
+        }
+        let got = store.base(ids[0]).await.unwrap().unwrap();
+        assert_eq!(got.facts.name, "装备制造(工程机械)·测试园区0");
+        assert_eq!(got.facts.leading_industries, vec!["工程机械".to_string()]);
+        assert_eq!(
+            got.facts.designated_on,
+            NaiveDate::from_ymd_opt(2012, 2, 13)
+        );
+
+        let all = None;
+        let page = Page::first(2);
+        let (rows, total) = store
+            .list_bases(
+                &BaseFilter::default(),
+                &all,
+                BaseSort::Name,
+                SortOrder::Asc,
+                page,
+            )
+            .await
+            .unwrap();
+        assert_eq!((rows.len(), total), (2, 4));
+        let (rows, _) = store
+            .list_bases(
+                &BaseFilter::default(),
+                &all,
+                BaseSort::Name,
+                SortOrder::Desc,
+                Page {
+                    offset: 0,
+                    limit: 10,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(rows[0].facts.name, "装备制造(工程机械)·测试园区3");
+
+        let hubei = BaseFilter {
+            province: Some("420000".into()),
+            ..BaseFilter::default()
+        };
+        assert_eq!(
+            store
+                .list_bases(&hubei, &all, BaseSort::Id, SortOrder::Asc, page)
+                .await
+                .unwrap()
+                .1,
+            2
+        );
+        let software = BaseFilter {
+            subcategory: Some("software".into()),
+            ..BaseFilter::default()
+        };
+        assert_eq!(
+            store
+                .list_bases(&software, &all, BaseSort::Id, SortOrder::Asc, page)
+                .await
+                .unwrap()
+                .1,
+            1
+        );
+        let text = BaseFilter {
+            text: Some("园区2".into()),
+            ..BaseFilter::default()
+        };
+        assert_eq!(
+            store
+                .list_bases(&text, &all, BaseSort::Id, SortOrder::Asc, page)
+                .await
+                .unwrap()
+                .1,
+            1
+        );
+        let wildcard = BaseFilter {
+            text: Some("%".into()),
+            ..BaseFilter::default()
+        };
+        assert_eq!(
+            store
+                .list_bases(&wildcard, &all, BaseSort::Id, SortOrder::Asc, page)
+                .await
+                .unwrap()
+                .1,
+            0
+        );
+        let central = BaseFilter {
+            region: Some(jidi_domain::reference::MacroRegion::Central),
+            ..BaseFilter::default()
+        };
+        assert_eq!(
+            store
+                .list_bases(&central, &all, BaseSort::Id, SortOrder::Asc, page)
+                .await
+                .unwrap()
+                .1,
+            3
+        );
+        let yangtze = BaseFilter {
+            strategy: Some("yangtze".into()),
+            ..BaseFilter::default()
+        };
+        assert_eq!(
+            store
+                .list_bases(&yangtze, &all, BaseSort::Id, SortOrder::Asc, page)
+                .await
+                .unwrap()
+                .1,
+            3
+        );
+
+        // The public sees the national roll only; a province also its own provincial list.
+        let public = Some(None);
+        assert_eq!(
+            store
+                .list_bases(
+                    &BaseFilter::default(),
+                    &public,
+                    BaseSort::Id,
+                    SortOrder::Asc,
+                    page
+                )
+                .await
+                .unwrap()
+                .1,
+            3
+        );
+        let hunan = Some(Some("430000".to_string()));
+        assert_eq!(
+            store
+                .list_bases(
+                    &BaseFilter::default(),
+                    &hunan,
+                    BaseSort::Id,
+                    SortOrder::Asc,
+                    page
+                )
+                .await
+                .unwrap()
+                .1,
+            3
+        );
+        let beijing = Some(Some("110000".to_string()));
+        assert_eq!(
+            store
+                .list_bases(
+                    &BaseFilter::default(),
+                    &beijing,
+                    BaseSort::Id,
+                    SortOrder::Asc,
+                    page
+                )
+                .await
+                .unwrap()
+                .1,
+            4
+        );
+
+        let counts = store.counts(&all).await.unwrap();
+        assert_eq!(
+            counts
+                .by_tier
+                .iter()
+                .find(|(t, _)| t == "national")
+                .unwrap()
+                .1,
+            3
+        );
+        assert_eq!(counts.designations_by_year, vec![(2012, 3)]);
+    });
+}
+
+#[tokio::test]
+async fn imports_are_all_or_nothing() {
+    each_backend!(|store| {
+        store
+            .create_base(&draft("甲·园区", "420000", Tier::National), None, today())
+            .await
+            .unwrap();
+        let batch = vec![
+            draft("乙·园区", "420000", Tier::National),
+            draft("甲·园区", "430000", Tier::National),
+        ];
+        let err = store.create_bases(&batch, None, today()).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict(ref m) if m.contains("甲·园区")),
+            "{err}"
+        );
+        // Nothing of the failed batch was written.
+        let (_, total) = store
+            .list_bases(
+                &BaseFilter::default(),
+                &None,
+                BaseSort::Id,
+                SortOrder::Asc,
+                Page::first(10),
+            )
+            .await
+            .unwrap();
+        assert_eq!(total, 1);
+        assert_eq!(
+            store
+                .existing_names(&["甲·园区".into(), "丙".into()])
+                .await
+                .unwrap(),
+            vec!["甲·园区".to_string()]
+        );
+    });
+}
+
+#[tokio::test]
+async fn updates_and_withdrawals_write_the_tier_history() {
+    each_backend!(|store| {
+        let id = store
+            .create_base(&draft("丁·园区", "420000", Tier::Provincial), None, today())
+            .await
+            .unwrap();
+        let mut d = store.base(id).await.unwrap().unwrap().facts;
+        d.tier = Tier::National;
+        d.area_km2 = Some(20.0);
+        let on = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let after = store.update_base(id, &d, None, on).await.unwrap();
+        assert_eq!(after.facts.area_km2, Some(20.0));
+        let w = store
+            .withdraw_base(id, on, "整改未达标", None, None)
+            .await
+            .unwrap();
+        assert!(matches!(w.facts.status, Status::Withdrawn { .. }));
+        let again = store
+            .withdraw_base(id, on, "x", None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(again, StoreError::Conflict(_)));
+        let history = store.tier_history(id).await.unwrap();
+        let steps: Vec<(Option<Tier>, Option<Tier>)> =
+            history.iter().map(|h| (h.from, h.to)).collect();
+        assert_eq!(
+            steps,
+            vec![
+                (None, Some(Tier::Provincial)),
+                (Some(Tier::Provincial), Some(Tier::National)),
+                (Some(Tier::National), None)
+            ]
+        );
+        let (_, withdrawn) = store
+            .list_bases(
+                &BaseFilter {
+                    status: Some(StatusFilter::Withdrawn),
+                    ..BaseFilter::default()
+                },
+                &None,
+                BaseSort::Id,
+                SortOrder::Asc,
+                Page::first(5),
+            )
+            .await
+            .unwrap();
+        assert_eq!(withdrawn, 1);
+    });
+}
+
+#[tokio::test]
+async fn users_sessions_and_login_attempts() {
+    each_backend!(|store| {
+        let id = store
+            .create_user(
+                &NewUser {
+                    username: "hubei".into(),
+                    display_name: "湖北省工信厅".into(),
+                    password_hash: "$argon2id$stub".into(),
+                    role: Role::Province,
+                    province_code: Some("420000".into()),
+                    base_id: None,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let dup = store
+            .create_user(
+                &NewUser {
+                    username: "hubei".into(),
+                    display_name: "x".into(),
+                    password_hash: "x".into(),
+                    role: Role::Evaluator,
+                    province_code: None,
+                    base_id: None,
+                },
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(dup, StoreError::Conflict(_)));
+        let now = Utc::now();
+        store
+            .create_session("hash1", id, "csrf1", now + Duration::hours(8))
+            .await
+            .unwrap();
+        let s = store.session("hash1", now).await.unwrap().unwrap();
+        assert_eq!(s.user.principal().province_code.as_deref(), Some("420000"));
+        assert_eq!(s.csrf_token, "csrf1");
+        assert!(
+            store
+                .session("hash1", now + Duration::hours(9))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        store.set_user_active("hubei", false, None).await.unwrap();
+        assert!(store.session("hash1", now).await.unwrap().is_none());
+
+        let key = "hubei|127.0.0.1";
+        for _ in 0..3 {
+            store
+                .record_login_attempt(&LoginAttempt {
+                    key: key.into(),
+                    succeeded: false,
+                    at: Utc::now(),
+                })
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            store
+                .recent_failures(key, now - Duration::minutes(15))
+                .await
+                .unwrap(),
+            3
+        );
+        store
+            .record_login_attempt(&LoginAttempt {
+                key: key.into(),
+                succeeded: true,
+                at: Utc::now() + Duration::seconds(1),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .recent_failures(key, now - Duration::minutes(15))
+                .await
+                .unwrap(),
+            0
+        );
+    });
+}
+
+#[tokio::test]
+async fn the_demo_loads_whole() {
+    let mut config = DemoConfig::standard(today());
+    config.provincial = 30;
+    config.cultivating = 10;
+    config.months = 12;
+    let data = demo::generate(&config);
+    each_backend!(|store| {
+        let summary = store
+            .load_demo(&data, |ids| {
+                vec![NewUser {
+                    username: "base".into(),
+                    display_name: "基地".into(),
+                    password_hash: "x".into(),
+                    role: Role::Base,
+                    province_code: None,
+                    base_id: Some(ids[0]),
+                }]
+            })
+            .await
+            .unwrap();
+        assert_eq!(summary.base_ids.len(), data.bases.len());
+        let (annual, monthly) = store.value_counts().await.unwrap();
+        assert_eq!(annual as usize, data.n_annual());
+        assert_eq!(monthly as usize, data.n_monthly());
+        assert!(store.is_demo().await.unwrap());
+        let values = store
+            .annual_values(summary.base_ids[0], &["rev_main"])
+            .await
+            .unwrap();
+        assert_eq!(values.len(), 8);
+        assert!(values.iter().all(|v| v.synthetic));
+        let history = store.tier_history(summary.base_ids[0]).await.unwrap();
+        assert_eq!(history.last().unwrap().to, Some(Tier::National));
+        // A second load is refused and writes nothing.
+        assert!(matches!(
+            store.load_demo(&data, |_| vec![]).await,
+            Err(StoreError::Conflict(_))
+        ));
+        // New bases get fresh ids after the explicit demo ids.
+        let id = store
+            .create_base(
+                &draft("新增·园区", "420000", Tier::Cultivating),
+                None,
+                today(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(id, data.bases.len() as i64 + 1);
+    });
+}

@@ -1688,31 +1688,32 @@ fn generate_monthly(
     out
 }
 
-/// The evaluation years of the demo and, for each, the designation cut-off that reproduces the
-/// published number of bases evaluated (the 2018 evaluation left out the 2018 eighth batch).
+/// The designation cut-off that reproduces the published number of bases evaluated in `year`:
+/// the 2018 evaluation left out the eighth batch, designated in February 2018; other years took
+/// every base designated by the end of the year.
 pub fn eligibility_cutoff(year: i32) -> NaiveDate {
-    if year == 2018 {
-        date(2017, 12, 31)
-    } else {
-        date(year, 12, 31)
-    }
+    eligibility_cutoff_override(year).unwrap_or_else(|| date(year, 12, 31))
 }
 
-/// Whether a base was evaluated in `year`: designated on or before the cut-off and not withdrawn
-/// by the end of the year.
+/// The cut-off of [`eligibility_cutoff`] when it differs from the end of the year.
+pub fn eligibility_cutoff_override(year: i32) -> Option<NaiveDate> {
+    (year == 2018).then(|| date(2017, 12, 31))
+}
+
+/// Whether a base was evaluated in `year` under the demo's cut-offs.
 pub fn evaluated_in(draft: &BaseDraft, year: i32) -> bool {
-    if !draft.tier.is_national() && draft.status == Status::Current {
-        return false;
-    }
-    let designated = draft
-        .designated_on
-        .or_else(|| draft.designated_year.map(|y| date(y, 6, 30)));
-    let Some(designated) = designated else {
-        return false;
+    let withdrawn_on = match &draft.status {
+        Status::Withdrawn { on, .. } => Some(*on),
+        Status::Current => None,
     };
-    let withdrawn_by_end =
-        matches!(&draft.status, Status::Withdrawn { on, .. } if on.year() <= year);
-    designated <= eligibility_cutoff(year) && !withdrawn_by_end
+    crate::evaluation::is_eligible(
+        draft.tier,
+        draft.designated_on,
+        draft.designated_year,
+        withdrawn_on,
+        year,
+        eligibility_cutoff(year),
+    )
 }
 
 /// Regions of the current national roll, for checks.

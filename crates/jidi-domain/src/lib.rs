@@ -8,7 +8,11 @@
 pub mod access;
 pub mod catalogue;
 pub mod demo;
+pub mod evaluation;
+pub mod import;
 pub mod reference;
 pub mod roll;
+pub mod rules;
+pub mod scheme;
 
 pub use jidi_engine as engine;

@@ -17,7 +17,12 @@ use sqlx::{PgPool, SqlitePool};
 
 mod accounts;
 mod demo;
+mod evaluation;
 pub use demo::DemoSummary;
+pub use evaluation::{
+    Headline, NewRun, ProposalEffect, ProposalFilter, ProposalRecord, ResultFilter, ResultRecord,
+    RunRecord, RunStatus, SchemeRecord,
+};
 mod roll;
 mod row;
 pub mod testing;

@@ -22,6 +22,7 @@ pub(crate) trait Row {
     fn date(&self, column: &str) -> Result<NaiveDate>;
     fn opt_date(&self, column: &str) -> Result<Option<NaiveDate>>;
     fn timestamp(&self, column: &str) -> Result<DateTime<Utc>>;
+    fn opt_timestamp(&self, column: &str) -> Result<Option<DateTime<Utc>>>;
 }
 
 macro_rules! impl_row {
@@ -61,6 +62,9 @@ macro_rules! impl_row {
                 Ok(self.try_get(c)?)
             }
             fn timestamp(&self, c: &str) -> Result<DateTime<Utc>> {
+                Ok(self.try_get(c)?)
+            }
+            fn opt_timestamp(&self, c: &str) -> Result<Option<DateTime<Utc>>> {
                 Ok(self.try_get(c)?)
             }
         }

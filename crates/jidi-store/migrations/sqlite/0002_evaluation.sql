@@ -66,6 +66,7 @@ CREATE TABLE evaluation_results (
     star_probabilities TEXT,
     dimension_scores   TEXT NOT NULL DEFAULT '{}',
     contributions      TEXT NOT NULL DEFAULT '[]',
+    details            TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (run_id, base_id)
 ) WITHOUT ROWID;
 CREATE INDEX evaluation_results_base ON evaluation_results(base_id, run_id);

@@ -1,0 +1,796 @@
+//! Dynamic management (有进有出, C4): table-driven rules that turn published results, vetoes and
+//! the application conditions into proposals of promotion, warning, rectification and exit. Each
+//! proposal carries its reasons; the ministry (or a province, for its own tiers) accepts or rejects
+//! it, and an accepted proposal changes the tier history.
+//!
+//! The rules are data ([`RuleSet`], TOML or JSON) so that the programme office can change
+//! thresholds without a new release; [`RuleSet::standard`] is the default table.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::reference::MacroRegion;
+use crate::roll::{Series, Tier};
+
+/// What a proposal asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalKind {
+    /// Move up a tier.
+    Promotion,
+    /// A formal warning.
+    Warning,
+    /// Rectification within a deadline (限期整改).
+    Rectification,
+    /// Removal from the roll (摘牌).
+    Exit,
+}
+
+impl ProposalKind {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ProposalKind::Promotion => "promotion",
+            ProposalKind::Warning => "warning",
+            ProposalKind::Rectification => "rectification",
+            ProposalKind::Exit => "exit",
+        }
+    }
+
+    /// Parses [`ProposalKind::code`].
+    pub fn parse(text: &str) -> Option<ProposalKind> {
+        [
+            ProposalKind::Promotion,
+            ProposalKind::Warning,
+            ProposalKind::Rectification,
+            ProposalKind::Exit,
+        ]
+        .into_iter()
+        .find(|k| k.code() == text)
+    }
+
+    /// Chinese name.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ProposalKind::Promotion => "晋级",
+            ProposalKind::Warning => "预警",
+            ProposalKind::Rectification => "限期整改",
+            ProposalKind::Exit => "退出（摘牌）",
+        }
+    }
+
+    /// English name.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ProposalKind::Promotion => "Promotion",
+            ProposalKind::Warning => "Warning",
+            ProposalKind::Rectification => "Rectification",
+            ProposalKind::Exit => "Exit",
+        }
+    }
+}
+
+/// A condition of a rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// Rated at most `max_stars` in each of the last `years` published evaluations, this one
+    /// included.
+    LowestBand {
+        /// Highest rating of the band.
+        max_stars: u8,
+        /// Consecutive years.
+        years: u32,
+    },
+    /// Rated at least `min_stars` in each of the last `years` published evaluations.
+    TopBand {
+        /// Lowest rating of the band.
+        min_stars: u8,
+        /// Consecutive years.
+        years: u32,
+    },
+    /// A one-vote veto in this year's evaluation.
+    Vetoed,
+    /// An accepted rectification whose deadline has passed by the end of this year, and still rated
+    /// at most `max_stars`.
+    RectificationFailed {
+        /// Highest rating still counting as failure.
+        max_stars: u8,
+    },
+    /// The application conditions of a national base (申报条件): for the 优势 series revenue at least
+    /// `advantage_revenue` (亿元; `special_area_revenue` in the western region), a leading-industry
+    /// share of at least `advantage_lead_share` % and R&D intensity of at least
+    /// `advantage_rd_intensity` %; for the 特色 series a leading-industry share of at least
+    /// `specialty_lead_share` %. Held at the current tier for `min_years`.
+    ApplicationConditions {
+        /// 优势: revenue floor, 亿元 (condition 1).
+        advantage_revenue: f64,
+        /// 优势 in special areas: revenue floor, 亿元 (condition 1).
+        special_area_revenue: f64,
+        /// 优势: leading-industry share, % (condition 2).
+        advantage_lead_share: f64,
+        /// 优势: R&D intensity, % (condition 7).
+        advantage_rd_intensity: f64,
+        /// 特色: leading-industry share, % (condition 5).
+        specialty_lead_share: f64,
+        /// Years at the current tier.
+        min_years: u32,
+    },
+    /// Every threshold met, and held at the current tier for `min_years`.
+    Thresholds {
+        /// `indicator → minimum`.
+        minimums: HashMap<String, f64>,
+        /// Years at the current tier.
+        min_years: u32,
+    },
+}
+
+/// A rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable code, e.g. `W1`.
+    pub code: String,
+    /// What it proposes.
+    pub kind: ProposalKind,
+    /// Tiers it examines.
+    pub tiers: Vec<Tier>,
+    /// Its condition.
+    pub condition: Condition,
+    /// Target tier of a promotion.
+    #[serde(default)]
+    pub to_tier: Option<Tier>,
+    /// Rectification deadline: this many months after the end of the evaluation year.
+    #[serde(default)]
+    pub deadline_months: Option<u32>,
+    /// What the rule says, in Chinese.
+    pub description: String,
+}
+
+impl Serialize for Tier {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Tier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Tier, D::Error> {
+        let text = String::deserialize(d)?;
+        Tier::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a tier")))
+    }
+}
+
+/// The rules in force.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// The rules, examined in order.
+    pub rules: Vec<Rule>,
+}
+
+/// A base as the rules see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleBase {
+    /// Id.
+    pub id: i64,
+    /// Province code.
+    pub province_code: String,
+    /// Current tier.
+    pub tier: Tier,
+    /// Series.
+    pub series: Option<Series>,
+    /// Date it reached its current tier.
+    pub tier_since: Option<NaiveDate>,
+    /// Whether it is on the roll.
+    pub current: bool,
+}
+
+/// One year of a base's published evaluation history.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct YearResult {
+    /// Year.
+    pub year: i32,
+    /// Stars.
+    pub stars: u8,
+    /// Vetoed.
+    pub vetoed: bool,
+}
+
+/// Everything the rules read.
+pub struct RuleInput<'a> {
+    /// The evaluation year.
+    pub year: i32,
+    /// Bases.
+    pub bases: &'a [RuleBase],
+    /// Published results per base, any order.
+    pub history: &'a HashMap<i64, Vec<YearResult>>,
+    /// The year's indicator values.
+    pub values: &'a HashMap<(i64, String), f64>,
+    /// Accepted rectifications: base → deadline.
+    pub rectifications: &'a HashMap<i64, NaiveDate>,
+}
+
+/// A proposal before it is stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProposalDraft {
+    /// Base.
+    pub base_id: i64,
+    /// Evaluation year.
+    pub year: i32,
+    /// Kind.
+    pub kind: ProposalKind,
+    /// Rule code.
+    pub rule: String,
+    /// Tier now.
+    pub from_tier: Tier,
+    /// Target tier (promotions).
+    pub to_tier: Option<Tier>,
+    /// Deadline (rectifications).
+    pub deadline: Option<NaiveDate>,
+    /// Why, in Chinese, one reason per line.
+    pub reasons: Vec<String>,
+}
+
+fn years_since(since: Option<NaiveDate>, year: i32) -> u32 {
+    since.map_or(0, |d| (year - d.year()).max(0) as u32)
+}
+
+impl RuleSet {
+    /// The default table.
+    pub fn standard() -> RuleSet {
+        let national = vec![Tier::National, Tier::Excellence];
+        RuleSet {
+            rules: vec![
+                Rule {
+                    code: "E2".into(),
+                    kind: ProposalKind::Exit,
+                    tiers: national.clone(),
+                    condition: Condition::Vetoed,
+                    to_tier: None,
+                    deadline_months: None,
+                    description:
+                        "当年发生重大及以上生产安全事故或Ⅰ、Ⅱ级突发环境事件（一票否决），建议退出"
+                            .into(),
+                },
+                Rule {
+                    code: "E1".into(),
+                    kind: ProposalKind::Exit,
+                    tiers: national.clone(),
+                    condition: Condition::RectificationFailed { max_stars: 1 },
+                    to_tier: None,
+                    deadline_months: None,
+                    description: "限期整改期满，评价仍处于末档，建议退出".into(),
+                },
+                Rule {
+                    code: "R1".into(),
+                    kind: ProposalKind::Rectification,
+                    tiers: national.clone(),
+                    condition: Condition::LowestBand {
+                        max_stars: 1,
+                        years: 2,
+                    },
+                    to_tier: None,
+                    deadline_months: Some(12),
+                    description: "连续两年评价处于末档（一星），建议限期一年整改".into(),
+                },
+                Rule {
+                    code: "W1".into(),
+                    kind: ProposalKind::Warning,
+                    tiers: national.clone(),
+                    condition: Condition::LowestBand {
+                        max_stars: 1,
+                        years: 1,
+                    },
+                    to_tier: None,
+                    deadline_months: None,
+                    description: "当年评价处于末档（一星），予以预警".into(),
+                },
+                Rule {
+                    code: "P1".into(),
+                    kind: ProposalKind::Promotion,
+                    tiers: vec![Tier::National],
+                    condition: Condition::TopBand {
+                        min_stars: 5,
+                        years: 3,
+                    },
+                    to_tier: Some(Tier::Excellence),
+                    deadline_months: None,
+                    description: "连续三年五星，建议纳入卓越提升计划".into(),
+                },
+                Rule {
+                    code: "P2".into(),
+                    kind: ProposalKind::Promotion,
+                    tiers: vec![Tier::Provincial],
+                    condition: Condition::ApplicationConditions {
+                        advantage_revenue: 300.0,
+                        special_area_revenue: 150.0,
+                        advantage_lead_share: 50.0,
+                        advantage_rd_intensity: 2.0,
+                        specialty_lead_share: 70.0,
+                        min_years: 2,
+                    },
+                    to_tier: Some(Tier::National),
+                    deadline_months: None,
+                    description:
+                        "省级示范基地满两年且达到国家级申报条件，建议推荐申报国家级示范基地".into(),
+                },
+                Rule {
+                    code: "P3".into(),
+                    kind: ProposalKind::Promotion,
+                    tiers: vec![Tier::Cultivating],
+                    condition: Condition::Thresholds {
+                        minimums: [
+                            ("rev_main".to_string(), 100.0),
+                            ("lead_ind_share".to_string(), 50.0),
+                        ]
+                        .into_iter()
+                        .collect(),
+                        min_years: 2,
+                    },
+                    to_tier: Some(Tier::Provincial),
+                    deadline_months: None,
+                    description:
+                        "培育满两年，营业收入达100亿元且主导产业占比达50%，建议认定为省级示范基地"
+                            .into(),
+                },
+            ],
+        }
+    }
+
+    /// Checks the table; every problem with its path.
+    pub fn validate(&self) -> Vec<String> {
+        let mut errors = Vec::new();
+        let mut codes = std::collections::HashSet::new();
+        for (i, r) in self.rules.iter().enumerate() {
+            if !codes.insert(r.code.as_str()) {
+                errors.push(format!("rules[{i}].code: {:?} appears twice", r.code));
+            }
+            if r.tiers.is_empty() {
+                errors.push(format!("rules[{i}].tiers: at least one tier"));
+            }
+            match (r.kind, r.to_tier) {
+                (ProposalKind::Promotion, None) => errors.push(format!(
+                    "rules[{i}].to_tier: a promotion needs a target tier"
+                )),
+                (ProposalKind::Promotion, Some(to)) if r.tiers.iter().any(|t| *t >= to) => errors
+                    .push(format!(
+                        "rules[{i}].to_tier: {} is not above every examined tier",
+                        to.code()
+                    )),
+                (ProposalKind::Promotion, Some(_)) => {}
+                (_, Some(_)) => errors.push(format!(
+                    "rules[{i}].to_tier: only promotions have a target tier"
+                )),
+                _ => {}
+            }
+            if r.kind == ProposalKind::Rectification && r.deadline_months.is_none() {
+                errors.push(format!(
+                    "rules[{i}].deadline_months: a rectification needs a deadline"
+                ));
+            }
+            if let Condition::LowestBand { max_stars, years }
+            | Condition::TopBand {
+                min_stars: max_stars,
+                years,
+            } = &r.condition
+                && (!(1..=5).contains(max_stars) || *years == 0)
+            {
+                errors.push(format!(
+                    "rules[{i}].condition: stars must be 1–5 and years at least 1"
+                ));
+            }
+        }
+        errors
+    }
+
+    /// Applies the rules: at most one proposal per base and kind; an exit takes precedence over a
+    /// rectification and a warning of the same base, and a rectification over a warning.
+    pub fn apply(&self, input: &RuleInput<'_>) -> Vec<ProposalDraft> {
+        let mut out: Vec<ProposalDraft> = Vec::new();
+        for base in input.bases.iter().filter(|b| b.current) {
+            let mut history: Vec<YearResult> = input
+                .history
+                .get(&base.id)
+                .map(|h| h.iter().copied().filter(|r| r.year <= input.year).collect())
+                .unwrap_or_default();
+            history.sort_by_key(|r| std::cmp::Reverse(r.year));
+            let this_year = history.first().filter(|r| r.year == input.year).copied();
+            let mut proposed: Vec<ProposalDraft> = Vec::new();
+            for rule in &self.rules {
+                if !rule.tiers.contains(&base.tier) {
+                    continue;
+                }
+                let reasons = match &rule.condition {
+                    Condition::Vetoed => match this_year {
+                        Some(r) if r.vetoed => {
+                            Some(vec![format!("{}年评价触发一票否决", input.year)])
+                        }
+                        _ => None,
+                    },
+                    Condition::LowestBand { max_stars, years } => {
+                        consecutive(&history, input.year, *years, |r| r.stars <= *max_stars).then(
+                            || {
+                                history
+                                    .iter()
+                                    .take(*years as usize)
+                                    .map(|r| format!("{}年评价{}星", r.year, r.stars))
+                                    .collect()
+                            },
+                        )
+                    }
+                    Condition::TopBand { min_stars, years } => {
+                        consecutive(&history, input.year, *years, |r| {
+                            r.stars >= *min_stars && !r.vetoed
+                        })
+                        .then(|| {
+                            history
+                                .iter()
+                                .take(*years as usize)
+                                .map(|r| format!("{}年评价{}星", r.year, r.stars))
+                                .collect()
+                        })
+                    }
+                    Condition::RectificationFailed { max_stars } => {
+                        match (input.rectifications.get(&base.id), this_year) {
+                            (Some(deadline), Some(r))
+                                if deadline.year() <= input.year && r.stars <= *max_stars =>
+                            {
+                                Some(vec![
+                                    format!("整改期限{deadline}已到"),
+                                    format!("{}年评价仍为{}星", input.year, r.stars),
+                                ])
+                            }
+                            _ => None,
+                        }
+                    }
+                    Condition::ApplicationConditions {
+                        advantage_revenue,
+                        special_area_revenue,
+                        advantage_lead_share,
+                        advantage_rd_intensity,
+                        specialty_lead_share,
+                        min_years,
+                    } => {
+                        let held = years_since(base.tier_since, input.year);
+                        let v =
+                            |code: &str| input.values.get(&(base.id, code.to_string())).copied();
+                        let special = MacroRegion::of_province(&base.province_code)
+                            == Some(MacroRegion::West);
+                        let floor = if special {
+                            *special_area_revenue
+                        } else {
+                            *advantage_revenue
+                        };
+                        match (v("rev_main"), v("lead_ind_share"), v("rd_intensity")) {
+                            (Some(rev), Some(share), rd) if held >= *min_years => {
+                                let advantage = rev >= floor
+                                    && share >= *advantage_lead_share
+                                    && rd.is_some_and(|x| x >= *advantage_rd_intensity);
+                                let specialty = share >= *specialty_lead_share;
+                                let mut reasons = vec![format!(
+                                    "已认定为{}示范基地{held}年",
+                                    base.tier.name_zh()
+                                )];
+                                if advantage {
+                                    reasons.push(format!(
+                                        "优势类条件：营业收入{rev:.1}亿元 ≥ {floor}亿元{}",
+                                        if special {
+                                            "（特殊类型地区）"
+                                        } else {
+                                            ""
+                                        }
+                                    ));
+                                    reasons.push(format!(
+                                        "主导产业占比{share:.1}% ≥ {advantage_lead_share}%"
+                                    ));
+                                    reasons.push(format!(
+                                        "研发投入强度{:.2}% ≥ {advantage_rd_intensity}%",
+                                        rd.unwrap_or_default()
+                                    ));
+                                    Some(reasons)
+                                } else if specialty {
+                                    reasons.push(format!("特色类条件：主导产业占比{share:.1}% ≥ {specialty_lead_share}%"));
+                                    Some(reasons)
+                                } else {
+                                    None
+                                }
+                            }
+                            _ => None,
+                        }
+                    }
+                    Condition::Thresholds {
+                        minimums,
+                        min_years,
+                    } => {
+                        let held = years_since(base.tier_since, input.year);
+                        let mut reasons =
+                            vec![format!("已列入{}名单{held}年", base.tier.name_zh())];
+                        let mut ok = held >= *min_years;
+                        let mut keys: Vec<&String> = minimums.keys().collect();
+                        keys.sort();
+                        for code in keys {
+                            let min = minimums[code];
+                            match input.values.get(&(base.id, code.clone())) {
+                                Some(v) if *v >= min => {
+                                    let name = crate::catalogue::indicator(code)
+                                        .map_or(code.as_str(), |i| i.name_zh.as_str());
+                                    reasons.push(format!("{name} {v:.1} ≥ {min}"));
+                                }
+                                _ => ok = false,
+                            }
+                        }
+                        ok.then_some(reasons)
+                    }
+                };
+                let Some(mut reasons) = reasons else { continue };
+                reasons.insert(0, format!("规则{}：{}", rule.code, rule.description));
+                let deadline = rule.deadline_months.map(|m| {
+                    let end = NaiveDate::from_ymd_opt(input.year, 12, 31).expect("valid date");
+                    end.checked_add_months(chrono::Months::new(m))
+                        .unwrap_or(end)
+                });
+                if proposed.iter().any(|p| p.kind == rule.kind) {
+                    continue;
+                }
+                proposed.push(ProposalDraft {
+                    base_id: base.id,
+                    year: input.year,
+                    kind: rule.kind,
+                    rule: rule.code.clone(),
+                    from_tier: base.tier,
+                    to_tier: rule.to_tier,
+                    deadline,
+                    reasons,
+                });
+            }
+            // Exit supersedes rectification and warning; rectification supersedes warning.
+            let has = |k: ProposalKind| proposed.iter().any(|p| p.kind == k);
+            if has(ProposalKind::Exit) {
+                proposed.retain(|p| {
+                    !matches!(
+                        p.kind,
+                        ProposalKind::Rectification
+                            | ProposalKind::Warning
+                            | ProposalKind::Promotion
+                    )
+                });
+            } else if has(ProposalKind::Rectification) {
+                proposed.retain(|p| p.kind != ProposalKind::Warning);
+            }
+            out.extend(proposed);
+        }
+        out
+    }
+}
+
+/// Whether the last `years` published results up to `year` are consecutive years ending in `year`
+/// and all satisfy `test`.
+fn consecutive(
+    history: &[YearResult],
+    year: i32,
+    years: u32,
+    test: impl Fn(&YearResult) -> bool,
+) -> bool {
+    let needed = years as usize;
+    if history.len() < needed {
+        return false;
+    }
+    history
+        .iter()
+        .take(needed)
+        .enumerate()
+        .all(|(k, r)| r.year == year - k as i32 && test(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(id: i64, tier: Tier, since: i32) -> RuleBase {
+        RuleBase {
+            id,
+            province_code: "420000".into(),
+            tier,
+            series: Some(Series::Advantage),
+            tier_since: NaiveDate::from_ymd_opt(since, 6, 30),
+            current: true,
+        }
+    }
+
+    fn hist(pairs: &[(i32, u8, bool)]) -> Vec<YearResult> {
+        pairs
+            .iter()
+            .map(|&(year, stars, vetoed)| YearResult {
+                year,
+                stars,
+                vetoed,
+            })
+            .collect()
+    }
+
+    fn run(
+        bases: Vec<RuleBase>,
+        history: HashMap<i64, Vec<YearResult>>,
+        values: HashMap<(i64, String), f64>,
+        rect: HashMap<i64, NaiveDate>,
+    ) -> Vec<(i64, ProposalKind, String)> {
+        let input = RuleInput {
+            year: 2025,
+            bases: &bases,
+            history: &history,
+            values: &values,
+            rectifications: &rect,
+        };
+        RuleSet::standard()
+            .apply(&input)
+            .into_iter()
+            .map(|p| (p.base_id, p.kind, p.rule))
+            .collect()
+    }
+
+    #[test]
+    fn the_standard_table_is_valid_and_round_trips() {
+        let r = RuleSet::standard();
+        assert!(r.validate().is_empty());
+        let text = toml::to_string(&r).unwrap();
+        assert_eq!(toml::from_str::<RuleSet>(&text).unwrap(), r);
+    }
+
+    /// Each rule, case by case: `(history, expected proposals)`.
+    #[test]
+    fn each_rule_case_by_case() {
+        use ProposalKind::*;
+        type Case<'a> = (&'a str, Vec<(i32, u8, bool)>, Vec<(ProposalKind, &'a str)>);
+        let cases: Vec<Case<'_>> = vec![
+            (
+                "one low year warns",
+                vec![(2025, 1, false), (2024, 3, false)],
+                vec![(Warning, "W1")],
+            ),
+            (
+                "two low years rectify (no separate warning)",
+                vec![(2025, 1, false), (2024, 1, false)],
+                vec![(Rectification, "R1")],
+            ),
+            (
+                "a gap breaks consecutiveness",
+                vec![(2025, 1, false), (2023, 1, false)],
+                vec![(Warning, "W1")],
+            ),
+            (
+                "a veto proposes exit and nothing else",
+                vec![(2025, 1, true), (2024, 1, false)],
+                vec![(Exit, "E2")],
+            ),
+            (
+                "three five-star years promote",
+                vec![(2025, 5, false), (2024, 5, false), (2023, 5, false)],
+                vec![(Promotion, "P1")],
+            ),
+            (
+                "two five-star years do not",
+                vec![(2025, 5, false), (2024, 5, false), (2023, 4, false)],
+                vec![],
+            ),
+            (
+                "a middling year proposes nothing",
+                vec![(2025, 3, false)],
+                vec![],
+            ),
+            (
+                "no result this year proposes nothing",
+                vec![(2024, 1, false)],
+                vec![],
+            ),
+        ];
+        for (name, h, expected) in cases {
+            let got = run(
+                vec![base(1, Tier::National, 2012)],
+                [(1, hist(&h))].into_iter().collect(),
+                HashMap::new(),
+                HashMap::new(),
+            );
+            let got: Vec<(ProposalKind, &str)> =
+                got.iter().map(|(_, k, r)| (*k, r.as_str())).collect();
+            assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn failed_rectification_proposes_exit() {
+        let deadline = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+        let got = run(
+            vec![base(1, Tier::National, 2012)],
+            [(1, hist(&[(2025, 1, false), (2024, 2, false)]))]
+                .into_iter()
+                .collect(),
+            HashMap::new(),
+            [(1, deadline)].into_iter().collect(),
+        );
+        assert_eq!(got, vec![(1, ProposalKind::Exit, "E1".to_string())]);
+        // Before the deadline it is only a warning.
+        let later = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        let got = run(
+            vec![base(1, Tier::National, 2012)],
+            [(1, hist(&[(2025, 1, false), (2024, 2, false)]))]
+                .into_iter()
+                .collect(),
+            HashMap::new(),
+            [(1, later)].into_iter().collect(),
+        );
+        assert_eq!(got, vec![(1, ProposalKind::Warning, "W1".to_string())]);
+    }
+
+    #[test]
+    fn application_conditions_promote_provincial_bases() {
+        let v = |rev: f64, share: f64, rd: f64| -> HashMap<(i64, String), f64> {
+            [
+                ((2, "rev_main".to_string()), rev),
+                ((2, "lead_ind_share".to_string()), share),
+                ((2, "rd_intensity".to_string()), rd),
+            ]
+            .into_iter()
+            .collect()
+        };
+        let p = || vec![base(2, Tier::Provincial, 2020)];
+        assert_eq!(
+            run(p(), HashMap::new(), v(320.0, 55.0, 2.5), HashMap::new()).len(),
+            1,
+            "advantage series"
+        );
+        assert_eq!(
+            run(p(), HashMap::new(), v(120.0, 75.0, 1.0), HashMap::new()).len(),
+            1,
+            "specialty series"
+        );
+        assert_eq!(
+            run(p(), HashMap::new(), v(320.0, 55.0, 1.5), HashMap::new()).len(),
+            0,
+            "R&D below 2%"
+        );
+        assert_eq!(
+            run(
+                vec![base(2, Tier::Provincial, 2024)],
+                HashMap::new(),
+                v(320.0, 75.0, 2.5),
+                HashMap::new()
+            )
+            .len(),
+            0,
+            "less than two years"
+        );
+        let mut west = base(2, Tier::Provincial, 2020);
+        west.province_code = "510000".into();
+        assert_eq!(
+            run(
+                vec![west],
+                HashMap::new(),
+                v(160.0, 55.0, 2.5),
+                HashMap::new()
+            )
+            .len(),
+            1,
+            "special areas at 150亿"
+        );
+    }
+
+    #[test]
+    fn cultivating_clusters_promote_on_thresholds() {
+        let values: HashMap<(i64, String), f64> = [
+            ((3, "rev_main".to_string()), 130.0),
+            ((3, "lead_ind_share".to_string()), 60.0),
+        ]
+        .into_iter()
+        .collect();
+        let got = run(
+            vec![base(3, Tier::Cultivating, 2021)],
+            HashMap::new(),
+            values,
+            HashMap::new(),
+        );
+        assert_eq!(got, vec![(3, ProposalKind::Promotion, "P3".to_string())]);
+    }
+}

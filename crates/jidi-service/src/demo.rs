@@ -1,0 +1,199 @@
+//! Loading the demo: the generated programme, the documented demo accounts, and a published
+//! evaluation for each year of annual data with the latest year's proposals waiting for a decision.
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use jidi_domain::access::Role;
+use jidi_domain::demo::{self, DemoConfig};
+use jidi_store::{NewUser, Store};
+
+use crate::evaluation::{self, SchemeChoice};
+
+/// A demo account: `(username, password, role, display name, province, real base name)`.
+pub struct DemoAccount {
+    /// Login name.
+    pub username: &'static str,
+    /// Password (documented in the README; demo only).
+    pub password: &'static str,
+    /// Role.
+    pub role: Role,
+    /// Name shown.
+    pub display_name: &'static str,
+    /// Province scope.
+    pub province_code: Option<&'static str>,
+    /// Base scope, by name.
+    pub base_name: Option<&'static str>,
+}
+
+/// The demo accounts, one per role (two provinces, to show scopes).
+pub const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        username: "admin",
+        password: "jidi-admin-2026",
+        role: Role::Ministry,
+        display_name: "部示范基地办公室（演示）",
+        province_code: None,
+        base_name: None,
+    },
+    DemoAccount {
+        username: "hubei",
+        password: "jidi-hubei-2026",
+        role: Role::Province,
+        display_name: "湖北省工业和信息化厅（演示）",
+        province_code: Some("420000"),
+        base_name: None,
+    },
+    DemoAccount {
+        username: "hunan",
+        password: "jidi-hunan-2026",
+        role: Role::Province,
+        display_name: "湖南省工业和信息化厅（演示）",
+        province_code: Some("430000"),
+        base_name: None,
+    },
+    DemoAccount {
+        username: "donghu",
+        password: "jidi-donghu-2026",
+        role: Role::Base,
+        display_name: "东湖示范基地管委会（演示）",
+        province_code: None,
+        base_name: Some("电子信息(光电子)·武汉东湖新技术开发区"),
+    },
+    DemoAccount {
+        username: "evaluator",
+        password: "jidi-evaluator-2026",
+        role: Role::Evaluator,
+        display_name: "第三方评估机构（演示）",
+        province_code: None,
+        base_name: None,
+    },
+];
+
+/// Options of a demo load.
+#[derive(Clone, Debug)]
+pub struct DemoOptions {
+    /// Generator settings.
+    pub config: DemoConfig,
+    /// Publish an evaluation for every year of annual data.
+    pub evaluations: bool,
+    /// Replications of those evaluations (the scheme's 1,000 unless lowered, e.g. in tests).
+    pub replications: Option<usize>,
+}
+
+impl DemoOptions {
+    /// The documented demo.
+    pub fn standard(today: NaiveDate) -> DemoOptions {
+        DemoOptions {
+            config: DemoConfig::standard(today),
+            evaluations: true,
+            replications: None,
+        }
+    }
+}
+
+/// What was loaded, and how long each part took.
+#[derive(Clone, Debug)]
+pub struct DemoReport {
+    /// Bases.
+    pub bases: usize,
+    /// Annual values.
+    pub annual: usize,
+    /// Monthly values.
+    pub monthly: usize,
+    /// Accounts.
+    pub users: usize,
+    /// Published evaluations `(year, bases evaluated, five stars)`.
+    pub evaluations: Vec<(i32, usize, usize)>,
+    /// Proposals waiting for a decision.
+    pub proposals: usize,
+    /// Seconds: generate, load, hash passwords, evaluate.
+    pub timings: [f64; 4],
+}
+
+/// Loads the demo into an empty database.
+pub async fn load(store: &Store, options: &DemoOptions) -> anyhow::Result<DemoReport> {
+    let started = Instant::now();
+    let data = demo::generate(&options.config);
+    let generated = started.elapsed().as_secs_f64();
+    // Hash the account passwords on blocking threads while the data is written.
+    let hashing = Instant::now();
+    let hashes = tokio::spawn(async {
+        let mut handles = Vec::new();
+        for a in ACCOUNTS {
+            handles.push(tokio::task::spawn_blocking(move || {
+                crate::passwords::hash(a.password)
+            }));
+        }
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await??);
+        }
+        anyhow::Ok(out)
+    });
+    let hashes = hashes.await??;
+    let hashed = hashing.elapsed().as_secs_f64();
+    let loading = Instant::now();
+    let names: Vec<String> = data.bases.iter().map(|b| b.draft.name.clone()).collect();
+    let summary = store
+        .load_demo(&data, |ids| {
+            ACCOUNTS
+                .iter()
+                .zip(&hashes)
+                .map(|(a, hash)| NewUser {
+                    username: a.username.into(),
+                    display_name: a.display_name.into(),
+                    password_hash: hash.clone(),
+                    role: a.role,
+                    province_code: a.province_code.map(Into::into),
+                    base_id: a
+                        .base_name
+                        .and_then(|n| names.iter().position(|x| x == n))
+                        .map(|i| ids[i]),
+                })
+                .collect()
+        })
+        .await?;
+    let loaded = loading.elapsed().as_secs_f64();
+    let evaluating = Instant::now();
+    let mut evaluations = Vec::new();
+    let mut proposals = 0;
+    if options.evaluations {
+        let last = options.config.last_year();
+        for year in options.config.first_year..=last {
+            let mut scheme = jidi_domain::scheme::Scheme::national_default(year);
+            if let Some(r) = options.replications {
+                scheme.uncertainty.replications = r;
+            }
+            let record = evaluation::save_scheme(store, &scheme, None, true, None).await?;
+            // The scheme page shows the sensitivity of the latest year's run.
+            let outcome = evaluation::run_evaluation(
+                store,
+                year,
+                SchemeChoice::Stored(record.id),
+                year == last,
+                None,
+            )
+            .await?;
+            let five = outcome.evaluation.star_counts[4];
+            if year == last {
+                // Only the latest year's proposals are left for the ministry to decide.
+                let (_, made) = evaluation::publish(store, outcome.run.id, None).await?;
+                proposals = made;
+            } else {
+                store.publish_run(outcome.run.id, None).await?;
+            }
+            evaluations.push((year, outcome.evaluation.results.len(), five));
+        }
+    }
+    let evaluated = evaluating.elapsed().as_secs_f64();
+    Ok(DemoReport {
+        bases: summary.base_ids.len(),
+        annual: summary.annual,
+        monthly: summary.monthly,
+        users: summary.users,
+        evaluations,
+        proposals,
+        timings: [generated, loaded, hashed, evaluated],
+    })
+}

@@ -1,0 +1,18 @@
+//! Application services: the workflows that read from the store, compute in the domain and write
+//! back, shared by the web server and the command line so that both do exactly the same thing.
+//!
+//! * [`evaluation`]: run a year's evaluation (trial), publish it, verify its hash.
+//! * [`management`]: turn published results into proposals and decide them.
+//! * [`demo`]: load the demo programme with its accounts and published history.
+//! * [`passwords`]: Argon2id hashing.
+#![deny(missing_docs)]
+
+pub mod demo;
+pub mod evaluation;
+pub mod management;
+pub mod passwords;
+
+/// Today in China (UTC+8), where the programme's dates live.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}

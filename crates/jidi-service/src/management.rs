@@ -1,0 +1,154 @@
+//! Dynamic management: proposals from published results and the rules in force, and decisions.
+
+use std::collections::HashMap;
+
+use jidi_domain::roll::Status;
+use jidi_domain::rules::{ProposalKind, RuleBase, RuleInput, RuleSet, YearResult};
+use jidi_store::{BaseFilter, BaseSort, Page, ProposalEffect, ProposalRecord, SortOrder, Store};
+
+/// Settings key of the rules in force (JSON).
+pub const RULES_SETTING: &str = "management_rules";
+
+/// Why a management step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ManagementError {
+    /// The store failed or refused.
+    #[error(transparent)]
+    Store(#[from] jidi_store::StoreError),
+    /// The stored rules are invalid.
+    #[error("invalid rules: {0}")]
+    Rules(String),
+}
+
+type Result<T> = std::result::Result<T, ManagementError>;
+
+/// The rules in force: the stored table, or the standard one.
+pub async fn rules(store: &Store) -> Result<RuleSet> {
+    match store.setting(RULES_SETTING).await? {
+        None => Ok(RuleSet::standard()),
+        Some(text) => {
+            serde_json::from_str(&text).map_err(|e| ManagementError::Rules(e.to_string()))
+        }
+    }
+}
+
+/// Replaces the rules in force after checking them.
+pub async fn set_rules(store: &Store, rules: &RuleSet, actor: Option<i64>) -> Result<()> {
+    let errors = rules.validate();
+    if !errors.is_empty() {
+        return Err(ManagementError::Rules(errors.join("; ")));
+    }
+    let text = serde_json::to_string(rules).map_err(|e| ManagementError::Rules(e.to_string()))?;
+    store.set_setting(RULES_SETTING, &text, actor).await?;
+    Ok(())
+}
+
+/// Applies the rules to a year and stores new proposals; returns how many were new.
+pub async fn generate_proposals(store: &Store, year: i32, run_id: Option<i64>) -> Result<usize> {
+    let rules = rules(store).await?;
+    let mut bases = Vec::new();
+    let mut offset = 0;
+    loop {
+        let filter = BaseFilter {
+            status: Some(jidi_store::StatusFilter::Current),
+            ..BaseFilter::default()
+        };
+        let (page, total) = store
+            .list_bases(
+                &filter,
+                &None,
+                BaseSort::Id,
+                SortOrder::Asc,
+                Page { offset, limit: 500 },
+            )
+            .await?;
+        offset += page.len() as u32;
+        let done = page.is_empty() || offset as i64 >= total;
+        bases.extend(page);
+        if done {
+            break;
+        }
+    }
+    let rule_bases: Vec<RuleBase> = bases
+        .iter()
+        .map(|b| RuleBase {
+            id: b.id,
+            province_code: b.facts.province_code.clone(),
+            tier: b.facts.tier,
+            series: b.facts.series,
+            tier_since: b.facts.designated_on.or_else(|| {
+                b.facts
+                    .designated_year
+                    .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 6, 30))
+            }),
+            current: b.facts.status == Status::Current,
+        })
+        .collect();
+    let history: HashMap<i64, Vec<YearResult>> = store
+        .published_star_history(year)
+        .await?
+        .into_iter()
+        .map(|(b, h)| {
+            (
+                b,
+                h.into_iter()
+                    .map(|(year, stars, vetoed)| YearResult {
+                        year,
+                        stars: stars as u8,
+                        vetoed,
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    // Provincial and cultivating bases are judged on their own values.
+    let below_national: Vec<i64> = bases
+        .iter()
+        .filter(|b| b.facts.tier.is_provincial())
+        .map(|b| b.id)
+        .collect();
+    let values: HashMap<(i64, String), f64> = store
+        .annual_values_for_year(year, &below_national)
+        .await?
+        .into_iter()
+        .map(|p| ((p.base_id, p.indicator), p.value))
+        .collect();
+    let rectifications = store.accepted_rectifications().await?;
+    let drafts = rules.apply(&RuleInput {
+        year,
+        bases: &rule_bases,
+        history: &history,
+        values: &values,
+        rectifications: &rectifications,
+    });
+    Ok(store.insert_proposals(&drafts, run_id).await?)
+}
+
+/// What accepting a proposal of this kind does to the roll.
+pub fn effect(p: &ProposalRecord) -> ProposalEffect {
+    match (p.kind, p.to_tier) {
+        (ProposalKind::Promotion, Some(to)) => ProposalEffect::ChangeTier(to),
+        (ProposalKind::Exit, _) => ProposalEffect::Withdraw,
+        _ => ProposalEffect::Record,
+    }
+}
+
+/// Accepts or rejects a proposal (access is the caller's to check).
+pub async fn decide(
+    store: &Store,
+    id: i64,
+    accept: bool,
+    reason: &str,
+    actor: Option<i64>,
+) -> Result<ProposalRecord> {
+    let p = store
+        .proposal(id)
+        .await?
+        .ok_or(jidi_store::StoreError::NotFound {
+            entity: "proposal",
+            key: id.to_string(),
+        })?;
+    Ok(store
+        .decide_proposal(id, accept, reason, effect(&p), crate::today(), actor)
+        .await?)
+}

@@ -19,7 +19,7 @@ pub struct Sheet<'a> {
     /// Data rows: file row number (header = 1) and cells.
     pub rows: Vec<(usize, &'a [String])>,
     /// How column `i` is named in messages (e.g. `C (province)` for a spreadsheet).
-    pub column_label: &'a dyn Fn(usize) -> String,
+    pub column_label: &'a (dyn Fn(usize) -> String + Sync),
 }
 
 /// One problem of an import.
@@ -78,7 +78,7 @@ pub fn roll_from_sheet(
     sheet: &Sheet<'_>,
     categories: &CategorySet<'_>,
     today: NaiveDate,
-    existing: &dyn Fn(&str) -> bool,
+    existing: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<BaseDraft>, Vec<ImportError>> {
     let mut errors = Vec::new();
     let err = |row: usize, column: String, rule: &'static str, message: String| ImportError {

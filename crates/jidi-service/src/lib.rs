@@ -4,6 +4,7 @@
 //! * [`evaluation`]: run a year's evaluation (trial), publish it, verify its hash.
 //! * [`management`]: turn published results into proposals and decide them.
 //! * [`demo`]: load the demo programme with its accounts and published history.
+//! * [`roll`]: import a roll file, all or nothing.
 //! * [`passwords`]: Argon2id hashing.
 #![deny(missing_docs)]
 
@@ -11,6 +12,7 @@ pub mod demo;
 pub mod evaluation;
 pub mod management;
 pub mod passwords;
+pub mod roll;
 
 /// Today in China (UTC+8), where the programme's dates live.
 pub fn today() -> chrono::NaiveDate {

@@ -9,9 +9,9 @@ use crate::roll::{INSERT_AUDIT, base_params};
 use crate::row::{Param, bind_params};
 use crate::{Result, Store, StoreError, on_pool};
 
-/// Rows per multi-row statement: below both backends' limits on bound parameters (SQLite 32,766,
-/// PostgreSQL 65,535) for the widest table.
-const MAX_PARAMS: usize = 30_000;
+/// Parameters per multi-row statement. Small statements of one fixed shape are reused from the
+/// statement cache; very wide ones (tens of thousands of parameters) cost SQLite seconds each.
+const MAX_PARAMS: usize = 960;
 
 /// Builds `INSERT INTO table (cols) VALUES (…), (…)` for `rows` rows of `width` parameters.
 fn multi_insert(table: &str, columns: &str, width: usize, rows: usize) -> String {

@@ -499,7 +499,8 @@ impl Store {
                 .bind(&run.inputs_hash).bind(&run.results_hash).bind(&run.content_hash).bind(run.results.len() as i32)
                 .bind(run.synthetic).bind(&run.summary).bind(run.created_by).bind(now)
                 .fetch_one(&mut *tx).await?;
-            for chunk in run.inputs.chunks(7000) {
+            // Small statements of a fixed shape hit the statement cache; huge ones cost SQLite seconds.
+            for chunk in run.inputs.chunks(240) {
                 let sql = format!("INSERT INTO evaluation_inputs (run_id, base_id, indicator_code, value) VALUES {}", placeholders(chunk.len(), 4));
                 let mut params = Vec::with_capacity(chunk.len() * 4);
                 for (b, c, v) in chunk {
@@ -507,7 +508,7 @@ impl Store {
                 }
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
-            for chunk in run.results.chunks(1400) {
+            for chunk in run.results.chunks(48) {
                 let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", placeholders(chunk.len(), 20));
                 let params: Vec<Param> = chunk.iter().flat_map(|r| result_params(id, r)).collect();
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;

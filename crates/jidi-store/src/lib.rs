@@ -196,6 +196,22 @@ impl Store {
         Ok(rows)
     }
 
+    /// Drops every table of a PostgreSQL database's `public` schema (`jidi demo --reset`).
+    pub async fn reset_postgres_schema(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                sqlx::query("DROP SCHEMA public CASCADE")
+                    .execute(pool)
+                    .await?;
+                sqlx::query("CREATE SCHEMA public").execute(pool).await?;
+                Ok(())
+            }
+            Pool::Sqlite(_) => Err(StoreError::Invalid(
+                "reset_postgres_schema is for PostgreSQL; delete the SQLite file instead".into(),
+            )),
+        }
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)

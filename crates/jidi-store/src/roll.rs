@@ -413,6 +413,28 @@ impl Store {
         })
     }
 
+    /// Bases by id (missing ids are left out), in one query per 400 ids.
+    pub async fn bases_by_ids(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Base>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(400) {
+            if chunk.is_empty() {
+                continue;
+            }
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {BASE_COLUMNS} FROM bases WHERE id IN ({})",
+                marks.join(", ")
+            );
+            let params: Vec<Param> = chunk.iter().map(|i| Param::Int(*i)).collect();
+            let bases: Vec<Base> = on_pool!(self, pool => {
+                let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
+                rows.iter().map(base_from_row).collect::<Result<Vec<_>>>()?
+            });
+            out.extend(bases.into_iter().map(|b| (b.id, b)));
+        }
+        Ok(out)
+    }
+
     /// A page of bases and the total number matching.
     pub async fn list_bases(
         &self,
@@ -431,7 +453,7 @@ impl Store {
         let offset = page.offset as i64;
         let n = c.next_placeholder();
         let list_sql = format!(
-            "SELECT {BASE_COLUMNS} FROM bases {} ORDER BY {} {direction}, id {direction} LIMIT ${n} OFFSET ${}",
+            "SELECT {BASE_COLUMNS} FROM bases {} ORDER BY {} {direction} NULLS LAST, id {direction} LIMIT ${n} OFFSET ${}",
             c.where_sql(),
             sort.sql(),
             n + 1

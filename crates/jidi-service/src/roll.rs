@@ -1,0 +1,89 @@
+//! Importing a roll file: read (CSV or XLSX), validate every row against the reference data and the
+//! names already on the roll, then write all or nothing. The web upload, the API and `jidi import
+//! roll` all come through here.
+
+use jidi_domain::import::{self, ImportError, Sheet};
+use jidi_domain::reference::Category;
+use jidi_domain::roll::CategorySet;
+use jidi_store::Store;
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportOutcome {
+    /// Ids of the bases created, in file order (empty on a dry run).
+    pub created: Vec<i64>,
+    /// Rows that passed every check.
+    pub valid_rows: usize,
+    /// Whether nothing was written on purpose.
+    pub dry_run: bool,
+}
+
+fn whole_file(file: &str, rule: &'static str, message: String) -> Vec<ImportError> {
+    vec![ImportError {
+        file: file.into(),
+        row: 0,
+        column: String::new(),
+        rule,
+        message,
+    }]
+}
+
+/// Imports the roll file `file` (its name tells CSV from XLSX when the content does not). On any
+/// problem nothing is written and every problem is returned with its row, column and rule.
+pub async fn import_roll(
+    store: &Store,
+    categories: &[Category],
+    file: &str,
+    bytes: &[u8],
+    actor: Option<i64>,
+    dry_run: bool,
+) -> Result<ImportOutcome, Vec<ImportError>> {
+    let table = jidi_tabular::read(file, bytes)
+        .map_err(|e| whole_file(file, "unreadable_file", e.to_string()))?;
+    let names: Vec<String> = table
+        .column(&["name", "名称", "基地名称"])
+        .map(|i| {
+            table
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.get(i).cloned())
+                .collect()
+        })
+        .unwrap_or_default();
+    // Only the names in the file are looked up, so the check stays cheap on a large roll.
+    let existing = store
+        .existing_names(&names)
+        .await
+        .map_err(|e| whole_file(file, "database", e.to_string()))?;
+    let label = |i: usize| table.column_label(i);
+    let sheet = Sheet {
+        file,
+        header: &table.header,
+        rows: table
+            .rows
+            .iter()
+            .map(|r| (r.number, r.cells.as_slice()))
+            .collect(),
+        column_label: &label,
+    };
+    let today = crate::today();
+    let drafts = import::roll_from_sheet(&sheet, &CategorySet { categories }, today, &|n| {
+        existing.iter().any(|e| e == n)
+    })?;
+    if dry_run {
+        return Ok(ImportOutcome {
+            created: Vec::new(),
+            valid_rows: drafts.len(),
+            dry_run: true,
+        });
+    }
+    let created = store
+        .create_bases(&drafts, actor, today)
+        .await
+        .map_err(|e| whole_file(file, "database", e.to_string()))?;
+    Ok(ImportOutcome {
+        valid_rows: created.len(),
+        created,
+        dry_run: false,
+    })
+}

@@ -1,0 +1,256 @@
+// jidi page script: charts from the page's JSON data block, dependent selects, confirmations,
+// comparison picks. No inline scripts (the pages' content security policy forbids them).
+(function () {
+  "use strict";
+  var lang = document.body.getAttribute("data-lang") || "zh";
+  // Script errors are kept where the browser tests (and a curious official's console) can see them.
+  window.__jidiErrors = window.__jidiErrors || [];
+  function record(where, e) {
+    window.__jidiErrors.push(where + ": " + (e && e.message ? e.message : String(e)));
+    if (window.console) console.error(where, e);
+  }
+  window.addEventListener("error", function (ev) { record("page", ev.error || ev.message); });
+  var palette = ["#1565c0", "#c62828", "#f0a500", "#2e7d32", "#6a1b9a", "#00838f", "#ef6c00", "#5d4037", "#455a64"];
+
+  function data() {
+    var el = document.getElementById("chart-data");
+    if (!el) return null;
+    try { return JSON.parse(el.textContent); } catch (e) { return null; }
+  }
+
+  function chart(el, option) {
+    if (!window.echarts) return;
+    var c = window.echarts.init(el, null, { renderer: "svg" });
+    option.color = option.color || palette;
+    option.animation = false;
+    c.setOption(option);
+    window.addEventListener("resize", function () { c.resize(); });
+  }
+
+  var tooltip = { trigger: "axis", confine: true };
+  var grid = { left: 48, right: 16, top: 28, bottom: 32, containLabel: true };
+
+  var renderers = {
+    designations: function (el, d) {
+      var rows = d.designations || [];
+      chart(el, {
+        tooltip: tooltip, grid: grid,
+        xAxis: { type: "category", data: rows.map(function (r) { return String(r[0]); }) },
+        yAxis: { type: "value", name: d.labels ? d.labels.bases : "" },
+        series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), label: { show: true, position: "top" } }]
+      });
+    },
+    categories: function (el, d) {
+      chart(el, { tooltip: { trigger: "item" }, series: [{ type: "pie", radius: ["35%", "70%"], data: d.categories, label: { formatter: "{b}\n{c}" } }] });
+    },
+    provinces: function (el, d) {
+      var rows = (d.provinces || []).slice().sort(function (a, b) { return a.value - b.value; });
+      chart(el, {
+        tooltip: tooltip, grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
+        xAxis: { type: "value" }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { fontSize: 11 } },
+        series: [{ type: "bar", data: rows.map(function (r) { return r.value; }), label: { show: true, position: "right", fontSize: 10 } }]
+      });
+    },
+    map: function (el, d) {
+      // Only when the operator supplied an approved map (GeoJSON) at /static/map.json.
+      fetch("/static/map.json").then(function (r) { return r.ok ? r.json() : null; }).then(function (geo) {
+        if (!geo || !window.echarts) return;
+        window.echarts.registerMap("approved", geo);
+        chart(el, {
+          tooltip: { trigger: "item" },
+          visualMap: { min: 0, max: Math.max.apply(null, (d.provinces || []).map(function (p) { return p.value; }).concat([1])), left: 10, bottom: 10, calculable: true },
+          series: [{ type: "map", map: "approved", data: d.provinces }]
+        });
+      });
+    },
+    indicators: function (el, d) {
+      var codes = (el.getAttribute("data-codes") || "").split(",");
+      var series = (d.annual || []).filter(function (s) { return codes.indexOf(s.code) >= 0; });
+      if (!series.length) { el.style.display = "none"; return; }
+      var twoAxes = series.length > 1 && series[0].unit !== series[1].unit;
+      chart(el, {
+        title: { text: series.map(function (s) { return s.name + "（" + s.unit + "）"; }).join(" / "), textStyle: { fontSize: 12 } },
+        tooltip: tooltip, grid: { left: 48, right: 48, top: 40, bottom: 28, containLabel: true },
+        legend: { show: false },
+        xAxis: { type: "category", data: series[0].points.map(function (p) { return String(p[0]); }) },
+        yAxis: twoAxes ? [{ type: "value", scale: true }, { type: "value", scale: true }] : { type: "value", scale: true },
+        series: series.map(function (s, i) {
+          return { name: s.name, type: i === 0 ? "bar" : "line", yAxisIndex: twoAxes ? i : 0, data: s.points.map(function (p) { return p[1]; }) };
+        })
+      });
+    },
+    monthly: function (el, d) {
+      var s = (d.monthly || []).filter(function (x) { return x.code === "m_rev"; })[0];
+      if (!s) { el.style.display = "none"; return; }
+      chart(el, {
+        title: { text: s.name + "（" + s.unit + (s.cumulative ? (lang === "zh" ? "，1—N月累计" : ", year to date") : "") + "）", textStyle: { fontSize: 12 } },
+        tooltip: tooltip, grid: { left: 48, right: 16, top: 40, bottom: 28, containLabel: true },
+        xAxis: { type: "category", data: s.points.map(function (p) { return p[0]; }) },
+        yAxis: { type: "value" },
+        dataZoom: [{ type: "inside" }],
+        series: [{ type: "line", showSymbol: false, data: s.points.map(function (p) { return Number(p[1]); }) }]
+      });
+    },
+    "star-history": function (el, d) {
+      var rows = d.stars || [];
+      if (!rows.length) { el.style.display = "none"; return; }
+      chart(el, {
+        tooltip: tooltip, grid: grid,
+        xAxis: { type: "category", data: rows.map(function (r) { return String(r[0]); }) },
+        yAxis: { type: "value", min: 0, max: 5, interval: 1 },
+        series: [{ type: "line", step: "middle", data: rows.map(function (r) { return r[1]; }), label: { show: true }, color: "#f0a500" }]
+      });
+    },
+    evaluations: function (el, d) {
+      var years = d.years || [];
+      var names = ["★", "★★", "★★★", "★★★★", "★★★★★"];
+      chart(el, {
+        tooltip: tooltip, grid: grid, legend: { top: 0 },
+        xAxis: { type: "category", data: years.map(String) }, yAxis: { type: "value" },
+        color: ["#b0bec5", "#90a4ae", "#64b5f6", "#1565c0", "#f0a500"],
+        series: names.map(function (n, k) {
+          return { name: n, type: "bar", stack: "s", data: (d.stars || []).map(function (s) { return s[k] || 0; }) };
+        })
+      });
+    },
+    "run-stars": function (el, d) {
+      var s = d.stars || [];
+      chart(el, {
+        tooltip: tooltip, grid: grid,
+        xAxis: { type: "category", data: ["★", "★★", "★★★", "★★★★", "★★★★★"] }, yAxis: { type: "value" },
+        series: [{ type: "bar", data: s, label: { show: true, position: "top" }, color: "#1565c0" }]
+      });
+    },
+    radar: function (el, d) {
+      var r = d.radar;
+      if (!r) return;
+      chart(el, {
+        tooltip: {}, legend: { bottom: 0, data: [d.labels.base, d.labels.median, d.labels.best] },
+        radar: { indicator: r.indicators, radius: "62%" },
+        series: [{ type: "radar", data: [
+          { name: d.labels.base, value: r.base, areaStyle: { opacity: 0.2 } },
+          { name: d.labels.median, value: r.median, lineStyle: { type: "dashed" } },
+          { name: d.labels.best, value: r.best, lineStyle: { type: "dotted" } }
+        ] }]
+      });
+    },
+    contributions: function (el, d) {
+      var rows = (d.contributions || []).slice().reverse();
+      chart(el, {
+        tooltip: tooltip, grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
+        xAxis: { type: "value" }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { fontSize: 11 } },
+        series: [{ type: "bar", data: rows.map(function (r) { return { value: Number(r.value.toFixed(3)), itemStyle: { color: r.value >= 0 ? "#2e7d32" : "#c62828" } }; }) }]
+      });
+    },
+    probabilities: function (el, d) {
+      var p = d.probabilities;
+      if (!p) { el.style.display = "none"; return; }
+      chart(el, {
+        tooltip: tooltip, grid: grid,
+        xAxis: { type: "category", data: ["★", "★★", "★★★", "★★★★", "★★★★★"] }, yAxis: { type: "value", max: 1 },
+        series: [{ type: "bar", data: p.map(function (x) { return Number(x.toFixed(3)); }), label: { show: true, position: "top", formatter: function (v) { return Math.round(v.value * 100) + "%"; } }, color: "#f0a500" }]
+      });
+    },
+    "compare-radar": function (el, d) {
+      chart(el, {
+        tooltip: {}, legend: { bottom: 0, type: "scroll" },
+        radar: { indicator: d.indicators, radius: "62%" },
+        series: [{ type: "radar", data: d.series }]
+      });
+    },
+    weights: function (el, d) {
+      chart(el, { tooltip: { trigger: "item" }, series: [{ type: "pie", radius: ["35%", "70%"], data: d.weights, label: { formatter: "{b} {d}%" } }] });
+    },
+    sensitivity: function (el, d) {
+      var rows = (d.sensitivity || []).slice().reverse();
+      if (!rows.length) { el.style.display = "none"; return; }
+      chart(el, {
+        tooltip: tooltip, grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
+        xAxis: { type: "value" }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { fontSize: 11 } },
+        series: [{ type: "bar", data: rows.map(function (r) { return Number(Number(r.value).toFixed(3)); }), color: "#6a1b9a" }]
+      });
+    }
+  };
+
+  function renderCharts() {
+    var d = data();
+    if (!d) return;
+    var els = document.querySelectorAll("[data-chart]");
+    for (var i = 0; i < els.length; i++) {
+      var kind = els[i].getAttribute("data-chart");
+      if (renderers[kind]) {
+        try { renderers[kind](els[i], d); } catch (e) { record("chart " + kind, e); }
+      }
+    }
+  }
+
+  // A select whose options carry data-parent follows another select.
+  function follow(childId, parentId) {
+    var child = document.getElementById(childId), parent = document.getElementById(parentId);
+    if (!child || !parent) return;
+    var apply = function () {
+      var p = parent.value;
+      for (var i = 0; i < child.options.length; i++) {
+        var o = child.options[i], owner = o.getAttribute("data-parent");
+        o.hidden = !!(owner && p && owner !== p);
+      }
+      if (child.selectedOptions.length && child.selectedOptions[0].hidden) child.value = "";
+    };
+    parent.addEventListener("change", apply);
+    apply();
+  }
+
+  function confirmations() {
+    var forms = document.querySelectorAll("form[data-confirm]");
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].addEventListener("submit", function (ev) {
+        if (!window.confirm(this.getAttribute("data-confirm"))) ev.preventDefault();
+      });
+    }
+  }
+
+  function comparePicks() {
+    var button = document.getElementById("compare-button"), ids = document.getElementById("compare-ids");
+    if (!button || !ids) return;
+    var update = function () {
+      var picked = Array.prototype.filter.call(document.querySelectorAll(".compare-pick"), function (c) { return c.checked; }).map(function (c) { return c.value; });
+      ids.value = picked.join(",");
+      button.disabled = picked.length < 2 || picked.length > 10;
+    };
+    document.addEventListener("change", function (ev) { if (ev.target.classList && ev.target.classList.contains("compare-pick")) update(); });
+    update();
+  }
+
+  function verifyLinks() {
+    var link = document.querySelector("[data-verify]");
+    if (!link) return;
+    link.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var out = document.getElementById("verify-result");
+      fetch(link.getAttribute("href"), { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (j) {
+        out.textContent = j.verified ? (lang === "zh" ? "✓ 校验一致" : "✓ verified") : (lang === "zh" ? "✗ 与记录不一致" : "✗ does not match");
+        out.className = j.verified ? "good" : "bad";
+      });
+    });
+  }
+
+  function backLinks() {
+    var links = document.querySelectorAll("[data-back-link]");
+    for (var i = 0; i < links.length; i++) {
+      links[i].setAttribute("href", links[i].getAttribute("href") + encodeURIComponent(location.pathname + location.search));
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var steps = [
+      renderCharts,
+      function () { follow("f-subcategory", "f-category"); },
+      function () { follow("f-subcategory_code", "f-category_code"); },
+      function () { follow("f-prefecture_code", "f-province_code"); },
+      confirmations, comparePicks, verifyLinks, backLinks
+    ];
+    for (var i = 0; i < steps.length; i++) {
+      try { steps[i](); } catch (e) { record("setup", e); }
+    }
+  });
+})();

@@ -1,0 +1,281 @@
+//! Passwords (Argon2id), sessions (random tokens, stored hashed, so they survive a restart), CSRF
+//! tokens, login throttling, and the [`Viewer`] extractor that every handler uses to learn who is
+//! asking.
+//!
+//! A session is presented either as the `jidi_session` cookie (browsers; unsafe methods must then
+//! carry the session's CSRF token, as the `_csrf` form field or the `X-CSRF-Token` header) or as
+//! `Authorization: Bearer <token>` (scripts; no ambient credential, so no CSRF check).
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use chrono::{Duration, Utc};
+use jidi_domain::access::Principal;
+use jidi_store::{LoginAttempt, User};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+/// Session cookie name.
+pub const SESSION_COOKIE: &str = "jidi_session";
+/// Cookie of the anonymous (login) form's CSRF token.
+pub const LOGIN_CSRF_COOKIE: &str = "jidi_login_csrf";
+/// Failed sign-ins tolerated per username and address within [`THROTTLE_WINDOW_MINUTES`].
+pub const MAX_FAILURES: i64 = 5;
+/// Throttling window.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+
+pub use jidi_service::passwords::{hash as hash_password, verify as verify_password};
+
+/// A random token: 32 bytes from the operating system, hex-encoded.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    hex::encode(bytes)
+}
+
+/// SHA-256 of a session token: the database never sees the token itself.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Who is asking, and how.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    /// The signed-in user, if any.
+    pub principal: Option<Principal>,
+    /// Their display name.
+    pub display_name: Option<String>,
+    /// The session's CSRF token (cookie sessions).
+    pub csrf: Option<String>,
+    /// Whether the session came as a bearer token.
+    pub bearer: bool,
+    /// The interface language.
+    pub lang: Lang,
+}
+
+impl Viewer {
+    /// The principal as an `Option<&Principal>` for access checks.
+    pub fn who(&self) -> Option<&Principal> {
+        self.principal.as_ref()
+    }
+
+    /// Checks the CSRF token of an unsafe request made with a cookie session.
+    pub fn check_csrf(&self, presented: Option<&str>) -> Result<(), AppError> {
+        if self.bearer || self.principal.is_none() {
+            return Ok(());
+        }
+        match (&self.csrf, presented) {
+            (Some(expected), Some(got)) if constant_time_eq(expected, got) => Ok(()),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The user id, for the audit log.
+    pub fn user_id(&self) -> Option<i64> {
+        self.principal.as_ref().map(|p| p.user_id)
+    }
+}
+
+/// Compares two strings in time independent of where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The value of cookie `name`.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, AppError> {
+        let lang = Lang::from_request(&parts.headers, parts.uri.query());
+        let (token, is_bearer) = match bearer(&parts.headers) {
+            Some(t) => (Some(t.to_string()), true),
+            None => (
+                cookie(&parts.headers, SESSION_COOKIE).map(str::to_string),
+                false,
+            ),
+        };
+        let mut viewer = Viewer {
+            principal: None,
+            display_name: None,
+            csrf: None,
+            bearer: is_bearer,
+            lang,
+        };
+        if let Some(token) = token {
+            match state.store.session(&token_hash(&token), Utc::now()).await? {
+                Some(s) => {
+                    viewer.display_name = Some(s.user.display_name.clone());
+                    viewer.principal = Some(s.user.principal());
+                    viewer.csrf = Some(s.csrf_token);
+                }
+                // A stale bearer token is an error; a stale cookie just means "signed out".
+                None if is_bearer => return Err(AppError::Unauthorized),
+                None => {}
+            }
+        }
+        Ok(viewer)
+    }
+}
+
+/// A new session.
+pub struct NewSession {
+    /// The token to hand to the client.
+    pub token: String,
+    /// Its CSRF token.
+    pub csrf: String,
+    /// When it expires.
+    pub expires_at: chrono::DateTime<Utc>,
+    /// The user.
+    pub user: User,
+}
+
+/// Checks a username and password, with throttling, and opens a session.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<NewSession, AppError> {
+    let username = username.trim();
+    let key = format!("{username}|{address}");
+    let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    if state.store.recent_failures(&key, since).await? >= MAX_FAILURES {
+        return Err(AppError::TooManyRequests {
+            retry_after: (THROTTLE_WINDOW_MINUTES * 60) as u64,
+        });
+    }
+    let user = state.store.user_by_username(username).await?;
+    let candidate = user.clone();
+    let password = password.to_string();
+    // Verify against a real hash even for unknown users, so that timing does not reveal which
+    // usernames exist.
+    let dummy = state.dummy_hash.clone();
+    let ok = tokio::task::spawn_blocking(move || match &candidate {
+        Some(u) if u.active => verify_password(&password, &u.password_hash),
+        _ => {
+            let _ = verify_password(&password, &dummy);
+            false
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
+    state
+        .store
+        .record_login_attempt(&LoginAttempt {
+            key,
+            succeeded: ok,
+            at: Utc::now(),
+        })
+        .await?;
+    let Some(user) = user.filter(|_| ok) else {
+        return Err(AppError::BadRequest {
+            message: "wrong username or password".into(),
+            fields: vec![jidi_domain::roll::FieldError {
+                field: "password".into(),
+                message: "wrong username or password".into(),
+            }],
+        });
+    };
+    let token = random_token();
+    let csrf = random_token();
+    let expires_at = Utc::now() + Duration::hours(state.config.session_hours);
+    state
+        .store
+        .create_session(&token_hash(&token), user.id, &csrf, expires_at)
+        .await?;
+    Ok(NewSession {
+        token,
+        csrf,
+        expires_at,
+        user,
+    })
+}
+
+/// The `Set-Cookie` value of a session.
+pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The peer address of the connection, when the server recorded it.
+pub struct PeerAddr(pub Option<std::net::SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<PeerAddr, Self::Rejection> {
+        Ok(PeerAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0),
+        ))
+    }
+}
+
+/// The client address for throttling: the connection's, or the first `X-Forwarded-For` hop when
+/// the server is configured to trust a proxy.
+pub fn client_address(
+    headers: &HeaderMap,
+    trust_proxy: bool,
+    peer: Option<std::net::SocketAddr>,
+) -> String {
+    if trust_proxy
+        && let Some(v) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = v.split(',').next()
+    {
+        return first.trim().to_string();
+    }
+    peer.map_or_else(|| "local".to_string(), |p| p.ip().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = random_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_token());
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn cookies_are_found_among_several() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            axum::http::header::COOKIE,
+            "a=1; jidi_session=abc; jidi_lang=en".parse().unwrap(),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
+}

@@ -1,0 +1,394 @@
+//! One error type for every handler, turned into one JSON envelope for the API and an HTML page for
+//! the browser. Lower layers' errors are mapped here; nothing else in the crate picks status codes.
+//!
+//! API error body: `{"error": {"status": 422, "code": "validation_failed", "message": "…",
+//! "fields": [{"field": "province_code", "message": "…"}]}}`; a rejected file adds `problems`, each
+//! with `file`, `row`, `column`, `rule` and `message`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use jidi_domain::access::Access;
+use jidi_domain::roll::FieldError;
+use jidi_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Why a request failed.
+#[derive(Debug)]
+pub enum AppError {
+    /// Sign-in required (401).
+    Unauthorized,
+    /// Outside the user's role or scope (403).
+    Forbidden,
+    /// No such resource (404).
+    NotFound(String),
+    /// The request is malformed (400).
+    BadRequest {
+        /// What is wrong.
+        message: String,
+        /// Per-field problems.
+        fields: Vec<FieldError>,
+    },
+    /// The request is well-formed but breaks a rule (422).
+    Unprocessable {
+        /// What is wrong.
+        message: String,
+        /// Per-field problems.
+        fields: Vec<FieldError>,
+    },
+    /// An uploaded file or document was rejected whole (422); nothing was written.
+    Rejected {
+        /// Stable machine code (`import_rejected`, `invalid_scheme`).
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+        /// Per-field problems.
+        fields: Vec<FieldError>,
+        /// Problems located in the file.
+        problems: Vec<FileProblem>,
+    },
+    /// The request conflicts with the state (409).
+    Conflict(String),
+    /// Too many attempts (429).
+    TooManyRequests {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// A bug or an unavailable database (500); the detail is logged, not shown.
+    Internal(anyhow::Error),
+}
+
+/// Handler result.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// A 400 with one field problem.
+    pub fn bad_field(field: &str, message: impl Into<String>) -> AppError {
+        let message = message.into();
+        AppError::BadRequest {
+            message: format!("{field}: {message}"),
+            fields: vec![FieldError {
+                field: field.into(),
+                message,
+            }],
+        }
+    }
+
+    /// A 422 from domain validation errors.
+    pub fn invalid(fields: Vec<FieldError>) -> AppError {
+        AppError::Unprocessable {
+            message: fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            fields,
+        }
+    }
+
+    /// Turns an access decision into an error (or nothing).
+    pub fn check(access: Access) -> AppResult<()> {
+        match access {
+            Access::Granted => Ok(()),
+            Access::NeedsLogin => Err(AppError::Unauthorized),
+            Access::Forbidden => Err(AppError::Forbidden),
+        }
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unprocessable { .. } | AppError::Rejected { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::Unprocessable { .. } => "validation_failed",
+            AppError::Rejected { code, .. } => code,
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The message shown to the user.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Unauthorized => "sign in to see this".into(),
+            AppError::Forbidden => "this is outside your role or scope".into(),
+            AppError::NotFound(what) => format!("{what} not found"),
+            AppError::BadRequest { message, .. }
+            | AppError::Unprocessable { message, .. }
+            | AppError::Rejected { message, .. } => message.clone(),
+            AppError::Conflict(m) => m.clone(),
+            AppError::TooManyRequests { retry_after } => {
+                format!("too many failed attempts; try again in {retry_after} s")
+            }
+            AppError::Internal(_) => "internal error; it has been logged".into(),
+        }
+    }
+
+    fn fields(&self) -> &[FieldError] {
+        match self {
+            AppError::BadRequest { fields, .. }
+            | AppError::Unprocessable { fields, .. }
+            | AppError::Rejected { fields, .. } => fields,
+            _ => &[],
+        }
+    }
+
+    /// A rejected import: every problem by file, row, column and rule.
+    pub fn import_rejected(errors: Vec<jidi_domain::import::ImportError>) -> AppError {
+        AppError::Rejected {
+            code: "import_rejected",
+            message: format!(
+                "{} problem(s); nothing was written: {}",
+                errors.len(),
+                errors
+                    .iter()
+                    .take(3)
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            fields: errors
+                .iter()
+                .map(|e| FieldError {
+                    field: if e.row > 0 {
+                        format!("row {}, {}", e.row, e.column)
+                    } else {
+                        e.column.clone()
+                    },
+                    message: e.message.clone(),
+                })
+                .collect(),
+            problems: errors
+                .into_iter()
+                .map(|e| FileProblem {
+                    file: e.file,
+                    row: e.row,
+                    column: e.column,
+                    rule: e.rule.into(),
+                    message: e.message,
+                })
+                .collect(),
+        }
+    }
+
+    /// A rejected scheme document: problems as `path: message`.
+    pub fn scheme_rejected(problems: Vec<String>) -> AppError {
+        AppError::Rejected {
+            code: "invalid_scheme",
+            message: format!("the scheme is invalid: {}", problems.join("; ")),
+            fields: problems
+                .iter()
+                .map(|p| match p.split_once(": ") {
+                    Some((path, message)) => FieldError {
+                        field: path.to_string(),
+                        message: message.to_string(),
+                    },
+                    None => FieldError {
+                        field: "scheme".into(),
+                        message: p.clone(),
+                    },
+                })
+                .collect(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn problems(&self) -> &[FileProblem] {
+        match self {
+            AppError::Rejected { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::NotFound { entity, key } => AppError::NotFound(format!("{entity} {key}")),
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Invalid(m) => AppError::Unprocessable {
+                message: m,
+                fields: vec![],
+            },
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> AppError {
+        AppError::Internal(e)
+    }
+}
+
+/// A field problem on the wire.
+#[derive(Serialize, ToSchema)]
+pub struct FieldErrorBody {
+    /// Field name.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A problem located in an uploaded file.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FileProblem {
+    /// File name.
+    pub file: String,
+    /// Row (1 = header; 0 = the file as a whole).
+    pub row: usize,
+    /// Column label, e.g. `C (province_code)`.
+    pub column: String,
+    /// Rule code (`unknown_province`, `duplicate_name`, `bad_date`, …).
+    pub rule: String,
+    /// What is wrong, with the offending value.
+    pub message: String,
+}
+
+/// The error envelope's content.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// HTTP status.
+    pub status: u16,
+    /// Stable machine code.
+    pub code: String,
+    /// Human-readable message.
+    pub message: String,
+    /// Per-field problems (validation).
+    pub fields: Vec<FieldErrorBody>,
+    /// For a rejected file: every problem by row, column and rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<FileProblem>,
+}
+
+/// Every API error has this body.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Extractor rejections (a failing session lookup) are answered as JSON.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        ApiError(self).into_response()
+    }
+}
+
+/// An [`AppError`] answered as JSON (the API).
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> ApiError {
+        ApiError(e.into())
+    }
+}
+
+/// API handler result.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if let AppError::Internal(inner) = &e {
+            tracing::error!(error = %inner, "internal error in API request");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: e.status().as_u16(),
+                code: e.code().into(),
+                message: e.message(),
+                fields: e
+                    .fields()
+                    .iter()
+                    .map(|f| FieldErrorBody {
+                        field: f.field.clone(),
+                        message: f.message.clone(),
+                    })
+                    .collect(),
+                problems: e.problems().to_vec(),
+            },
+        };
+        let mut response = (e.status(), axum::Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after } = e
+            && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        response
+    }
+}
+
+/// An [`AppError`] answered as an HTML page (the browser). Sign-in errors redirect to the login
+/// page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> PageError {
+        PageError(e.into())
+    }
+}
+
+/// Page handler result.
+pub type PageResult<T> = Result<T, PageError>;
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if let AppError::Internal(inner) = &e {
+            tracing::error!(error = %inner, "internal error in page request");
+        }
+        if matches!(e, AppError::Unauthorized) {
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
+        }
+        let title = match e.status().as_u16() {
+            403 => "无权访问 · Forbidden",
+            404 => "未找到 · Not found",
+            400 | 422 => "请求有误 · Bad request",
+            409 => "冲突 · Conflict",
+            429 => "请稍后再试 · Too many attempts",
+            _ => "出错了 · Error",
+        };
+        let html = format!(
+            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"container narrow\"><h1>{title}</h1><p>{}</p><p><a href=\"/\">返回首页 · Home</a></p></main></body></html>",
+            html_escape(&e.message())
+        );
+        (e.status(), Html(html)).into_response()
+    }
+}
+
+/// Escapes text for HTML.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

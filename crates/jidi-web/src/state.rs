@@ -1,0 +1,92 @@
+//! Shared state of the server and its configuration.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use jidi_domain::reference::Category;
+use jidi_store::Store;
+use minijinja::Environment;
+
+use crate::templates;
+
+/// Server settings (built in code by tests, from flags by the CLI).
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// Session lifetime in hours.
+    pub session_hours: i64,
+    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// An approved standard map (GeoJSON) supplied by the operator; without one, the dashboard shows
+    /// a province grid and ranked bars instead of a map.
+    pub map_file: Option<PathBuf>,
+}
+
+impl Default for WebConfig {
+    fn default() -> WebConfig {
+        WebConfig {
+            secure_cookies: false,
+            session_hours: 8,
+            trust_proxy: false,
+            map_file: None,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Settings.
+    pub config: Arc<WebConfig>,
+    /// Page templates.
+    pub templates: Arc<Environment<'static>>,
+    /// An Argon2id hash to verify against for unknown usernames (equal timing).
+    pub dummy_hash: Arc<String>,
+    /// Categories, cached (they change only through [`AppState::reload_categories`]).
+    categories: Arc<RwLock<Arc<Vec<Category>>>>,
+    /// Whether the database holds the synthetic demo (pages then say so).
+    pub demo: bool,
+}
+
+impl AppState {
+    /// Builds the state over a migrated store.
+    pub async fn new(store: Store, config: WebConfig) -> anyhow::Result<AppState> {
+        let categories = store.categories().await?;
+        let demo = store.is_demo().await?;
+        let dummy_hash =
+            tokio::task::spawn_blocking(|| crate::auth::hash_password("jidi-dummy-password"))
+                .await??;
+        Ok(AppState {
+            store,
+            config: Arc::new(config),
+            templates: Arc::new(templates::environment()),
+            dummy_hash: Arc::new(dummy_hash),
+            categories: Arc::new(RwLock::new(Arc::new(categories))),
+            demo,
+        })
+    }
+
+    /// The cached categories.
+    pub fn categories(&self) -> Arc<Vec<Category>> {
+        self.categories.read().expect("category cache lock").clone()
+    }
+
+    /// Reloads the category cache after a change.
+    pub async fn reload_categories(&self) -> anyhow::Result<()> {
+        let fresh = self.store.categories().await?;
+        *self.categories.write().expect("category cache lock") = Arc::new(fresh);
+        Ok(())
+    }
+
+    /// The name of a category or sub-type code in `lang`.
+    pub fn category_name(&self, code: &str, lang: crate::i18n::Lang) -> String {
+        self.categories()
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| lang.pick(&c.name_zh, &c.name_en).to_string())
+            .unwrap_or_else(|| code.to_string())
+    }
+}

@@ -1,0 +1,150 @@
+//! Page templates (minijinja, embedded in the binary) and the functions they may call.
+//!
+//! Undefined variables are errors (`UndefinedBehavior::Strict`), and a test renders every page, so
+//! a typo in a template fails the test suite rather than a user's request.
+
+use minijinja::value::Value;
+use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
+
+use crate::i18n::{self, Lang};
+
+/// Every template, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../templates/layout.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
+    ("bases.html", include_str!("../templates/bases.html")),
+    ("base.html", include_str!("../templates/base.html")),
+    (
+        "base_form.html",
+        include_str!("../templates/base_form.html"),
+    ),
+    ("login.html", include_str!("../templates/login.html")),
+    ("admin.html", include_str!("../templates/admin.html")),
+    (
+        "evaluations.html",
+        include_str!("../templates/evaluations.html"),
+    ),
+    ("run.html", include_str!("../templates/run.html")),
+    (
+        "scorecard.html",
+        include_str!("../templates/scorecard.html"),
+    ),
+    ("compare.html", include_str!("../templates/compare.html")),
+    ("schemes.html", include_str!("../templates/schemes.html")),
+    ("scheme.html", include_str!("../templates/scheme.html")),
+    (
+        "scheme_edit.html",
+        include_str!("../templates/scheme_edit.html"),
+    ),
+    (
+        "proposals.html",
+        include_str!("../templates/proposals.html"),
+    ),
+];
+
+fn lang_of(state: &State) -> Lang {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::parse))
+        .unwrap_or_default()
+}
+
+/// Builds the environment.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("template {name}: {e}"));
+    }
+    env.add_function("t", |state: &State, key: &str| -> String {
+        i18n::t(lang_of(state), key)
+    });
+    // `pick(zh, en)`: the text in the page's language.
+    env.add_function("pick", |state: &State, zh: Value, en: Value| -> Value {
+        match lang_of(state) {
+            Lang::Zh => zh,
+            Lang::En => {
+                if en.is_undefined() || en.is_none() || en.as_str() == Some("") {
+                    zh
+                } else {
+                    en
+                }
+            }
+        }
+    });
+    env.add_filter("num", format_number);
+    env.add_filter("stars", |n: Value| -> String {
+        match n.as_i64() {
+            Some(k) if (1..=5).contains(&k) => {
+                let k = k as usize;
+                format!("{}{}", "★".repeat(k), "☆".repeat(5 - k))
+            }
+            _ => "—".to_string(),
+        }
+    });
+    env.add_filter("signed", |v: Value, digits: Option<u32>| -> String {
+        match f64::try_from(v.clone()).ok() {
+            Some(x) if x.is_finite() => format!("{:+.*}", digits.unwrap_or(1) as usize, x),
+            _ => "—".into(),
+        }
+    });
+    env.add_filter("pct", |v: Value| -> String {
+        match f64::try_from(v.clone()).ok() {
+            Some(x) if x.is_finite() => format!("{:.0}%", x * 100.0),
+            _ => "—".into(),
+        }
+    });
+    env
+}
+
+/// `{{ value|num(2) }}`: a number with thousands separators and `digits` decimals; `—` when missing.
+fn format_number(value: Value, digits: Option<u32>) -> Result<String, Error> {
+    if value.is_none() || value.is_undefined() {
+        return Ok("—".into());
+    }
+    let Some(x) = f64::try_from(value.clone()).ok() else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "num expects a number",
+        ));
+    };
+    if !x.is_finite() {
+        return Ok("—".into());
+    }
+    let digits = digits.unwrap_or(if x.abs() >= 100.0 { 0 } else { 2 }) as usize;
+    let text = format!("{:.*}", digits, x.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    Ok(if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(
+            format_number(Value::from(1234567.891), Some(1)).unwrap(),
+            "1,234,567.9"
+        );
+        assert_eq!(format_number(Value::from(-0.5), None).unwrap(), "-0.50");
+        assert_eq!(format_number(Value::from(()), None).unwrap(), "—");
+    }
+}

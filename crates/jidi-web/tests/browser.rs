@@ -1,0 +1,271 @@
+//! End to end in headless Chromium (Debian's `chromium` and `chromium-driver`): a province user
+//! signs in through the login form, filters the base list, opens a base profile and sees its
+//! charts drawn by the vendored ECharts. Skipped when chromedriver is missing, unless
+//! `JIDI_REQUIRE_BROWSER=1` (CI sets it).
+
+mod support;
+
+use std::net::TcpListener as StdListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{ClientBuilder, Locator};
+use serde_json::json;
+use support::App;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn chromedriver() -> Option<String> {
+    let candidates = [
+        std::env::var("CHROMEDRIVER").ok(),
+        Some("/usr/bin/chromedriver".into()),
+    ];
+    let found = candidates
+        .into_iter()
+        .flatten()
+        .find(|p| std::path::Path::new(p).exists());
+    if found.is_none() && std::env::var("JIDI_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!(
+            "JIDI_REQUIRE_BROWSER=1 but chromedriver is not installed (apt-get install chromium chromium-driver)"
+        );
+    }
+    found
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn wait_for_port(port: u16) {
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn province_user_signs_in_filters_and_opens_a_profile() {
+    let Some(driver_path) = chromedriver() else {
+        eprintln!("skipped: chromedriver not found");
+        return;
+    };
+    let app = App::sqlite().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(jidi_web::serve_on(listener, app.state.clone(), async {
+        let _ = stopped.await;
+    }));
+
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    wait_for_port(port).await;
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--window-size=1400,1000",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        }),
+    );
+    let client = ClientBuilder::rustls()
+        .expect("TLS setup")
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("connect to chromedriver");
+
+    let result = async {
+        // Sign in through the form.
+        client.goto(&format!("{base}/login?next=/bases")).await?;
+        client
+            .find(Locator::Id("username"))
+            .await?
+            .send_keys("hubei")
+            .await?;
+        client
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys("jidi-hubei-2026")
+            .await?;
+        client
+            .find(Locator::Id("login-submit"))
+            .await?
+            .click()
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::Id("base-filters"))
+            .await?;
+        let who = client
+            .find(Locator::Css(".usernav .who"))
+            .await?
+            .text()
+            .await?;
+        assert!(who.contains("湖北"), "signed in as {who}");
+        let demo = client
+            .find(Locator::Css(".demo-banner"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            demo.contains("模拟"),
+            "the demo banner says the data are synthetic"
+        );
+
+        // Filter: the province's own provincial list.
+        let all: u64 = count(&client).await?;
+        let form = client.form(Locator::Id("base-filters")).await?;
+        client
+            .find(Locator::Id("f-tier"))
+            .await?
+            .select_by_value("provincial")
+            .await?;
+        client
+            .find(Locator::Id("f-province"))
+            .await?
+            .select_by_value("420000")
+            .await?;
+        form.submit_with(Locator::Id("apply-filters")).await?;
+        wait_until(&client, "tier=provincial").await?;
+        let filtered = count(&client).await?;
+        assert!(filtered > 0 && filtered < all, "{filtered} of {all}");
+        for cell in client
+            .find_all(Locator::Css("#bases-table tbody tr td:nth-child(2)"))
+            .await?
+        {
+            assert!(
+                cell.text().await?.starts_with("湖北"),
+                "a row outside Hubei"
+            );
+        }
+        for cell in client
+            .find_all(Locator::Css("#bases-table tbody tr td:nth-child(4)"))
+            .await?
+        {
+            assert_eq!(cell.text().await?, "省级");
+        }
+
+        // Then a text search among the national bases.
+        client.goto(&format!("{base}/bases")).await?;
+        let q = client
+            .find(Locator::Css("#base-filters input[name=q]"))
+            .await?;
+        q.send_keys("东湖").await?;
+        client
+            .find(Locator::Id("apply-filters"))
+            .await?
+            .click()
+            .await?;
+        wait_until(&client, "q=").await?;
+        let link = client
+            .find(Locator::LinkText("电子信息(光电子)·武汉东湖新技术开发区"))
+            .await?;
+        link.click().await?;
+
+        // The profile: facts, tier history, and the trend charts drawn (canvas or SVG inside).
+        let h1 = client.wait().for_element(Locator::Id("base-name")).await?;
+        assert!(h1.text().await?.contains("武汉东湖新技术开发区"));
+        let history = client
+            .find(Locator::Id("tier-history"))
+            .await?
+            .text()
+            .await?;
+        assert!(history.contains("国家级"), "tier history: {history}");
+        let drawn = client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(
+                "[data-chart=indicators] canvas, [data-chart=indicators] svg",
+            ))
+            .await;
+        assert!(drawn.is_ok(), "the indicator charts were not drawn");
+        let errors = client
+            .execute("return window.__jidiErrors || [];", vec![])
+            .await?;
+        assert_eq!(errors, json!([]), "script errors on the page");
+
+        // The language switch keeps the page.
+        client
+            .find(Locator::Css(".lang-switch"))
+            .await?
+            .click()
+            .await?;
+        wait_until(&client, "/bases/").await?;
+        let lang = client
+            .execute("return document.documentElement.lang;", vec![])
+            .await?;
+        assert_eq!(lang, json!("en"));
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    result.expect("browser session");
+}
+
+async fn count(client: &fantoccini::Client) -> Result<u64, fantoccini::error::CmdError> {
+    let text = client
+        .find(Locator::Css("#result-count strong"))
+        .await?
+        .text()
+        .await?;
+    Ok(text
+        .trim()
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("count {text:?}")))
+}
+
+async fn wait_until(
+    client: &fantoccini::Client,
+    fragment: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let started = Instant::now();
+    loop {
+        let url = client.current_url().await?;
+        let ready = client
+            .execute("return document.readyState;", vec![])
+            .await?;
+        if url.as_str().contains(fragment) && ready == json!("complete") {
+            return Ok(());
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "page {url} never reached {fragment}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -200,6 +200,8 @@ pub struct Base {
     pub id: i64,
     /// The facts.
     pub facts: BaseDraft,
+    /// The latest published star rating `(year, stars)`, when the base has one.
+    pub latest_rating: Option<(i32, i32)>,
 }
 
 /// One step of a base's tier history.

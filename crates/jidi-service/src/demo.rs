@@ -186,6 +186,7 @@ pub async fn load(store: &Store, options: &DemoOptions) -> anyhow::Result<DemoRe
             evaluations.push((year, outcome.evaluation.results.len(), five));
         }
     }
+    store.optimize().await?;
     let evaluated = evaluating.elapsed().as_secs_f64();
     Ok(DemoReport {
         bases: summary.base_ids.len(),

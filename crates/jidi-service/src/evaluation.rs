@@ -7,7 +7,8 @@ use jidi_domain::evaluation::{self, EvalBase, Evaluation, EvaluationInput, Previ
 use jidi_domain::roll::Status;
 use jidi_domain::scheme::{Scheme, SchemeFormat};
 use jidi_store::{
-    BaseFilter, BaseSort, NewRun, Page, ResultRecord, RunRecord, SchemeRecord, SortOrder, Store,
+    BaseFilter, BaseSort, NewRun, Page, ResultDetails, ResultRecord, RunRecord, SchemeRecord,
+    SortOrder, Store,
 };
 
 /// Why an evaluation step failed.
@@ -276,6 +277,13 @@ fn new_run(
             star_probabilities: r
                 .star_probabilities
                 .map(|p| serde_json::to_string(&p).unwrap_or_default()),
+        })
+        .collect();
+    let details = e
+        .results
+        .iter()
+        .map(|r| ResultDetails {
+            base_id: r.base_id,
             dimension_scores: serde_json::to_string(&r.dimension_scores)
                 .unwrap_or_else(|_| "[]".into()),
             contributions: serde_json::to_string(&r.contributions).unwrap_or_else(|_| "[]".into()),
@@ -304,6 +312,7 @@ fn new_run(
         summary: summary.to_string(),
         created_by: actor,
         results,
+        details,
         inputs: e.inputs.clone(),
     }
 }

@@ -76,7 +76,12 @@ async fn demo_trial_publish_propose_decide() {
             .await
             .unwrap();
         assert_eq!(total as usize, trial.evaluation.results.len());
-        let details: serde_json::Value = serde_json::from_str(&rows[0].details).unwrap();
+        let parts = store
+            .result_details(trial.run.id, rows[0].base_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let details: serde_json::Value = serde_json::from_str(&parts.details).unwrap();
         assert!(details["change"].is_object(), "[{label}] {details}");
 
         // Publish: frozen, scheme locked, one published run per year.
@@ -96,6 +101,23 @@ async fn demo_trial_publish_propose_decide() {
             proposals > 0,
             "[{label}] the rules find something to propose"
         );
+        // The roll now carries each evaluated base's 2025 rating.
+        let first = &trial.evaluation.results[0];
+        let base = store.base(first.base_id).await.unwrap().unwrap();
+        assert_eq!(
+            base.latest_rating,
+            Some((2025, first.stars as i32)),
+            "[{label}]"
+        );
+        // An older year published afterwards does not replace it.
+        let older = evaluation::run_evaluation(store, 2023, SchemeChoice::Default, false, None)
+            .await
+            .unwrap();
+        evaluation::publish(store, older.run.id, None)
+            .await
+            .unwrap();
+        let base = store.base(first.base_id).await.unwrap().unwrap();
+        assert_eq!(base.latest_rating.map(|r| r.0), Some(2025), "[{label}]");
         assert!(matches!(
             store.publish_run(trial.run.id, None).await,
             Err(StoreError::Conflict(_))

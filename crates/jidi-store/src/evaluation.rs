@@ -99,7 +99,8 @@ pub struct RunRecord {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-/// One stored result (nested parts as JSON text).
+/// One stored result: the figures every list shows. The bulky parts of a scorecard are
+/// [`ResultDetails`], stored apart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResultRecord {
     /// Run.
@@ -136,6 +137,13 @@ pub struct ResultRecord {
     pub category_rank_p95: Option<f64>,
     /// JSON `[p1, …, p5]`.
     pub star_probabilities: Option<String>,
+}
+
+/// The scorecard parts of a result, as JSON text (read one base at a time).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultDetails {
+    /// Base.
+    pub base_id: i64,
     /// JSON list of dimension scores.
     pub dimension_scores: String,
     /// JSON list of contributions.
@@ -169,6 +177,8 @@ pub struct NewRun {
     pub created_by: Option<i64>,
     /// Results (their `run_id` is ignored).
     pub results: Vec<ResultRecord>,
+    /// Scorecard parts, one per result.
+    pub details: Vec<ResultDetails>,
     /// Inputs `(base, indicator, value)`.
     pub inputs: Vec<(i64, String, Option<f64>)>,
 }
@@ -262,7 +272,7 @@ pub enum ProposalEffect {
 
 const SCHEME_COLUMNS: &str = "id, year, version, name, definition, content_hash, based_on, is_default, locked, created_by, created_at";
 const RUN_COLUMNS: &str = "id, year, scheme_id, status, replications, seed, inputs_hash, results_hash, content_hash, n_bases, synthetic, summary, created_by, created_at, published_by, published_at";
-const RESULT_COLUMNS: &str = "run_id, base_id, category_code, province_code, score, national_rank, category_rank, stars, stars_before_veto, vetoed, veto_reason, rank_median, rank_p05, rank_p95, category_rank_p05, category_rank_p95, star_probabilities, dimension_scores, contributions, details";
+const RESULT_COLUMNS: &str = "run_id, base_id, category_code, province_code, score, national_rank, category_rank, stars, stars_before_veto, vetoed, veto_reason, rank_median, rank_p05, rank_p95, category_rank_p05, category_rank_p95, star_probabilities";
 const PROPOSAL_COLUMNS: &str = "p.id, p.base_id, p.run_id, p.year, p.kind, p.rule_code, p.from_tier, p.to_tier, p.deadline, p.reasons, p.status, p.created_at, p.decided_by, p.decided_at, p.decision_reason";
 
 fn scheme_from_row(r: &impl Row) -> Result<SchemeRecord> {
@@ -325,9 +335,6 @@ fn result_from_row(r: &impl Row) -> Result<ResultRecord> {
         category_rank_p05: r.opt_float("category_rank_p05")?,
         category_rank_p95: r.opt_float("category_rank_p95")?,
         star_probabilities: r.opt_text("star_probabilities")?,
-        dimension_scores: r.text("dimension_scores")?,
-        contributions: r.text("contributions")?,
-        details: r.text("details")?,
     })
 }
 
@@ -374,9 +381,6 @@ fn result_params(run_id: i64, r: &ResultRecord) -> Vec<Param> {
         Param::OptFloat(r.category_rank_p05),
         Param::OptFloat(r.category_rank_p95),
         Param::OptText(r.star_probabilities.clone()),
-        Param::Text(r.dimension_scores.clone()),
-        Param::Text(r.contributions.clone()),
-        Param::Text(r.details.clone()),
     ]
 }
 
@@ -508,9 +512,17 @@ impl Store {
                 }
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
-            for chunk in run.results.chunks(48) {
-                let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", placeholders(chunk.len(), 20));
+            for chunk in run.results.chunks(56) {
+                let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", placeholders(chunk.len(), 17));
                 let params: Vec<Param> = chunk.iter().flat_map(|r| result_params(id, r)).collect();
+                bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
+            }
+            for chunk in run.details.chunks(100) {
+                let sql = format!("INSERT INTO evaluation_result_details (run_id, base_id, dimension_scores, contributions, details) VALUES {}", placeholders(chunk.len(), 5));
+                let params: Vec<Param> = chunk.iter().flat_map(|d| [
+                    Param::Int(id), Param::Int(d.base_id), Param::Text(d.dimension_scores.clone()),
+                    Param::Text(d.contributions.clone()), Param::Text(d.details.clone()),
+                ]).collect();
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
             sqlx::query(INSERT_AUDIT).bind(now).bind(run.created_by).bind("run").bind("evaluation").bind(id.to_string())
@@ -583,6 +595,11 @@ impl Store {
                 return Err(StoreError::Conflict(format!("run {id} changed while publishing")));
             }
             sqlx::query("UPDATE schemes SET locked = $1 WHERE id = $2").bind(true).bind(run.scheme_id).execute(&mut *tx).await?;
+            // The roll shows each base's latest published rating; an older year published later
+            // does not replace a newer one.
+            sqlx::query("UPDATE bases SET latest_stars = (SELECT r.stars FROM evaluation_results r WHERE r.run_id = $1 AND r.base_id = bases.id), latest_stars_year = $2 \
+                         WHERE id IN (SELECT base_id FROM evaluation_results WHERE run_id = $1 AND stars IS NOT NULL) AND (latest_stars_year IS NULL OR latest_stars_year <= $2)")
+                .bind(id).bind(run.year).execute(&mut *tx).await?;
             sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind("publish").bind("evaluation").bind(id.to_string())
                 .bind(serde_json::json!({"year": run.year, "hash": run.content_hash}).to_string())
                 .execute(&mut *tx).await?;
@@ -609,6 +626,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM evaluation_inputs WHERE run_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM evaluation_result_details WHERE run_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM evaluation_results WHERE run_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("UPDATE proposals SET run_id = NULL WHERE run_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM evaluation_runs WHERE id = $1 AND status = 'trial'").bind(id).execute(&mut *tx).await?;
@@ -661,6 +679,31 @@ impl Store {
                 .bind(page.limit.clamp(1, 2000) as i64).bind(page.offset as i64)
                 .fetch_all(pool).await?;
             Ok((rows.iter().map(result_from_row).collect::<Result<Vec<_>>>()?, total))
+        })
+    }
+
+    /// One base's result in a run.
+    pub async fn run_result(&self, run_id: i64, base_id: i64) -> Result<Option<ResultRecord>> {
+        let sql = format!(
+            "SELECT {RESULT_COLUMNS} FROM evaluation_results WHERE run_id = $1 AND base_id = $2"
+        );
+        on_pool!(self, pool => {
+            let row = sqlx::query(AssertSqlSafe(sql)).bind(run_id).bind(base_id).fetch_optional(pool).await?;
+            row.as_ref().map(result_from_row).transpose()
+        })
+    }
+
+    /// The scorecard parts of one base's result in a run.
+    pub async fn result_details(&self, run_id: i64, base_id: i64) -> Result<Option<ResultDetails>> {
+        on_pool!(self, pool => {
+            let row = sqlx::query("SELECT base_id, dimension_scores, contributions, details FROM evaluation_result_details WHERE run_id = $1 AND base_id = $2")
+                .bind(run_id).bind(base_id).fetch_optional(pool).await?;
+            row.as_ref().map(|r| Ok(ResultDetails {
+                base_id: r.int("base_id")?,
+                dimension_scores: r.text("dimension_scores")?,
+                contributions: r.text("contributions")?,
+                details: r.text("details")?,
+            })).transpose()
         })
     }
 
@@ -858,7 +901,7 @@ impl Store {
         }
         let n = c.next_placeholder();
         let sql = format!(
-            "SELECT {PROPOSAL_COLUMNS} FROM proposals p JOIN bases b ON b.id = p.base_id {} ORDER BY p.year DESC, CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, p.id LIMIT ${n} OFFSET ${}",
+            "SELECT {PROPOSAL_COLUMNS}, COUNT(*) OVER () AS total FROM proposals p JOIN bases b ON b.id = p.base_id {} ORDER BY p.year DESC, CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, p.id LIMIT ${n} OFFSET ${}",
             c.where_sql(),
             n + 1
         );
@@ -867,10 +910,14 @@ impl Store {
             c.where_sql()
         );
         on_pool!(self, pool => {
-            let total: i64 = bind_params!(sqlx::query_scalar(AssertSqlSafe(count)), &c.params).fetch_one(pool).await?;
             let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &c.params)
                 .bind(page.limit.clamp(1, 500) as i64).bind(page.offset as i64)
                 .fetch_all(pool).await?;
+            let total: i64 = match rows.first() {
+                Some(r) => r.int("total")?,
+                None if page.offset == 0 => 0,
+                None => bind_params!(sqlx::query_scalar(AssertSqlSafe(count)), &c.params).fetch_one(pool).await?,
+            };
             Ok((rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?, total))
         })
     }
@@ -992,35 +1039,5 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
-    }
-
-    /// Stars of the latest published evaluation of each base among `base_ids`:
-    /// `base id → (year, stars)`.
-    pub async fn latest_published_stars(
-        &self,
-        base_ids: &[i64],
-    ) -> Result<HashMap<i64, (i32, i32)>> {
-        let mut out = HashMap::new();
-        for chunk in base_ids.chunks(400) {
-            if chunk.is_empty() {
-                continue;
-            }
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT r.base_id, e.year, r.stars FROM evaluation_results r JOIN evaluation_runs e ON e.id = r.run_id \
-                 WHERE e.status = 'published' AND r.stars IS NOT NULL AND r.base_id IN ({}) ORDER BY e.year",
-                marks.join(", ")
-            );
-            let params: Vec<Param> = chunk.iter().map(|b| Param::Int(*b)).collect();
-            let rows: Vec<(i64, i32, i32)> = on_pool!(self, pool => {
-                let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
-                rows.iter().map(|r| Ok((r.int("base_id")?, r.int32("year")?, r.int32("stars")?))).collect::<Result<Vec<_>>>()?
-            });
-            // Rows come oldest year first; the last write per base is its latest.
-            for (b, y, s) in rows {
-                out.insert(b, (y, s));
-            }
-        }
-        Ok(out)
     }
 }

@@ -146,7 +146,7 @@ pub struct Counts {
     pub synthetic: i64,
 }
 
-const BASE_COLUMNS: &str = "id, name, province_code, prefecture_code, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note";
+const BASE_COLUMNS: &str = "id, name, province_code, prefecture_code, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, latest_stars, latest_stars_year";
 
 pub(crate) fn base_from_row(r: &impl Row) -> Result<Base> {
     let tier_code = r.text("tier")?;
@@ -181,6 +181,9 @@ pub(crate) fn base_from_row(r: &impl Row) -> Result<Base> {
             source: r.opt_text("source")?,
             note: r.opt_text("note")?,
         },
+        latest_rating: r
+            .opt_int32("latest_stars_year")?
+            .zip(r.opt_int32("latest_stars")?),
     })
 }
 
@@ -452,10 +455,14 @@ impl Store {
         let limit = page.limit.clamp(1, 500) as i64;
         let offset = page.offset as i64;
         let n = c.next_placeholder();
+        // The page is chosen on (sort key, id) alone and only its rows are read whole: sorting
+        // the matching rows with every column costs SQLite a temporary b-tree of wide records,
+        // and the default order by name comes straight from its index. (A window count here
+        // would force the sort back in, so the total is a query of its own.)
+        let order_by = format!("{} {direction} NULLS LAST, id {direction}", sort.sql());
         let list_sql = format!(
-            "SELECT {BASE_COLUMNS} FROM bases {} ORDER BY {} {direction} NULLS LAST, id {direction} LIMIT ${n} OFFSET ${}",
+            "SELECT {BASE_COLUMNS} FROM bases WHERE id IN (SELECT id FROM bases {} ORDER BY {order_by} LIMIT ${n} OFFSET ${}) ORDER BY {order_by}",
             c.where_sql(),
-            sort.sql(),
             n + 1
         );
         let count_sql = format!("SELECT COUNT(*) FROM bases {}", c.where_sql());

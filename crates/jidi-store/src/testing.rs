@@ -30,9 +30,14 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 impl TestDb {
     /// A migrated SQLite store in a temporary directory.
     pub async fn sqlite() -> TestDb {
+        TestDb::sqlite_at(None).await
+    }
+
+    /// A SQLite store migrated up to `version` only (all when `None`), for upgrade tests.
+    pub async fn sqlite_at(version: Option<i64>) -> TestDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         let store = Store::open_sqlite(dir.path()).await.expect("open SQLite");
-        store.migrate().await.expect("migrate SQLite");
+        store.migrate_to(version).await.expect("migrate SQLite");
         TestDb {
             label: "sqlite",
             location: dir.path().display().to_string(),
@@ -43,6 +48,11 @@ impl TestDb {
 
     /// A migrated store in a new PostgreSQL database, when a server is configured.
     pub async fn postgres() -> Option<TestDb> {
+        TestDb::postgres_at(None).await
+    }
+
+    /// As [`TestDb::postgres`], migrated up to `version` only (all when `None`).
+    pub async fn postgres_at(version: Option<i64>) -> Option<TestDb> {
         let Ok(admin_url) = std::env::var("JIDI_TEST_DATABASE_URL") else {
             if std::env::var("JIDI_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
                 panic!("JIDI_REQUIRE_POSTGRES=1 but JIDI_TEST_DATABASE_URL is not set");
@@ -68,7 +78,7 @@ impl TestDb {
         admin.close().await.ok();
         let url = with_database(&admin_url, &name);
         let store = Store::open_postgres(&url).await.expect("open PostgreSQL");
-        store.migrate().await.expect("migrate PostgreSQL");
+        store.migrate_to(version).await.expect("migrate PostgreSQL");
         Some(TestDb {
             label: "postgres",
             location: url,
@@ -79,11 +89,23 @@ impl TestDb {
 
     /// SQLite, and PostgreSQL when configured.
     pub async fn all() -> Vec<TestDb> {
-        let mut out = vec![TestDb::sqlite().await];
-        if let Some(pg) = TestDb::postgres().await {
+        TestDb::all_at(None).await
+    }
+
+    /// Both backends migrated up to `version` only (all when `None`).
+    pub async fn all_at(version: Option<i64>) -> Vec<TestDb> {
+        let mut out = vec![TestDb::sqlite_at(version).await];
+        if let Some(pg) = TestDb::postgres_at(version).await {
             out.push(pg);
         }
         out
+    }
+
+    /// Runs a SQL script on the test database (to build states older code left behind).
+    pub async fn execute(&self, sql: &str) {
+        crate::on_pool!(self.store, pool => {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(pool).await.expect("test script");
+        });
     }
 
     /// The data directory of a SQLite test database.

@@ -62,11 +62,52 @@ macro_rules! each_backend {
 async fn migrations_are_idempotent_and_load_reference_data() {
     each_backend!(|store| {
         store.migrate().await.unwrap();
-        assert_eq!(store.applied_migrations().await.unwrap(), vec![1, 2]);
+        assert_eq!(store.applied_migrations().await.unwrap(), vec![1, 2, 3]);
         let cats = store.categories().await.unwrap();
         assert_eq!(cats.len(), jidi_domain::reference::BUILTIN_CATEGORIES.len());
         assert!(store.is_empty().await.unwrap());
     });
+}
+
+/// A database left by the release with migrations 1–2 upgrades with its published results intact:
+/// the scorecard parts move to their own table and the roll learns each base's latest rating.
+#[tokio::test]
+async fn upgrading_keeps_published_results() {
+    for db in TestDb::all_at(Some(2)).await {
+        let store = &db.store;
+        let id = store
+            .create_base(
+                &draft("装备制造(工程机械)·升级园区", "420000", Tier::National),
+                None,
+                today(),
+            )
+            .await
+            .unwrap();
+        db.execute(&format!(
+            "INSERT INTO schemes (id, year, version, name, definition, content_hash, is_default, locked, created_at) \
+             VALUES (1, 2024, 1, 'v1', '{{}}', 'h', TRUE, TRUE, '2026-01-01T00:00:00Z');
+             INSERT INTO evaluation_runs (id, year, scheme_id, status, replications, seed, inputs_hash, results_hash, content_hash, n_bases, synthetic, summary, created_at) \
+             VALUES (1, 2024, 1, 'published', 0, 1, 'a', 'b', 'c', 1, TRUE, '{{}}', '2026-01-01T00:00:00Z');
+             INSERT INTO evaluation_results (run_id, base_id, category_code, province_code, score, national_rank, category_rank, stars, vetoed, dimension_scores, contributions, details) \
+             VALUES (1, {id}, 'equipment', '420000', 71.5, 1, 1, 4, FALSE, '[{{\"code\":\"strength\"}}]', '[]', '{{\"change\":null}}');"
+        ))
+        .await;
+        store.migrate().await.unwrap();
+        assert_eq!(
+            store.applied_migrations().await.unwrap(),
+            vec![1, 2, 3],
+            "{}",
+            db.label
+        );
+        let base = store.base(id).await.unwrap().unwrap();
+        assert_eq!(base.latest_rating, Some((2024, 4)), "{}", db.label);
+        let r = store.run_result(1, id).await.unwrap().unwrap();
+        assert_eq!((r.score, r.stars), (Some(71.5), Some(4)));
+        let parts = store.result_details(1, id).await.unwrap().unwrap();
+        assert_eq!(parts.dimension_scores, r#"[{"code":"strength"}]"#);
+        assert_eq!(parts.details, r#"{"change":null}"#);
+        db.finish().await;
+    }
 }
 
 #[tokio::test]

@@ -92,7 +92,8 @@ pub fn tier_name(tier: Tier, lang: Lang) -> String {
 }
 
 /// Builds the view of a base.
-pub fn base_view(state: &AppState, base: &Base, lang: Lang, stars: Option<(i32, i32)>) -> BaseView {
+pub fn base_view(state: &AppState, base: &Base, lang: Lang) -> BaseView {
+    let stars = base.latest_rating;
     let f = &base.facts;
     let regions = Regions::get();
     let region = f.region().map_or("", MacroRegion::code).to_string();

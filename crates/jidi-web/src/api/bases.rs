@@ -248,11 +248,9 @@ pub async fn list_bases(
         .store
         .list_bases(&req.filter, &scope, req.sort, req.order, req.store_page())
         .await?;
-    let ids: Vec<i64> = bases.iter().map(|b| b.id).collect();
-    let stars = state.store.latest_published_stars(&ids).await?;
     let items = bases
         .iter()
-        .map(|b| base_view(&state, b, viewer.lang, stars.get(&b.id).copied()))
+        .map(|b| base_view(&state, b, viewer.lang))
         .collect();
     Ok(axum::Json(BaseListResponse {
         items,
@@ -277,13 +275,7 @@ pub async fn get_base(
 ) -> ApiResult<axum::Json<BaseView>> {
     let id = parse_id(&id, "id")?;
     let base = visible_base(&state, &viewer, id).await?;
-    let stars = state.store.latest_published_stars(&[id]).await?;
-    Ok(axum::Json(base_view(
-        &state,
-        &base,
-        viewer.lang,
-        stars.get(&id).copied(),
-    )))
+    Ok(axum::Json(base_view(&state, &base, viewer.lang)))
 }
 
 /// Creates a base (ministry).
@@ -313,7 +305,7 @@ pub async fn create_base(
         .base(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("base {id}")))?;
-    let view = base_view(&state, &base, viewer.lang, None);
+    let view = base_view(&state, &base, viewer.lang);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/bases/{id}"))],
@@ -351,7 +343,7 @@ pub async fn update_base(
         .store
         .update_base(id, &draft, viewer.user_id(), today())
         .await?;
-    Ok(axum::Json(base_view(&state, &after, viewer.lang, None)))
+    Ok(axum::Json(base_view(&state, &after, viewer.lang)))
 }
 
 /// Withdraws a base from the roll (摘牌, ministry).
@@ -411,7 +403,7 @@ pub async fn withdraw_base(
             viewer.user_id(),
         )
         .await?;
-    Ok(axum::Json(base_view(&state, &after, viewer.lang, None)))
+    Ok(axum::Json(base_view(&state, &after, viewer.lang)))
 }
 
 /// The tier history of a base, oldest first.
@@ -783,10 +775,7 @@ pub fn render_roll(
     let disposition = |ext: &str| format!("attachment; filename=\"jidi-roll.{ext}\"");
     match format {
         "json" => {
-            let views: Vec<BaseView> = bases
-                .iter()
-                .map(|b| base_view(state, b, lang, None))
-                .collect();
+            let views: Vec<BaseView> = bases.iter().map(|b| base_view(state, b, lang)).collect();
             Ok((
                 [(header::CONTENT_DISPOSITION, disposition("json"))],
                 axum::Json(views),

@@ -394,44 +394,50 @@ pub async fn result_views(
     run: &RunRecord,
     rows: &[ResultRecord],
 ) -> Result<Vec<ResultView>, AppError> {
-    let mut out = Vec::with_capacity(rows.len());
-    let regions = jidi_domain::reference::Regions::get();
     let ids: Vec<i64> = rows.iter().map(|r| r.base_id).collect();
     let bases = state.store.bases_by_ids(&ids).await?;
-    for r in rows {
-        let Some(base) = bases.get(&r.base_id) else {
-            continue;
-        };
-        let full = full_view(viewer.who(), base, run.status);
-        out.push(ResultView {
-            base_id: r.base_id,
-            name: base.facts.name.clone(),
-            province_name: regions
-                .province(&r.province_code)
-                .map(|p| p.name.clone())
-                .unwrap_or_default(),
-            province_code: r.province_code.clone(),
-            category: r.category_code.clone(),
-            category_name: state.category_name(&r.category_code, viewer.lang),
-            stars: r.stars,
-            full,
-            score: r.score.filter(|_| full),
-            national_rank: r.national_rank.filter(|_| full),
-            category_rank: r.category_rank.filter(|_| full),
-            rank_p05: r.rank_p05.filter(|_| full),
-            rank_p95: r.rank_p95.filter(|_| full),
-            vetoed: full.then_some(r.vetoed),
-            veto_reason: r.veto_reason.clone().filter(|_| full),
-            stars_before_veto: r.stars_before_veto.filter(|_| full),
-            star_probabilities: r
-                .star_probabilities
-                .as_deref()
-                .filter(|_| full)
-                .and_then(|p| serde_json::from_str(p).ok()),
-            synthetic: base.facts.synthetic || run.synthetic,
-        });
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some(result_view(state, viewer, run, bases.get(&r.base_id)?, r)))
+        .collect())
+}
+
+/// One result row for the viewer.
+pub fn result_view(
+    state: &AppState,
+    viewer: &Viewer,
+    run: &RunRecord,
+    base: &Base,
+    r: &ResultRecord,
+) -> ResultView {
+    let full = full_view(viewer.who(), base, run.status);
+    ResultView {
+        base_id: r.base_id,
+        name: base.facts.name.clone(),
+        province_name: jidi_domain::reference::Regions::get()
+            .province(&r.province_code)
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        province_code: r.province_code.clone(),
+        category: r.category_code.clone(),
+        category_name: state.category_name(&r.category_code, viewer.lang),
+        stars: r.stars,
+        full,
+        score: r.score.filter(|_| full),
+        national_rank: r.national_rank.filter(|_| full),
+        category_rank: r.category_rank.filter(|_| full),
+        rank_p05: r.rank_p05.filter(|_| full),
+        rank_p95: r.rank_p95.filter(|_| full),
+        vetoed: full.then_some(r.vetoed),
+        veto_reason: r.veto_reason.clone().filter(|_| full),
+        stars_before_veto: r.stars_before_veto.filter(|_| full),
+        star_probabilities: r
+            .star_probabilities
+            .as_deref()
+            .filter(|_| full)
+            .and_then(|p| serde_json::from_str(p).ok()),
+        synthetic: base.facts.synthetic || run.synthetic,
     }
-    Ok(out)
 }
 
 /// A page of results.
@@ -667,24 +673,18 @@ pub async fn scorecard(
         AppError::check(access::can_view_base_data(viewer.who(), scope(&base)))?;
         return Err(AppError::Forbidden);
     }
-    let (rows, _) = state
+    let not_found = || AppError::NotFound(format!("base {base_id} in evaluation {}", run.id));
+    let r = state
         .store
-        .run_results(
-            run.id,
-            &ResultFilter {
-                base_ids: Some(vec![base_id]),
-                ..ResultFilter::default()
-            },
-            Page::first(1),
-        )
-        .await?;
-    let r = rows
-        .into_iter()
-        .next()
-        .ok_or_else(|| AppError::NotFound(format!("base {base_id} in evaluation {}", run.id)))?;
-    let view = result_views(state, viewer, run, std::slice::from_ref(&r))
+        .run_result(run.id, base_id)
         .await?
-        .remove(0);
+        .ok_or_else(not_found)?;
+    let parts = state
+        .store
+        .result_details(run.id, base_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let view = result_view(state, viewer, run, &base, &r);
     let history = state
         .store
         .base_published_history(base_id)
@@ -694,9 +694,9 @@ pub async fn scorecard(
         .collect();
     Ok(Scorecard {
         result: view,
-        dimensions: serde_json::from_str(&r.dimension_scores).unwrap_or_default(),
-        contributions: serde_json::from_str(&r.contributions).unwrap_or_default(),
-        details: serde_json::from_str(&r.details).unwrap_or_default(),
+        dimensions: serde_json::from_str(&parts.dimension_scores).unwrap_or_default(),
+        contributions: serde_json::from_str(&parts.contributions).unwrap_or_default(),
+        details: serde_json::from_str(&parts.details).unwrap_or_default(),
         category_rank_interval: r
             .category_rank_p05
             .zip(r.category_rank_p95)
@@ -1214,14 +1214,17 @@ pub struct TimelineEvent {
 
 /// A base's timeline: tier changes, published ratings, proposals and decisions (within scope),
 /// and incidents (within scope), oldest first.
+/// The caller passes the tier history and published ratings it has already loaded.
 pub async fn timeline(
     state: &AppState,
     viewer: &Viewer,
     base: &Base,
+    tiers: &[jidi_domain::roll::TierChange],
+    ratings: &[(i32, ResultRecord)],
 ) -> Result<Vec<TimelineEvent>, AppError> {
     let lang = viewer.lang;
     let mut events = Vec::new();
-    for h in state.store.tier_history(base.id).await? {
+    for h in tiers.iter().cloned() {
         let title = match (h.from, h.to) {
             (None, Some(t)) => format!(
                 "{} {}",
@@ -1238,7 +1241,7 @@ pub async fn timeline(
             detail: h.note,
         });
     }
-    for (year, r) in state.store.base_published_history(base.id).await? {
+    for (year, r) in ratings.iter().cloned() {
         let stars = r.stars.unwrap_or(0).clamp(0, 5) as usize;
         let mut detail = String::new();
         if r.vetoed {
@@ -1315,7 +1318,11 @@ pub async fn get_base_timeline(
 ) -> ApiResult<axum::Json<Vec<TimelineEvent>>> {
     let id = parse_id(&id, "id")?;
     let base = super::bases::visible_base(&state, &viewer, id).await?;
-    Ok(axum::Json(timeline(&state, &viewer, &base).await?))
+    let tiers = state.store.tier_history(base.id).await?;
+    let ratings = state.store.base_published_history(base.id).await?;
+    Ok(axum::Json(
+        timeline(&state, &viewer, &base, &tiers, &ratings).await?,
+    ))
 }
 
 /// An incident report.

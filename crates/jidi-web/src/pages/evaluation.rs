@@ -1016,8 +1016,9 @@ pub(crate) async fn base_evaluation_history(
     state: &AppState,
     viewer: &Viewer,
     base: &Base,
+    tiers: &[jidi_domain::roll::TierChange],
+    history: &[(i32, jidi_store::ResultRecord)],
 ) -> Result<Value, AppError> {
-    let history = state.store.base_published_history(base.id).await?;
     let full = access::can_view_base_data(viewer.who(), super::scope(base)).granted();
     let rows: Vec<Value> = history
         .iter()
@@ -1033,7 +1034,7 @@ pub(crate) async fn base_evaluation_history(
             }
         })
         .collect();
-    let timeline = api::timeline(state, viewer, base).await?;
+    let timeline = api::timeline(state, viewer, base, tiers, history).await?;
     Ok(context! {
         rows => rows,
         full => full,

@@ -65,9 +65,16 @@ pub(crate) fn render(
         .templates
         .get_template(template)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("template {template}: {e}")))?;
+    let started = std::time::Instant::now();
     let html = tmpl
         .render(ctx)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering {template}: {e:#}")))?;
+    tracing::trace!(
+        template,
+        micros = started.elapsed().as_micros() as u64,
+        bytes = html.len(),
+        "rendered"
+    );
     Ok(Html(html))
 }
 
@@ -199,6 +206,12 @@ pub(crate) async fn dashboard(
             national => national,
             provincial => tier_count("provincial"),
             cultivating => tier_count("cultivating"),
+            // Provincial lists are not public: the public sees no such counts, a province its own.
+            provincial_scope => match &scope {
+                None => Some(String::new()),
+                Some(Some(code)) => Some(Regions::get().province(code).map(|p| p.short_name.clone()).unwrap_or_default()),
+                Some(None) => None,
+            },
             excellence => tier_count("excellence"),
             withdrawn => counts.withdrawn,
             tiers => tiers,
@@ -289,12 +302,7 @@ pub(crate) async fn bases(
         .store
         .list_bases(&req.filter, &scope, req.sort, req.order, req.store_page())
         .await?;
-    let ids: Vec<i64> = rows.iter().map(|b| b.id).collect();
-    let stars = state.store.latest_published_stars(&ids).await?;
-    let items: Vec<_> = rows
-        .iter()
-        .map(|b| base_view(&state, b, lang, stars.get(&b.id).copied()))
-        .collect();
+    let items: Vec<_> = rows.iter().map(|b| base_view(&state, b, lang)).collect();
     let pages = ((total as u32).div_ceil(req.per_page)).max(1);
     let sort_link = |key: &str| {
         let order = if query.sort.as_deref() == Some(key) && query.order.as_deref() != Some("desc")
@@ -401,19 +409,21 @@ pub(crate) async fn base_profile(
     let lang = viewer.lang;
     let id = parse_id(&id, "id")?;
     let base = visible_base(&state, &viewer, id).await?;
-    let stars = state.store.latest_published_stars(&[id]).await?;
-    let view = base_view(&state, &base, lang, stars.get(&id).copied());
-    let history = history_views(&state.store.tier_history(id).await?, lang);
+    let ratings = state.store.base_published_history(id).await?;
+    let view = base_view(&state, &base, lang);
+    let tiers = state.store.tier_history(id).await?;
+    let history = history_views(&tiers, lang);
     let can_data = access::can_view_base_data(viewer.who(), scope(&base)).granted();
     let (annual, monthly) = if can_data {
         (
             api_bases::series(&state, id, false, &PROFILE_INDICATORS, None).await?,
+            // Two years of months on the profile; the API serves the whole series.
             api_bases::series(
                 &state,
                 id,
                 true,
                 &["m_rev", "m_profit", "m_va_growth"],
-                None,
+                Some(&months_before(today(), 24)),
             )
             .await?,
         )
@@ -437,7 +447,8 @@ pub(crate) async fn base_profile(
             })
         })
         .collect();
-    let evaluation = evaluation::base_evaluation_history(&state, &viewer, &base).await?;
+    let evaluation =
+        evaluation::base_evaluation_history(&state, &viewer, &base, &tiers, &ratings).await?;
     let chart = serde_json::json!({
         "annual": annual.iter().map(|s| serde_json::json!({
             "code": s.code,
@@ -475,6 +486,13 @@ pub(crate) async fn base_profile(
             today => today().to_string(),
         },
     )
+}
+
+/// The period `YYYYMM` that lies `months` months before `day`'s month.
+fn months_before(day: chrono::NaiveDate, months: i32) -> String {
+    use chrono::Datelike;
+    let index = day.year() * 12 + day.month0() as i32 - months;
+    format!("{}{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
 }
 
 #[derive(Deserialize)]
@@ -1185,5 +1203,17 @@ pub(crate) async fn import_roll(
             )
                 .into_response())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn months_before_crosses_years() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(super::months_before(day(2026, 11, 27), 24), "202411");
+        assert_eq!(super::months_before(day(2026, 1, 5), 1), "202512");
+        assert_eq!(super::months_before(day(2026, 12, 31), 0), "202612");
+        assert_eq!(super::months_before(day(2026, 3, 1), 15), "202412");
     }
 }

@@ -1,0 +1,135 @@
+//! Benchmarks of the platform's heavy jobs on SQLite:
+//!
+//! * one year's evaluation of every current national base (about 40 indicators, 1,000-replication
+//!   uncertainty analysis) loaded from the database, computed and stored as a trial — the issue's
+//!   goal is under 3 s;
+//! * building the documented demo database from nothing — the goal is under 10 s.
+//!
+//! Run with `cargo bench -p jidi-service --bench evaluation`. Machines are noisy, so each figure is
+//! also given as a ratio to a baseline measured in the same process: the pure computation
+//! (`jidi_domain::evaluation::evaluate` on inputs already in memory) for the evaluation, and the
+//! generation of the demo data in memory for the demo build.
+
+#![allow(clippy::print_stdout)]
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use jidi_domain::evaluation::{self, EvaluationInput};
+use jidi_domain::scheme::Scheme;
+use jidi_service::demo::{self, DemoOptions};
+use jidi_service::evaluation::{SchemeChoice, candidates, run_evaluation};
+use jidi_store::Store;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const YEAR: i32 = 2025;
+const REPEATS: usize = 5;
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+}
+
+async fn fresh_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(dir.path()).await.unwrap();
+    store.migrate().await.unwrap();
+    (dir, store)
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // The evaluation: the demo's roll and values, without its published history.
+        let (_dir, store) = fresh_store().await;
+        let mut options = DemoOptions::standard(today());
+        options.evaluations = false;
+        demo::load(&store, &options).await.unwrap();
+
+        let scheme = Scheme::national_default(YEAR);
+        let bases = candidates(&store).await.unwrap();
+        let ids: Vec<i64> = bases.iter().map(|b| b.id).collect();
+        let values: HashMap<(i64, String), f64> = store
+            .annual_values_for_year(YEAR, &ids)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| ((p.base_id, p.indicator), p.value))
+            .collect();
+        let incidents = store.incidents_in_year(YEAR).await.unwrap();
+        let previous = HashMap::new();
+        let input = EvaluationInput {
+            scheme: &scheme,
+            bases: &bases,
+            values: &values,
+            incidents: &incidents,
+            previous: &previous,
+            with_sensitivity: false,
+        };
+        let mut pure = Vec::new();
+        let mut evaluated = 0;
+        for _ in 0..REPEATS {
+            let started = Instant::now();
+            let e = evaluation::evaluate(&input).unwrap();
+            pure.push(started.elapsed().as_secs_f64());
+            evaluated = e.results.len();
+        }
+        let mut whole = Vec::new();
+        for _ in 0..REPEATS {
+            let started = Instant::now();
+            let outcome = run_evaluation(&store, YEAR, SchemeChoice::Default, false, None)
+                .await
+                .unwrap();
+            whole.push(started.elapsed().as_secs_f64());
+            store.delete_trial_run(outcome.run.id, None).await.unwrap();
+        }
+        let (pure, whole) = (median(pure), median(whole));
+        println!(
+            "evaluation {YEAR}: {evaluated} bases × {} indicators, {} replications",
+            scheme.indicators.len(),
+            scheme.uncertainty.replications
+        );
+        println!("  computation only (baseline)      {pure:>7.3} s");
+        println!(
+            "  load + compute + store (SQLite)  {whole:>7.3} s   {:.2}× the baseline   goal < 3 s",
+            whole / pure
+        );
+
+        // The demo build, from an empty database.
+        let mut generate = Vec::new();
+        let mut build = Vec::new();
+        for _ in 0..3 {
+            let started = Instant::now();
+            let data = jidi_domain::demo::generate(&DemoOptions::standard(today()).config);
+            generate.push(started.elapsed().as_secs_f64());
+            std::hint::black_box(data);
+            let (_dir, store) = fresh_store().await;
+            let started = Instant::now();
+            let report = demo::load(&store, &DemoOptions::standard(today()))
+                .await
+                .unwrap();
+            build.push(started.elapsed().as_secs_f64());
+            assert_eq!(report.evaluations.len(), 8);
+            store.close().await;
+        }
+        let (generate, build) = (median(generate), median(build));
+        println!(
+            "demo build (1,356 bases, 248k annual and 450k monthly values, 8 published evaluations)"
+        );
+        println!("  generation in memory (baseline)  {generate:>7.3} s");
+        println!(
+            "  full build into SQLite           {build:>7.3} s   {:.0}× the baseline   goal < 10 s",
+            build / generate
+        );
+    });
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use jidi_store::{BaseFilter, BaseSort, Page, SortOrder};
+use jidi_store::{BaseFilter, BaseSort, SortOrder};
 
 use crate::DbArgs;
 
@@ -83,25 +83,9 @@ pub async fn export(db: &DbArgs, what: ExportWhat) -> anyhow::Result<()> {
         bail!("--format {format:?} must be csv, xlsx or json");
     }
     let store = db.open().await?;
-    let mut bases = Vec::new();
-    let mut offset = 0;
-    loop {
-        let (page, total) = store
-            .list_bases(
-                &BaseFilter::default(),
-                &None,
-                BaseSort::Id,
-                SortOrder::Asc,
-                Page { offset, limit: 500 },
-            )
-            .await?;
-        offset += page.len() as u32;
-        let done = page.is_empty() || offset as i64 >= total;
-        bases.extend(page);
-        if done {
-            break;
-        }
-    }
+    let bases = store
+        .all_bases(&BaseFilter::default(), &None, BaseSort::Id, SortOrder::Asc)
+        .await?;
     let rows: Vec<Vec<jidi_tabular::Cell>> =
         bases.iter().map(jidi_web::api::bases::export_row).collect();
     let bytes = match format.as_str() {

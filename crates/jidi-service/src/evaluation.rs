@@ -7,8 +7,8 @@ use jidi_domain::evaluation::{self, EvalBase, Evaluation, EvaluationInput, Previ
 use jidi_domain::roll::Status;
 use jidi_domain::scheme::{Scheme, SchemeFormat};
 use jidi_store::{
-    BaseFilter, BaseSort, NewRun, Page, ResultDetails, ResultRecord, RunRecord, SchemeRecord,
-    SortOrder, Store,
+    BaseFilter, BaseSort, NewRun, ResultDetails, ResultRecord, RunRecord, SchemeRecord, SortOrder,
+    Store,
 };
 
 /// Why an evaluation step failed.
@@ -110,21 +110,12 @@ pub async fn candidates(store: &Store) -> Result<Vec<EvalBase>> {
         national_only: true,
         ..BaseFilter::default()
     };
-    let mut out = Vec::new();
-    let mut offset = 0;
-    loop {
-        let (page, total) = store
-            .list_bases(
-                &filter,
-                &None,
-                BaseSort::Id,
-                SortOrder::Asc,
-                Page { offset, limit: 500 },
-            )
-            .await?;
-        offset += page.len() as u32;
-        let done = page.is_empty() || offset as i64 >= total;
-        out.extend(page.into_iter().map(|b| EvalBase {
+    let bases = store
+        .all_bases(&filter, &None, BaseSort::Id, SortOrder::Asc)
+        .await?;
+    Ok(bases
+        .into_iter()
+        .map(|b| EvalBase {
             id: b.id,
             name: b.facts.name.clone(),
             province_code: b.facts.province_code.clone(),
@@ -137,11 +128,8 @@ pub async fn candidates(store: &Store) -> Result<Vec<EvalBase>> {
                 Status::Withdrawn { on, .. } => Some(*on),
                 Status::Current => None,
             },
-        }));
-        if done {
-            return Ok(out);
-        }
-    }
+        })
+        .collect())
 }
 
 /// A finished trial run.
@@ -230,7 +218,7 @@ async fn previous_results(store: &Store, year: i32) -> Result<HashMap<i64, Previ
         return Ok(HashMap::new());
     };
     Ok(store
-        .all_run_results(run.id)
+        .all_run_results(run.id, &Default::default())
         .await?
         .into_iter()
         .filter_map(|r| {
@@ -339,7 +327,7 @@ pub async fn verify_run(store: &Store, run_id: i64) -> Result<bool> {
     let inputs = store.run_inputs(run_id, None).await?;
     let inputs_hash = evaluation::hash_inputs(&inputs);
     let lines: Vec<(i64, String)> = store
-        .all_run_results(run_id)
+        .all_run_results(run_id, &Default::default())
         .await?
         .iter()
         .map(|r| {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use jidi_domain::roll::Status;
 use jidi_domain::rules::{ProposalKind, RuleBase, RuleInput, RuleSet, YearResult};
-use jidi_store::{BaseFilter, BaseSort, Page, ProposalEffect, ProposalRecord, SortOrder, Store};
+use jidi_store::{BaseFilter, BaseSort, ProposalEffect, ProposalRecord, SortOrder, Store};
 
 /// Settings key of the rules in force (JSON).
 pub const RULES_SETTING: &str = "management_rules";
@@ -46,29 +46,13 @@ pub async fn set_rules(store: &Store, rules: &RuleSet, actor: Option<i64>) -> Re
 /// Applies the rules to a year and stores new proposals; returns how many were new.
 pub async fn generate_proposals(store: &Store, year: i32, run_id: Option<i64>) -> Result<usize> {
     let rules = rules(store).await?;
-    let mut bases = Vec::new();
-    let mut offset = 0;
-    loop {
-        let filter = BaseFilter {
-            status: Some(jidi_store::StatusFilter::Current),
-            ..BaseFilter::default()
-        };
-        let (page, total) = store
-            .list_bases(
-                &filter,
-                &None,
-                BaseSort::Id,
-                SortOrder::Asc,
-                Page { offset, limit: 500 },
-            )
-            .await?;
-        offset += page.len() as u32;
-        let done = page.is_empty() || offset as i64 >= total;
-        bases.extend(page);
-        if done {
-            break;
-        }
-    }
+    let filter = BaseFilter {
+        status: Some(jidi_store::StatusFilter::Current),
+        ..BaseFilter::default()
+    };
+    let bases = store
+        .all_bases(&filter, &None, BaseSort::Id, SortOrder::Asc)
+        .await?;
     let rule_bases: Vec<RuleBase> = bases
         .iter()
         .map(|b| RuleBase {

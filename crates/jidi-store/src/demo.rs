@@ -6,7 +6,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::accounts::NewUser;
 use crate::roll::{INSERT_AUDIT, base_params};
-use crate::row::{Param, bind_params};
+use crate::row::{Param, bind_params, value_rows};
 use crate::{Result, Store, StoreError, on_pool};
 
 /// Parameters per multi-row statement. Small statements of one fixed shape are reused from the
@@ -15,24 +15,10 @@ const MAX_PARAMS: usize = 960;
 
 /// Builds `INSERT INTO table (cols) VALUES (…), (…)` for `rows` rows of `width` parameters.
 fn multi_insert(table: &str, columns: &str, width: usize, rows: usize) -> String {
-    let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
-    let mut n = 1;
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..width {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&n.to_string());
-            n += 1;
-        }
-        sql.push(')');
-    }
-    sql
+    format!(
+        "INSERT INTO {table} ({columns}) VALUES {}",
+        value_rows(rows, width)
+    )
 }
 
 /// What was loaded.

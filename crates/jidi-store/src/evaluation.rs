@@ -14,7 +14,7 @@ use jidi_domain::rules::{ProposalDraft, ProposalKind};
 use sqlx::AssertSqlSafe;
 
 use crate::roll::{INSERT_AUDIT, INSERT_TIER_CHANGE};
-use crate::row::{Conditions, Param, Row, bind_params};
+use crate::row::{Conditions, Param, Row, bind_params, value_rows};
 use crate::{Page, Result, Store, StoreError, on_pool};
 
 /// A stored scheme.
@@ -384,26 +384,6 @@ fn result_params(run_id: i64, r: &ResultRecord) -> Vec<Param> {
     ]
 }
 
-fn placeholders(rows: usize, width: usize) -> String {
-    let mut out = String::new();
-    let mut n = 1;
-    for r in 0..rows {
-        if r > 0 {
-            out.push_str(", ");
-        }
-        out.push('(');
-        for c in 0..width {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&format!("${n}"));
-            n += 1;
-        }
-        out.push(')');
-    }
-    out
-}
-
 impl Store {
     /// Stores a scheme as the next version of its year.
     #[allow(clippy::too_many_arguments)]
@@ -505,7 +485,7 @@ impl Store {
                 .fetch_one(&mut *tx).await?;
             // Small statements of a fixed shape hit the statement cache; huge ones cost SQLite seconds.
             for chunk in run.inputs.chunks(240) {
-                let sql = format!("INSERT INTO evaluation_inputs (run_id, base_id, indicator_code, value) VALUES {}", placeholders(chunk.len(), 4));
+                let sql = format!("INSERT INTO evaluation_inputs (run_id, base_id, indicator_code, value) VALUES {}", value_rows(chunk.len(), 4));
                 let mut params = Vec::with_capacity(chunk.len() * 4);
                 for (b, c, v) in chunk {
                     params.extend([Param::Int(id), Param::Int(*b), Param::Text(c.clone()), Param::OptFloat(*v)]);
@@ -513,12 +493,12 @@ impl Store {
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
             for chunk in run.results.chunks(56) {
-                let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", placeholders(chunk.len(), 17));
+                let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", value_rows(chunk.len(), 17));
                 let params: Vec<Param> = chunk.iter().flat_map(|r| result_params(id, r)).collect();
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
             for chunk in run.details.chunks(100) {
-                let sql = format!("INSERT INTO evaluation_result_details (run_id, base_id, dimension_scores, contributions, details) VALUES {}", placeholders(chunk.len(), 5));
+                let sql = format!("INSERT INTO evaluation_result_details (run_id, base_id, dimension_scores, contributions, details) VALUES {}", value_rows(chunk.len(), 5));
                 let params: Vec<Param> = chunk.iter().flat_map(|d| [
                     Param::Int(id), Param::Int(d.base_id), Param::Text(d.dimension_scores.clone()),
                     Param::Text(d.contributions.clone()), Param::Text(d.details.clone()),
@@ -707,17 +687,17 @@ impl Store {
         })
     }
 
-    /// Every result of a run, in pages of 500.
-    pub async fn all_run_results(&self, run_id: i64) -> Result<Vec<ResultRecord>> {
+    /// Every result of a run matching `filter`, fetched in pages of 500.
+    pub async fn all_run_results(
+        &self,
+        run_id: i64,
+        filter: &ResultFilter,
+    ) -> Result<Vec<ResultRecord>> {
         let mut out = Vec::new();
         let mut offset = 0u32;
         loop {
             let (page, total) = self
-                .run_results(
-                    run_id,
-                    &ResultFilter::default(),
-                    Page { offset, limit: 500 },
-                )
+                .run_results(run_id, filter, Page { offset, limit: 500 })
                 .await?;
             offset += page.len() as u32;
             let done = page.is_empty() || offset as i64 >= total;

@@ -477,6 +477,29 @@ impl Store {
         })
     }
 
+    /// Every base matching `filter` within `scope`, in `sort` order, fetched in pages of 500 so
+    /// that no statement reads the whole table (exports, evaluations, the rules).
+    pub async fn all_bases(
+        &self,
+        filter: &BaseFilter,
+        scope: &Option<Option<String>>,
+        sort: BaseSort,
+        order: SortOrder,
+    ) -> Result<Vec<Base>> {
+        let mut out = Vec::new();
+        loop {
+            let offset = out.len() as u32;
+            let (page, total) = self
+                .list_bases(filter, scope, sort, order, Page { offset, limit: 500 })
+                .await?;
+            let done = page.is_empty() || (offset as usize + page.len()) as i64 >= total;
+            out.extend(page);
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+
     /// Creates a base with its first tier-history entry, in one transaction. `on` dates the entry
     /// (the designation date when known).
     pub async fn create_base(

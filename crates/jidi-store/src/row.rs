@@ -154,3 +154,32 @@ impl Conditions {
         self.params.len() + 1
     }
 }
+
+/// `($1, $2), ($3, $4), …`: the placeholders of `rows` rows of `width` parameters each, for
+/// multi-row `INSERT … VALUES` statements.
+pub(crate) fn value_rows(rows: usize, width: usize) -> String {
+    let mut out = String::with_capacity(rows * width * 5);
+    let mut n = 1;
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..width {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&n.to_string());
+            n += 1;
+        }
+        out.push(')');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn value_rows_number_every_placeholder() {
+        assert_eq!(super::value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::value_rows(1, 1), "($1)");
+    }
+}

@@ -642,6 +642,7 @@ async fn schemes(app: &App) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
     assert!(r.json()["version"].as_i64().unwrap() >= 2);
+    let copy = r.json()["id"].as_i64().unwrap();
     let json_scheme = app
         .get(&format!("/api/v1/schemes/{id}"), &evaluator)
         .await
@@ -685,6 +686,41 @@ async fn schemes(app: &App) {
         &app.get(&format!("/api/v1/schemes/{id}?format=yaml"), &evaluator)
             .await,
         StatusCode::BAD_REQUEST,
+        l,
+    );
+    // Which version is the year's default is the ministry's call.
+    let path = format!("/api/v1/schemes/{copy}/default");
+    let post = |auth: Auth, path: String| async move {
+        app.call(Method::POST, &path, &auth, None, vec![]).await
+    };
+    assert_error(
+        &post(Auth::Anonymous, path.clone()).await,
+        StatusCode::UNAUTHORIZED,
+        l,
+    );
+    assert_error(
+        &post(evaluator.clone(), path.clone()).await,
+        StatusCode::FORBIDDEN,
+        l,
+    );
+    let admin = app.login("admin").await;
+    assert_eq!(
+        post(admin.clone(), path).await.status,
+        StatusCode::NO_CONTENT,
+        "{l}"
+    );
+    let list = app.get("/api/v1/schemes?year=2025", &admin).await.json();
+    let defaults: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["is_default"] == true)
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(defaults, vec![copy], "{l}: one default per year");
+    assert_error(
+        &post(admin, "/api/v1/schemes/99999/default".into()).await,
+        StatusCode::NOT_FOUND,
         l,
     );
 }

@@ -239,6 +239,61 @@ async fn every_page_renders_for_every_role() {
     assert!(own.contains("id=\"contributions\""));
     assert!(own.contains("id=\"next-star\""));
 
+    // The results table exports to Excel; the public's copy has stars only.
+    let xlsx = app
+        .get(
+            &format!("/evaluations/{run}/export?format=xlsx&category=information"),
+            &Auth::Anonymous,
+        )
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.body.starts_with(b"PK"), "not an XLSX file");
+    let csv = app
+        .get(
+            &format!("/evaluations/{run}/export?format=csv"),
+            &Auth::Anonymous,
+        )
+        .await
+        .text();
+    let own_csv = app
+        .get(
+            &format!("/evaluations/{run}/export?format=csv"),
+            &viewers[1].1,
+        )
+        .await
+        .text();
+    assert_eq!(
+        csv.lines().count(),
+        own_csv.lines().count(),
+        "the same rows"
+    );
+    assert!(
+        own_csv.len() > csv.len(),
+        "the ministry's export carries the figures the public's lacks"
+    );
+
+    // The scheme of the latest year shows which indicators and weights move the ranks most.
+    let schemes = app
+        .get("/api/v1/schemes?year=2025", &Auth::Anonymous)
+        .await
+        .json();
+    let latest = schemes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["locked"] == true)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let page = app
+        .get(&format!("/schemes/{latest}"), &Auth::Anonymous)
+        .await
+        .text();
+    assert!(
+        page.contains("data-chart=\"sensitivity\""),
+        "no sensitivity on the scheme page"
+    );
+
     // Unknown and malformed paths are pages, not crashes.
     for p in [
         "/bases/abc",

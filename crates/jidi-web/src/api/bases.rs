@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use jidi_domain::access::{self, BaseScope};
 use jidi_domain::import;
 use jidi_domain::roll::{Base, BaseDraft, CategorySet, FieldError, Series, Status, Tier};
-use jidi_store::Page;
 use jidi_tabular::Cell;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -719,27 +718,10 @@ pub async fn visible_roll(
     req: &crate::views::ListRequest,
 ) -> Result<Vec<Base>, AppError> {
     let scope = access::provincial_list_scope(viewer.who());
-    let mut out = Vec::new();
-    let mut offset = 0;
-    loop {
-        let (page, total) = state
-            .store
-            .list_bases(
-                &req.filter,
-                &scope,
-                req.sort,
-                req.order,
-                Page { offset, limit: 500 },
-            )
-            .await?;
-        let n = page.len() as u32;
-        out.extend(page);
-        offset += n;
-        if n == 0 || offset as i64 >= total {
-            break;
-        }
-    }
-    Ok(out)
+    Ok(state
+        .store
+        .all_bases(&req.filter, &scope, req.sort, req.order)
+        .await?)
 }
 
 /// Exports the roll visible to the caller as CSV (UTF-8 with BOM), XLSX or JSON, with the list's

@@ -538,20 +538,8 @@ pub async fn export_results(
             format!("{format:?} is not xlsx or csv"),
         ));
     }
-    let mut rows = Vec::new();
-    let mut offset = 0;
-    loop {
-        let (page, total) = state
-            .store
-            .run_results(run.id, filter, Page { offset, limit: 500 })
-            .await?;
-        offset += page.len() as u32;
-        let done = page.is_empty() || offset as i64 >= total;
-        rows.extend(result_views(state, viewer, run, &page).await?);
-        if done {
-            break;
-        }
-    }
+    let results = state.store.all_run_results(run.id, filter).await?;
+    let rows = result_views(state, viewer, run, &results).await?;
     let lang = viewer.lang;
     let header = [
         lang.pick("基地编号", "base_id"),

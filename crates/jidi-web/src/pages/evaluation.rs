@@ -534,31 +534,12 @@ async fn schemes(State(state): State<AppState>, viewer: Viewer) -> PageResult<Ht
 async fn import_scheme(
     State(state): State<AppState>,
     viewer: Viewer,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult<Response> {
     AppError::check(access::can_run_trials(viewer.who()))?;
-    let mut csrf = String::new();
-    let mut file: Option<(String, String)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::bad_field("file", e.to_string()))?
-    {
-        match field.name() {
-            Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("scheme.toml").to_string();
-                let text = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::bad_field("file", e.to_string()))?;
-                file = Some((name, text));
-            }
-            _ => {}
-        }
-    }
-    viewer.check_csrf(Some(&csrf))?;
-    let (name, text) = file.ok_or_else(|| AppError::bad_field("file", "no file was uploaded"))?;
+    let (name, bytes) = super::uploaded_file(&viewer, multipart, "scheme.toml").await?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| AppError::bad_field("file", format!("{name} is not UTF-8 text")))?;
     match api::save_scheme_text(&state, &viewer, &name, &text, None).await {
         Ok(record) => Ok(Redirect::to(&format!("/schemes/{}", record.id)).into_response()),
         Err(problems) => {

@@ -1147,35 +1147,38 @@ pub(crate) async fn create_category(
     }
 }
 
-/// `POST /admin/import` (ministry): a roll file uploaded from the browser.
-pub(crate) async fn import_roll(
-    State(state): State<AppState>,
-    viewer: Viewer,
+/// The `file` field of an upload form, after checking the form's CSRF token: `(name, bytes)`.
+pub(crate) async fn uploaded_file(
+    viewer: &Viewer,
     mut multipart: Multipart,
-) -> PageResult<Response> {
-    AppError::check(access::can_edit_roll(viewer.who()))?;
+    default_name: &str,
+) -> Result<(String, Vec<u8>), AppError> {
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::bad_field("file", e.to_string()))?
-    {
+    let bad =
+        |e: axum::extract::multipart::MultipartError| AppError::bad_field("file", e.to_string());
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
             Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
             Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::bad_field("file", e.to_string()))?;
-                file = Some((name, bytes.to_vec()));
+                let name = field.file_name().unwrap_or(default_name).to_string();
+                file = Some((name, field.bytes().await.map_err(bad)?.to_vec()));
             }
             _ => {}
         }
     }
     viewer.check_csrf(Some(&csrf))?;
-    let (name, bytes) = file.ok_or_else(|| AppError::bad_field("file", "no file was uploaded"))?;
+    file.ok_or_else(|| AppError::bad_field("file", "no file was uploaded"))
+}
+
+/// `POST /admin/import` (ministry): a roll file uploaded from the browser.
+pub(crate) async fn import_roll(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    multipart: Multipart,
+) -> PageResult<Response> {
+    AppError::check(access::can_edit_roll(viewer.who()))?;
+    let (name, bytes) = uploaded_file(&viewer, multipart, "upload.csv").await?;
     let cats = state.categories();
     match jidi_service::roll::import_roll(
         &state.store,

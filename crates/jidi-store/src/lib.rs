@@ -135,6 +135,9 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            // sqlx pings a connection before lending it out, one more round trip to SQLite's
+            // worker thread per query; a connection to a local file cannot have gone away.
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(Store {

@@ -3,7 +3,7 @@
 use sqlx::AssertSqlSafe;
 
 use crate::row::{Param, Row, bind_params};
-use crate::{Result, Store, on_pool};
+use crate::{Result, Store, StoreError, on_pool};
 
 /// One annual value.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,26 +49,19 @@ impl Store {
         base_id: i64,
         indicators: &[&str],
     ) -> Result<Vec<AnnualPoint>> {
-        let mut params = vec![Param::Int(base_id)];
-        let filter = if indicators.is_empty() {
-            String::new()
-        } else {
-            params.extend(indicators.iter().map(|c| Param::Text((*c).to_string())));
-            format!("AND indicator_code IN ({})", in_list(2, indicators.len()))
-        };
-        let sql = format!(
-            "SELECT base_id, indicator_code, year, value, synthetic FROM annual_values WHERE base_id = $1 {filter} ORDER BY indicator_code, year"
-        );
-        on_pool!(self, pool => {
-            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
-            rows.iter().map(|r| Ok(AnnualPoint {
-                base_id: r.int("base_id")?,
-                indicator: r.text("indicator_code")?,
-                year: r.int32("year")?,
-                value: r.float("value")?,
-                synthetic: r.boolean("synthetic")?,
-            })).collect()
-        })
+        let points = self
+            .base_series("annual_values", "year", base_id, indicators, None)
+            .await?;
+        Ok(points
+            .into_iter()
+            .map(|(indicator, year, value, synthetic)| AnnualPoint {
+                base_id,
+                indicator,
+                year,
+                value,
+                synthetic,
+            })
+            .collect())
     }
 
     /// Annual values of one year for many bases (an evaluation's inputs), ordered by base.
@@ -100,33 +93,94 @@ impl Store {
         Ok(out)
     }
 
-    /// Monthly values of one base from `from_period` on, for the given indicators.
+    /// Monthly values of one base from `from_period` on, for the given indicators (all when
+    /// empty), by indicator and period.
     pub async fn monthly_values(
         &self,
         base_id: i64,
         indicators: &[&str],
         from_period: i32,
     ) -> Result<Vec<MonthlyPoint>> {
-        let mut params = vec![Param::Int(base_id), Param::Int32(from_period)];
-        let filter = if indicators.is_empty() {
-            String::new()
-        } else {
+        let points = self
+            .base_series(
+                "monthly_values",
+                "period",
+                base_id,
+                indicators,
+                Some(from_period),
+            )
+            .await?;
+        Ok(points
+            .into_iter()
+            .map(|(indicator, period, value, synthetic)| MonthlyPoint {
+                base_id,
+                indicator,
+                period,
+                value,
+                synthetic,
+            })
+            .collect())
+    }
+
+    /// One base's series from `table`, as `(indicator, period, value, synthetic)` ordered by
+    /// indicator and period.
+    ///
+    /// The database packs each indicator's series into one text row (`period:synthetic:value`,
+    /// comma-separated, in period order) instead of returning a row per point: on SQLite every
+    /// row crosses from sqlx's worker thread to the async task as its own message, with its
+    /// values copied and freed one by one. Values are written with 17 significant digits on
+    /// SQLite and in PostgreSQL's shortest exact form, so they read back bit for bit (a test
+    /// checks this on both backends).
+    async fn base_series(
+        &self,
+        table: &str,
+        period_column: &str,
+        base_id: i64,
+        indicators: &[&str],
+        from_period: Option<i32>,
+    ) -> Result<Vec<(String, i32, f64, bool)>> {
+        let mut params = vec![Param::Int(base_id)];
+        let mut filter = String::new();
+        if let Some(from) = from_period {
+            params.push(Param::Int32(from));
+            filter.push_str(&format!(" AND {period_column} >= $2"));
+        }
+        if !indicators.is_empty() {
+            let first = params.len() + 1;
             params.extend(indicators.iter().map(|c| Param::Text((*c).to_string())));
-            format!("AND indicator_code IN ({})", in_list(3, indicators.len()))
+            filter.push_str(&format!(
+                " AND indicator_code IN ({})",
+                in_list(first, indicators.len())
+            ));
+        }
+        let value_text = match self.backend() {
+            crate::Backend::Sqlite => "printf('%!.17g', value)",
+            crate::Backend::Postgres => "CAST(value AS TEXT)",
         };
         let sql = format!(
-            "SELECT base_id, indicator_code, period, value, synthetic FROM monthly_values WHERE base_id = $1 AND period >= $2 {filter} ORDER BY indicator_code, period"
+            "SELECT indicator_code, string_agg(CAST({period_column} AS TEXT) || ':' || CASE WHEN synthetic THEN '1' ELSE '0' END || ':' || {value_text}, ',' ORDER BY {period_column}) AS points \
+             FROM {table} WHERE base_id = $1{filter} GROUP BY indicator_code ORDER BY indicator_code"
         );
-        on_pool!(self, pool => {
+        let packed: Vec<(String, String)> = on_pool!(self, pool => {
             let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
-            rows.iter().map(|r| Ok(MonthlyPoint {
-                base_id: r.int("base_id")?,
-                indicator: r.text("indicator_code")?,
-                period: r.int32("period")?,
-                value: r.float("value")?,
-                synthetic: r.boolean("synthetic")?,
-            })).collect()
-        })
+            rows.iter().map(|r| Ok((r.text("indicator_code")?, r.text("points")?))).collect::<Result<Vec<_>>>()?
+        });
+        let mut out = Vec::new();
+        for (indicator, points) in packed {
+            for point in points.split(',') {
+                let parsed = point.split_once(':').and_then(|(period, rest)| {
+                    let (synthetic, value) = rest.split_once(':')?;
+                    Some((period.parse().ok()?, value.parse().ok()?, synthetic == "1"))
+                });
+                let (period, value, synthetic) = parsed.ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "{table}: cannot read point {point:?} of base {base_id}, indicator {indicator}"
+                    ))
+                })?;
+                out.push((indicator.clone(), period, value, synthetic));
+            }
+        }
+        Ok(out)
     }
 
     /// Years that have annual values.

@@ -2,7 +2,8 @@
 //! list, the base profile and the scorecard, each as a page and as an API call, under 50
 //! concurrent keep-alive clients on the documented demo over SQLite.
 //!
-//! Run with `cargo bench -p jidi-web --bench http` (add `-- --seconds 10` for longer runs). The
+//! Run with `cargo bench -p jidi-web --bench http` (add `-- --seconds 10` for longer runs, or
+//! `-- --only ministry` for one endpoint beside the baseline). The
 //! server and the load generator share this process and the machine's two cores, like wrk on the
 //! same host would. Machines are noisy, so beside p50/p99 in milliseconds each line gives the ratio
 //! of its p99 to the p99 of `/healthz` measured in the same run (a request that does no work).
@@ -69,6 +70,8 @@ async fn load(addr: std::net::SocketAddr, endpoint: &Endpoint, seconds: f64) -> 
                     req = req.header("authorization", format!("Bearer {t}"));
                 }
                 let started = Instant::now();
+                // The connection task may still be finishing the previous exchange.
+                sender.ready().await.expect("connection ready");
                 let res = sender
                     .send_request(req.body(Empty::<Bytes>::new()).unwrap())
                     .await
@@ -108,6 +111,8 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(4.0);
+    // `--only TEXT` keeps the baseline and the endpoints whose label contains TEXT (for profiling).
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -172,20 +177,32 @@ fn main() {
             .map(|b| b.id)
             .collect();
         let run = store.published_run(2025).await.unwrap().unwrap().id;
-        let provinces = ["420000", "430000", "320000", "440000", "510000", "370000"];
-        let list_pages: Vec<String> = (1..=9)
-            .flat_map(|p| {
-                provinces
-                    .iter()
-                    .map(move |pr| format!("/bases?page={}&province={pr}", p % 3 + 1))
-                    .chain([format!("/bases?page={p}")])
-            })
-            .collect();
-        let list_api: Vec<String> = (1..=9)
-            .map(|p| format!("/api/v1/bases?page={p}&per_page=50"))
+        // What people ask the roll: whole pages of 50 in name or batch order, one province, one
+        // category, a series, a text search. The page and its API call get the same mix.
+        let mut queries: Vec<String> = (1..=9).map(|p| format!("page={p}")).collect();
+        queries.extend((1..=9).map(|p| format!("page={p}&sort=batch&order=desc")));
+        for pr in [
+            "420000", "430000", "320000", "440000", "510000", "370000", "110000", "650000",
+        ] {
+            queries.push(format!("province={pr}"));
+        }
+        for c in ["equipment", "materials", "information", "consumer"] {
+            queries.push(format!("category={c}"));
+            queries.push(format!("category={c}&page=2"));
+        }
+        queries.extend([
+            "series=advantage".into(),
+            "series=specialty&page=2".into(),
+            "q=%E6%AD%A6%E6%B1%89".into(),
+            "region=west".into(),
+        ]);
+        let list_pages: Vec<String> = queries.iter().map(|q| format!("/bases?{q}")).collect();
+        let list_api: Vec<String> = queries
+            .iter()
+            .map(|q| format!("/api/v1/bases?{q}"))
             .collect();
         let ids = |f: &dyn Fn(i64) -> String| current.iter().map(|&id| f(id)).collect::<Vec<_>>();
-        let endpoints = vec![
+        let endpoints = [
             Endpoint {
                 label: "/healthz (baseline)",
                 paths: vec!["/healthz".into()],
@@ -234,7 +251,10 @@ fn main() {
             "endpoint", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "p99/base"
         );
         let mut baseline = None;
-        for e in &endpoints {
+        for (i, e) in endpoints.iter().enumerate() {
+            if i > 0 && only.as_ref().is_some_and(|o| !e.label.contains(o.as_str())) {
+                continue;
+            }
             load(addr, e, 1.0).await;
             let s = load(addr, e, seconds).await;
             assert_eq!(s.errors, 0, "{}: {} failed requests", e.label, s.errors);

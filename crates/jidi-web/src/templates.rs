@@ -77,15 +77,10 @@ pub fn environment() -> Environment<'static> {
             }
         }
     });
+    env.add_function("select", select);
     env.add_filter("num", format_number);
     env.add_filter("stars", |n: Value| -> String {
-        match n.as_i64() {
-            Some(k) if (1..=5).contains(&k) => {
-                let k = k as usize;
-                format!("{}{}", "★".repeat(k), "☆".repeat(5 - k))
-            }
-            _ => "—".to_string(),
-        }
+        n.as_i64().map_or_else(|| "—".into(), stars_text)
     });
     env.add_filter("signed", |v: Value, digits: Option<u32>| -> String {
         match f64::try_from(v.clone()).ok() {
@@ -100,6 +95,61 @@ pub fn environment() -> Environment<'static> {
         }
     });
     env
+}
+
+/// `{{ select(name, options, current, placeholder) }}`: a `<select>` with its options (each with
+/// `value`, `label` and optionally `parent`, which the page script uses for dependent lists).
+/// Written here rather than as a template macro because a macro call per option made filter
+/// forms the dearest part of the list page.
+fn select(
+    name: &str,
+    options: Value,
+    current: Option<Value>,
+    placeholder: &str,
+) -> Result<Value, Error> {
+    use crate::error::html_escape as esc;
+    let current = current
+        .filter(|c| !c.is_none() && !c.is_undefined())
+        .map(|c| c.to_string());
+    let mut html = format!(
+        "<select name=\"{n}\" id=\"f-{n}\">\n  <option value=\"\">{}</option>\n  ",
+        esc(placeholder),
+        n = esc(name)
+    );
+    for o in options.try_iter()? {
+        let text = |key: &str| {
+            o.get_attr(key)
+                .ok()
+                .filter(|v| !v.is_none() && !v.is_undefined())
+                .map(|v| v.to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let value = text("value").unwrap_or_default();
+        html.push_str(&format!("<option value=\"{}\"", esc(&value)));
+        if let Some(parent) = text("parent") {
+            html.push_str(&format!(" data-parent=\"{}\"", esc(&parent)));
+        }
+        if current.as_deref() == Some(value.as_str()) {
+            html.push_str(" selected");
+        }
+        html.push_str(&format!(
+            ">{}</option>",
+            esc(&text("label").unwrap_or_default())
+        ));
+    }
+    html.push_str("\n</select>");
+    Ok(Value::from_safe_string(html))
+}
+
+/// `★★★☆☆` for 3 stars; `—` outside one to five.
+pub fn stars_text(n: i64) -> String {
+    match n {
+        1..=5 => {
+            let k = n as usize;
+            format!("{}{}", "★".repeat(k), "☆".repeat(5 - k))
+        }
+        _ => "—".to_string(),
+    }
 }
 
 /// `{{ value|num(2) }}`: a number with thousands separators and `digits` decimals; `—` when missing.

@@ -177,25 +177,10 @@ fn main() {
             .map(|b| b.id)
             .collect();
         let run = store.published_run(2025).await.unwrap().unwrap().id;
-        // What people ask the roll: whole pages of 50 in name or batch order, one province, one
-        // category, a series, a text search. The page and its API call get the same mix.
-        let mut queries: Vec<String> = (1..=9).map(|p| format!("page={p}")).collect();
-        queries.extend((1..=9).map(|p| format!("page={p}&sort=batch&order=desc")));
-        for pr in [
-            "420000", "430000", "320000", "440000", "510000", "370000", "110000", "650000",
-        ] {
-            queries.push(format!("province={pr}"));
-        }
-        for c in ["equipment", "materials", "information", "consumer"] {
-            queries.push(format!("category={c}"));
-            queries.push(format!("category={c}&page=2"));
-        }
-        queries.extend([
-            "series=advantage".into(),
-            "series=specialty&page=2".into(),
-            "q=%E6%AD%A6%E6%B1%89".into(),
-            "region=west".into(),
-        ]);
+        // What people ask the roll (shared with scripts/bench-wrk): whole pages of 50 in name or
+        // batch order, one province, one category, a series, a text search. The page and its API
+        // call get the same mix.
+        let queries: Vec<&str> = include_str!("list_queries.txt").lines().collect();
         let list_pages: Vec<String> = queries.iter().map(|q| format!("/bases?{q}")).collect();
         let list_api: Vec<String> = queries
             .iter()

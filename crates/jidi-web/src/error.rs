@@ -233,6 +233,24 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// An evaluation that cannot run or publish is the caller's problem (422) unless the store failed.
+impl From<jidi_service::evaluation::EvaluationServiceError> for AppError {
+    fn from(e: jidi_service::evaluation::EvaluationServiceError) -> AppError {
+        use jidi_service::evaluation::EvaluationServiceError as E;
+        match e {
+            E::Store(s) => s.into(),
+            E::Scheme(m) => AppError::Unprocessable {
+                message: m,
+                fields: vec![],
+            },
+            E::Evaluation(e) => AppError::Unprocessable {
+                message: e.to_string(),
+                fields: vec![],
+            },
+        }
+    }
+}
+
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> AppError {
         AppError::Internal(e)

@@ -142,7 +142,7 @@ fn select(
 }
 
 /// `★★★☆☆` for 3 stars; `—` outside one to five.
-pub fn stars_text(n: i64) -> String {
+fn stars_text(n: i64) -> String {
     match n {
         1..=5 => {
             let k = n as usize;

@@ -203,24 +203,8 @@ pub async fn start_run(
     }
     let choice = scheme_id.map_or(SchemeChoice::Default, SchemeChoice::Stored);
     let outcome =
-        service::run_evaluation(&state.store, year, choice, sensitivity, viewer.user_id())
-            .await
-            .map_err(service_error)?;
+        service::run_evaluation(&state.store, year, choice, sensitivity, viewer.user_id()).await?;
     Ok(outcome.run)
-}
-
-fn service_error(e: service::EvaluationServiceError) -> AppError {
-    match e {
-        service::EvaluationServiceError::Store(s) => s.into(),
-        service::EvaluationServiceError::Scheme(m) => AppError::Unprocessable {
-            message: m,
-            fields: vec![],
-        },
-        service::EvaluationServiceError::Evaluation(e) => AppError::Unprocessable {
-            message: e.to_string(),
-            fields: vec![],
-        },
-    }
 }
 
 /// One evaluation run.
@@ -280,9 +264,7 @@ pub async fn publish_evaluation(
     let id = parse_id(&id, "id")?;
     AppError::check(access::can_publish(viewer.who()))?;
     viewer.check_csrf(csrf(&headers))?;
-    let (run, proposals) = service::publish(&state.store, id, viewer.user_id())
-        .await
-        .map_err(service_error)?;
+    let (run, proposals) = service::publish(&state.store, id, viewer.user_id()).await?;
     Ok(axum::Json(PublishResponse {
         run: run_view(&run),
         proposals,
@@ -309,9 +291,7 @@ pub async fn verify_evaluation(
 ) -> ApiResult<axum::Json<VerifyResponse>> {
     let id = parse_id(&id, "id")?;
     let run = visible_run(&state, &viewer, id).await?;
-    let verified = service::verify_run(&state.store, id)
-        .await
-        .map_err(service_error)?;
+    let verified = service::verify_run(&state.store, id).await?;
     Ok(axum::Json(VerifyResponse {
         verified,
         content_hash: run.content_hash,
@@ -385,6 +365,29 @@ pub fn full_view(viewer: Option<&Principal>, base: &Base, status: RunStatus) -> 
         RunStatus::Trial => access::can_view_trials(viewer).granted(),
         RunStatus::Published => access::can_view_base_data(viewer, scope(base)).granted(),
     }
+}
+
+/// One page of a run's results as the viewer may see them, and the total matching the filter.
+pub async fn results_page(
+    state: &AppState,
+    viewer: &Viewer,
+    run: &RunRecord,
+    filter: &ResultFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<ResultView>, i64), AppError> {
+    let (rows, total) = state
+        .store
+        .run_results(
+            run.id,
+            filter,
+            Page {
+                offset: (page - 1) * per_page,
+                limit: per_page,
+            },
+        )
+        .await?;
+    Ok((result_views(state, viewer, run, &rows).await?, total))
 }
 
 /// Builds result rows for the viewer.
@@ -503,18 +506,7 @@ pub async fn list_evaluation_results(
     if let Some(format) = q.format.as_deref() {
         return Ok(export_results(&state, &viewer, &run, &filter, format).await?);
     }
-    let (rows, total) = state
-        .store
-        .run_results(
-            id,
-            &filter,
-            Page {
-                offset: (page - 1) * per_page,
-                limit: per_page,
-            },
-        )
-        .await?;
-    let items = result_views(&state, &viewer, &run, &rows).await?;
+    let (items, total) = results_page(&state, &viewer, &run, &filter, page, per_page).await?;
     Ok(axum::Json(ResultsResponse {
         items,
         total,
@@ -805,7 +797,7 @@ pub async fn get_scheme(
     if !can_see_scheme(&viewer, &record) {
         AppError::check(access::can_run_trials(viewer.who()))?;
     }
-    let scheme = service::scheme_of(&record).map_err(service_error)?;
+    let scheme = service::scheme_of(&record)?;
     match q.format.as_deref() {
         None | Some("json") => {
             Ok(axum::Json(serde_json::to_value(&scheme).unwrap_or_default()).into_response())

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::{CsrfForm, render, ser};
 use crate::api::evaluations::{
     self as api, ProposalQuery, ResultsQuery, can_see_scheme, parse_results_query, proposal_scope,
-    proposal_view, result_views, run_view, scheme_view, scorecard, visible_run,
+    proposal_view, run_view, scheme_view, scorecard, visible_run,
 };
 use crate::api::parse_id;
 use crate::auth::Viewer;
@@ -165,18 +165,7 @@ async fn run_page(
     let id = parse_id(&id, "id")?;
     let run = visible_run(&state, &viewer, id).await?;
     let (filter, page, per_page) = parse_results_query(&q)?;
-    let (rows, total) = state
-        .store
-        .run_results(
-            id,
-            &filter,
-            Page {
-                offset: (page - 1) * per_page,
-                limit: per_page,
-            },
-        )
-        .await?;
-    let items = result_views(&state, &viewer, &run, &rows).await?;
+    let (items, total) = api::results_page(&state, &viewer, &run, &filter, page, per_page).await?;
     let view = run_view(&run);
     let scheme = state.store.scheme(run.scheme_id).await?;
     let groups: Vec<Value> = view.summary["groups"]
@@ -292,15 +281,7 @@ async fn publish_run(
     let id = parse_id(&id, "id")?;
     AppError::check(access::can_publish(viewer.who()))?;
     viewer.check_csrf(Some(&form.csrf))?;
-    service::publish(&state.store, id, viewer.user_id())
-        .await
-        .map_err(|e| match e {
-            service::EvaluationServiceError::Store(s) => AppError::from(s),
-            other => AppError::Unprocessable {
-                message: other.to_string(),
-                fields: vec![],
-            },
-        })?;
+    service::publish(&state.store, id, viewer.user_id()).await?;
     Ok(Redirect::to(&format!("/evaluations/{id}")).into_response())
 }
 

@@ -304,7 +304,7 @@ struct ListRow {
     batch: Option<i32>,
     designated_year: Option<i32>,
     series_name: Option<String>,
-    stars: Option<String>,
+    stars: Option<i32>,
     stars_year: Option<i32>,
     withdrawn: bool,
 }
@@ -341,9 +341,7 @@ pub(crate) async fn bases(
                 batch: v.batch,
                 designated_year: v.designated_year,
                 series_name: v.series_name,
-                stars: v
-                    .latest_stars
-                    .map(|s| crate::templates::stars_text(s as i64)),
+                stars: v.latest_stars,
                 stars_year: v.latest_stars_year,
                 withdrawn: v.status == "withdrawn",
             }
@@ -1082,6 +1080,21 @@ async fn admin_page(
     )
 }
 
+/// The admin page again with a message (and an import's problems), under `status`.
+async fn admin_reply(
+    state: &AppState,
+    viewer: &Viewer,
+    status: StatusCode,
+    message: String,
+    problems: &[jidi_domain::import::ImportError],
+) -> PageResult<Response> {
+    Ok((
+        status,
+        admin_page(state, viewer, Some(message), problems).await?,
+    )
+        .into_response())
+}
+
 #[derive(Deserialize)]
 pub(crate) struct UserForm {
     #[serde(rename = "_csrf", default)]
@@ -1108,11 +1121,7 @@ pub(crate) async fn create_user(
         Role::parse(&form.role).ok_or_else(|| AppError::bad_field("role", "unknown role"))?;
     if form.password.chars().count() < 10 {
         let msg = i18n::t(viewer.lang, "admin.password_short");
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            admin_page(&state, &viewer, Some(msg), &[]).await?,
-        )
-            .into_response());
+        return admin_reply(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, msg, &[]).await;
     }
     let base_id = match form.base_id.trim() {
         "" => None,
@@ -1135,11 +1144,7 @@ pub(crate) async fn create_user(
         Ok(_) => Ok(Redirect::to("/admin").into_response()),
         Err(e) => {
             let msg = e.to_string();
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                admin_page(&state, &viewer, Some(msg), &[]).await?,
-            )
-                .into_response())
+            admin_reply(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, msg, &[]).await
         }
     }
 }
@@ -1172,11 +1177,7 @@ pub(crate) async fn create_category(
         || form.name_zh.trim().is_empty()
     {
         let msg = i18n::t(viewer.lang, "admin.category_invalid");
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            admin_page(&state, &viewer, Some(msg), &[]).await?,
-        )
-            .into_response());
+        return admin_reply(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, msg, &[]).await;
     }
     let category = jidi_domain::reference::Category {
         code: code.into(),
@@ -1189,11 +1190,7 @@ pub(crate) async fn create_category(
             state.reload_categories().await?;
             Ok(Redirect::to("/admin").into_response())
         }
-        Err(e) => Ok((
-            StatusCode::CONFLICT,
-            admin_page(&state, &viewer, Some(e.to_string()), &[]).await?,
-        )
-            .into_response()),
+        Err(e) => admin_reply(&state, &viewer, StatusCode::CONFLICT, e.to_string(), &[]).await,
     }
 }
 
@@ -1243,18 +1240,19 @@ pub(crate) async fn import_roll(
         Ok(r) => {
             let msg =
                 i18n::t(viewer.lang, "admin.imported").replace("{n}", &r.created.len().to_string());
-            Ok(admin_page(&state, &viewer, Some(msg), &[])
-                .await?
-                .into_response())
+            admin_reply(&state, &viewer, StatusCode::OK, msg, &[]).await
         }
         Err(problems) => {
             let msg = i18n::t(viewer.lang, "admin.import_rejected")
                 .replace("{n}", &problems.len().to_string());
-            Ok((
+            admin_reply(
+                &state,
+                &viewer,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                admin_page(&state, &viewer, Some(msg), &problems).await?,
+                msg,
+                &problems,
             )
-                .into_response())
+            .await
         }
     }
 }

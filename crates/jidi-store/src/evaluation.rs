@@ -636,15 +636,7 @@ impl Store {
             c.push("stars = ?", vec![Param::Int32(v)]);
         }
         if let Some(ids) = &filter.base_ids {
-            if ids.is_empty() {
-                c.push("1 = 0", vec![]);
-            } else {
-                let marks = vec!["?"; ids.len()].join(", ");
-                c.push(
-                    &format!("base_id IN ({marks})"),
-                    ids.iter().map(|i| Param::Int(*i)).collect(),
-                );
-            }
+            c.push_in("base_id", ids.iter().map(|i| Param::Int(*i)).collect());
         }
         let n = c.next_placeholder();
         let sql = format!(

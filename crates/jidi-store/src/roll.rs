@@ -6,7 +6,7 @@ use jidi_domain::reference::{self, Category, MacroRegion, Regions};
 use jidi_domain::roll::{Base, BaseDraft, Series, Status, Tier, TierChange};
 use sqlx::AssertSqlSafe;
 
-use crate::row::{Conditions, Param, Row, bind_params};
+use crate::row::{Conditions, Param, Row, bind_params, placeholders};
 use crate::{Result, Store, StoreError, on_pool};
 
 /// Filters of the base list; `None` means any.
@@ -303,15 +303,10 @@ fn conditions(filter: &BaseFilter, scope: &Option<Option<String>>) -> Conditions
             .find(|s| s.code == code)
             .map(|s| s.provinces.iter().map(|p| format!("{p}0000")).collect())
             .unwrap_or_default();
-        if provinces.is_empty() {
-            c.push("1 = 0", vec![]);
-        } else {
-            let marks = vec!["?"; provinces.len()].join(", ");
-            c.push(
-                &format!("province_code IN ({marks})"),
-                provinces.into_iter().map(Param::Text).collect(),
-            );
-        }
+        c.push_in(
+            "province_code",
+            provinces.into_iter().map(Param::Text).collect(),
+        );
     }
     if let Some(t) = filter
         .text
@@ -423,10 +418,9 @@ impl Store {
             if chunk.is_empty() {
                 continue;
             }
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT {BASE_COLUMNS} FROM bases WHERE id IN ({})",
-                marks.join(", ")
+                placeholders(1, chunk.len())
             );
             let params: Vec<Param> = chunk.iter().map(|i| Param::Int(*i)).collect();
             let bases: Vec<Base> = on_pool!(self, pool => {
@@ -678,10 +672,9 @@ impl Store {
     pub async fn existing_names(&self, names: &[String]) -> Result<Vec<String>> {
         let mut found = Vec::new();
         for chunk in names.chunks(500) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT name FROM bases WHERE name IN ({})",
-                marks.join(", ")
+                placeholders(1, chunk.len())
             );
             let params: Vec<Param> = chunk
                 .iter()

@@ -149,10 +149,28 @@ impl Conditions {
         }
     }
 
+    /// `column IN (…)` over `values`; no row matches an empty list.
+    pub fn push_in(&mut self, column: &str, values: Vec<Param>) {
+        if values.is_empty() {
+            self.push("1 = 0", vec![]);
+        } else {
+            let marks = vec!["?"; values.len()].join(", ");
+            self.push(&format!("{column} IN ({marks})"), values);
+        }
+    }
+
     /// The number the next placeholder gets.
     pub fn next_placeholder(&self) -> usize {
         self.params.len() + 1
     }
+}
+
+/// `$first, $first+1, …`: `n` numbered placeholders, for `IN (…)` lists.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `($1, $2), ($3, $4), …`: the placeholders of `rows` rows of `width` parameters each, for
@@ -177,6 +195,12 @@ pub(crate) fn value_rows(rows: usize, width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn placeholders_start_where_asked() {
+        assert_eq!(super::placeholders(3, 2), "$3, $4");
+        assert_eq!(super::placeholders(1, 0), "");
+    }
+
     #[test]
     fn value_rows_number_every_placeholder() {
         assert_eq!(super::value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");

@@ -2,7 +2,7 @@
 
 use sqlx::AssertSqlSafe;
 
-use crate::row::{Param, Row, bind_params};
+use crate::row::{Param, Row, bind_params, placeholders};
 use crate::{Result, Store, StoreError, on_pool};
 
 /// One annual value.
@@ -33,13 +33,6 @@ pub struct MonthlyPoint {
     pub value: f64,
     /// Whether it is demo data.
     pub synthetic: bool,
-}
-
-fn in_list(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Store {
@@ -76,7 +69,7 @@ impl Store {
             params.extend(chunk.iter().map(|b| Param::Int(*b)));
             let sql = format!(
                 "SELECT base_id, indicator_code, year, value, synthetic FROM annual_values WHERE year = $1 AND base_id IN ({}) ORDER BY base_id, indicator_code",
-                in_list(2, chunk.len())
+                placeholders(2, chunk.len())
             );
             let rows: Vec<AnnualPoint> = on_pool!(self, pool => {
                 let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
@@ -150,7 +143,7 @@ impl Store {
             params.extend(indicators.iter().map(|c| Param::Text((*c).to_string())));
             filter.push_str(&format!(
                 " AND indicator_code IN ({})",
-                in_list(first, indicators.len())
+                placeholders(first, indicators.len())
             ));
         }
         let value_text = match self.backend() {

@@ -29,7 +29,6 @@ use super::bases::{scope, today};
 use super::{ApiJson, ApiQuery, parse_id, parse_opt};
 use crate::auth::Viewer;
 use crate::error::{ApiResult, AppError, ErrorBody};
-use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::views::tier_name;
 
@@ -951,16 +950,45 @@ pub struct ProposalView {
     pub can_decide: bool,
 }
 
-/// The view of a proposal.
-pub async fn proposal_view(
+/// Views of proposals, their bases read in one query.
+pub async fn proposal_views(
     state: &AppState,
     viewer: &Viewer,
-    p: &ProposalRecord,
-    lang: Lang,
-) -> Result<ProposalView, AppError> {
-    let base = state.store.base(p.base_id).await?;
+    rows: &[ProposalRecord],
+) -> Result<Vec<ProposalView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|p| p.base_id).collect();
+    let bases = state.store.bases_by_ids(&ids).await?;
+    Ok(rows
+        .iter()
+        .map(|p| proposal_view(viewer, p, bases.get(&p.base_id)))
+        .collect())
+}
+
+/// One page (50) of the proposals in the viewer's scope, with the total and the page number.
+pub async fn proposals_page(
+    state: &AppState,
+    viewer: &Viewer,
+    q: &ProposalQuery,
+) -> Result<(Vec<ProposalView>, i64, u32), AppError> {
+    let (filter, page) = proposal_scope(viewer, q)?;
+    let (rows, total) = state
+        .store
+        .proposals(
+            &filter,
+            Page {
+                offset: (page - 1) * 50,
+                limit: 50,
+            },
+        )
+        .await?;
+    Ok((proposal_views(state, viewer, &rows).await?, total, page))
+}
+
+/// The view of a proposal on `base` (`None` when the base is gone).
+fn proposal_view(viewer: &Viewer, p: &ProposalRecord, base: Option<&Base>) -> ProposalView {
+    let lang = viewer.lang;
     let can_decide = p.status == "pending"
-        && base.as_ref().is_some_and(|b| {
+        && base.is_some_and(|b| {
             access::can_decide(
                 viewer.who(),
                 scope(b),
@@ -972,15 +1000,11 @@ pub async fn proposal_view(
             )
             .granted()
         });
-    Ok(ProposalView {
+    ProposalView {
         id: p.id,
         base_id: p.base_id,
-        base_name: base
-            .as_ref()
-            .map(|b| b.facts.name.clone())
-            .unwrap_or_default(),
+        base_name: base.map(|b| b.facts.name.clone()).unwrap_or_default(),
         province_name: base
-            .as_ref()
             .and_then(|b| jidi_domain::reference::Regions::get().province(&b.facts.province_code))
             .map(|x| x.name.clone())
             .unwrap_or_default(),
@@ -998,7 +1022,7 @@ pub async fn proposal_view(
         decision_reason: p.decision_reason.clone(),
         decided_at: p.decided_at.map(|t| t.to_rfc3339()),
         can_decide,
-    })
+    }
 }
 
 /// The proposal filter for a viewer (401 for the public; a province sees its own; a base its own).
@@ -1058,21 +1082,7 @@ pub async fn list_proposals(
     viewer: Viewer,
     ApiQuery(q): ApiQuery<ProposalQuery>,
 ) -> ApiResult<axum::Json<ProposalsResponse>> {
-    let (filter, page) = proposal_scope(&viewer, &q)?;
-    let (rows, total) = state
-        .store
-        .proposals(
-            &filter,
-            Page {
-                offset: (page - 1) * 50,
-                limit: 50,
-            },
-        )
-        .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for p in &rows {
-        items.push(proposal_view(&state, &viewer, p, viewer.lang).await?);
-    }
+    let (items, total, page) = proposals_page(&state, &viewer, &q).await?;
     Ok(axum::Json(ProposalsResponse { items, total, page }))
 }
 
@@ -1102,9 +1112,8 @@ pub async fn decide_proposal(
     let id = parse_id(&id, "id")?;
     viewer.check_csrf(csrf(&headers))?;
     let p = decide(&state, &viewer, id, body.accept, &body.reason).await?;
-    Ok(axum::Json(
-        proposal_view(&state, &viewer, &p, viewer.lang).await?,
-    ))
+    let base = state.store.base(p.base_id).await?;
+    Ok(axum::Json(proposal_view(&viewer, &p, base.as_ref())))
 }
 
 /// Checks scope and decides; shared by the API and the page.

@@ -13,14 +13,14 @@ use jidi_domain::catalogue;
 use jidi_domain::roll::Base;
 use jidi_domain::scheme::{Scheme, SchemeFormat};
 use jidi_service::evaluation as service;
-use jidi_store::{Page, RunStatus};
+use jidi_store::RunStatus;
 use minijinja::{Value, context};
 use serde::Deserialize;
 
 use super::{CsrfForm, render, ser};
 use crate::api::evaluations::{
-    self as api, ProposalQuery, ResultsQuery, can_see_scheme, parse_results_query, proposal_scope,
-    proposal_view, run_view, scheme_view, scorecard, visible_run,
+    self as api, ProposalQuery, ResultsQuery, can_see_scheme, parse_results_query, run_view,
+    scheme_view, scorecard, visible_run,
 };
 use crate::api::parse_id;
 use crate::auth::Viewer;
@@ -886,21 +886,7 @@ async fn proposals(
     Query(q): Query<ProposalQuery>,
 ) -> PageResult<Html<String>> {
     let lang = viewer.lang;
-    let (filter, page) = proposal_scope(&viewer, &q)?;
-    let (rows, total) = state
-        .store
-        .proposals(
-            &filter,
-            Page {
-                offset: (page - 1) * 50,
-                limit: 50,
-            },
-        )
-        .await?;
-    let mut items = Vec::new();
-    for p in &rows {
-        items.push(proposal_view(&state, &viewer, p, lang).await?);
-    }
+    let (items, total, page) = api::proposals_page(&state, &viewer, &q).await?;
     let rules = jidi_service::management::rules(&state.store)
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;

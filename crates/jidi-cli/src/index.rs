@@ -50,15 +50,8 @@ pub struct IndexArgs {
     /// structure | equal | entropy[:pymcdm|pydecision] | critic[:pymcdm|pydecision] | std | variance | ahp:FILE.
     #[arg(long, default_value = "structure")]
     weights: String,
-    /// AHP random-index table: saaty | tummala-ling.
-    #[arg(long, default_value = "saaty")]
-    random_index: String,
-    /// AHP weights: eigen | geometric | mean.
-    #[arg(long, default_value = "eigen")]
-    ahp_method: String,
-    /// Use AHP weights even when the consistency ratio exceeds 0.1.
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    ahp: AhpArgs,
     /// amean | gmean | hmean | genmean:P | topsis[:vector|:minmax] | vikor[:V] | copeland; or a
     /// comma-separated list, one per aggregate level from the lowest.
     #[arg(long, default_value = "amean")]
@@ -110,15 +103,8 @@ pub struct WeightsArgs {
     /// Where pymcdm and pyDecision disagree (entropy and CRITIC with cost columns, zeros): pymcdm | pydecision.
     #[arg(long, default_value = "pymcdm")]
     convention: String,
-    /// AHP random-index table: saaty | tummala-ling.
-    #[arg(long, default_value = "saaty")]
-    random_index: String,
-    /// AHP weights: eigen | geometric | mean.
-    #[arg(long, default_value = "eigen")]
-    ahp_method: String,
-    /// Use AHP weights even when the consistency ratio exceeds 0.1.
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    ahp: AhpArgs,
     /// Print effective weights (products down the tree) instead of weights within each group.
     #[arg(long)]
     effective: bool,
@@ -320,9 +306,24 @@ fn parse_convention(text: Option<&str>, default: &str) -> anyhow::Result<Convent
         .ok_or_else(|| anyhow::anyhow!("convention {t:?} must be pymcdm or pydecision"))
 }
 
-fn ahp_options(random_index: &str, method: &str, force: bool) -> anyhow::Result<AhpOptions> {
+/// The AHP options that `jidi index` and `jidi weights` share.
+#[derive(clap::Args, Debug)]
+pub struct AhpArgs {
+    /// AHP random-index table: saaty | tummala-ling.
+    #[arg(long, default_value = "saaty")]
+    random_index: String,
+    /// AHP weights: eigen | geometric | mean.
+    #[arg(long, default_value = "eigen")]
+    ahp_method: String,
+    /// Use AHP weights even when the consistency ratio exceeds 0.1.
+    #[arg(long)]
+    force: bool,
+}
+
+fn ahp_options(args: &AhpArgs) -> anyhow::Result<AhpOptions> {
+    let random_index = &args.random_index;
     Ok(AhpOptions {
-        method: match method {
+        method: match args.ahp_method.as_str() {
             "eigen" | "eigenvector" => AhpMethod::Eigenvector,
             "geometric" => AhpMethod::GeometricMean,
             "mean" => AhpMethod::ColumnMean,
@@ -332,7 +333,7 @@ fn ahp_options(random_index: &str, method: &str, force: bool) -> anyhow::Result<
             anyhow::anyhow!("--random-index {random_index:?} must be saaty or tummala-ling")
         })?,
         max_cr: 0.1,
-        force,
+        force: args.force,
     })
 }
 
@@ -463,11 +464,7 @@ fn config_from(args: &IndexArgs) -> anyhow::Result<PipelineConfig> {
         treatment,
         normalisation: Normalisation::parse(&args.normalise)?,
         normalisation_overrides: HashMap::new(),
-        weighting: weighting(
-            &args.weights,
-            "pymcdm",
-            ahp_options(&args.random_index, &args.ahp_method, args.force)?,
-        )?,
+        weighting: weighting(&args.weights, "pymcdm", ahp_options(&args.ahp)?)?,
         aggregation: levels[0],
         aggregation_by_level: HashMap::new(),
         ties,
@@ -612,7 +609,7 @@ pub fn weights(args: WeightsArgs) -> anyhow::Result<()> {
         .map(|&i| structure.node(i).code.clone())
         .collect();
     let data = read_data(&args.data, &needed)?;
-    let ahp = ahp_options(&args.random_index, &args.ahp_method, args.force)?;
+    let ahp = ahp_options(&args.ahp)?;
     let w = weighting(&args.method, &args.convention, ahp)?;
     if matches!(w, Weighting::Structure) {
         bail!("--method must be entropy, critic, std, variance, equal or ahp:FILE");

@@ -21,31 +21,10 @@ use jidi_engine::uncertainty::{self, UncertaintyConfig};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::demo::IncidentKind;
+use crate::incident::IncidentKind;
+use crate::programme::is_eligible;
 use crate::roll::Tier;
 use crate::scheme::Scheme;
-
-/// Whether a base takes part in the evaluation of `year`: in the national programme, designated
-/// on or before `cutoff` (a base known only by its year counts as designated mid-year), and not
-/// withdrawn by the end of the year.
-pub fn is_eligible(
-    tier: Tier,
-    designated_on: Option<NaiveDate>,
-    designated_year: Option<i32>,
-    withdrawn_on: Option<NaiveDate>,
-    year: i32,
-    cutoff: NaiveDate,
-) -> bool {
-    if !tier.is_national() && withdrawn_on.is_none() {
-        return false;
-    }
-    let designated =
-        designated_on.or_else(|| designated_year.and_then(|y| NaiveDate::from_ymd_opt(y, 6, 30)));
-    let Some(designated) = designated else {
-        return false;
-    };
-    designated <= cutoff && withdrawn_on.is_none_or(|w| w.year() > year)
-}
 
 /// A base as the evaluation needs it.
 #[derive(Clone, Debug, PartialEq)]
@@ -1029,59 +1008,5 @@ mod tests {
             assert!(x.windows(2).all(|w| w[0] <= w[1]));
             assert_eq!(x[4], sizes[g]);
         }
-    }
-
-    #[test]
-    fn eligibility_follows_designation_and_withdrawal() {
-        let cutoff = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap();
-        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
-        assert!(is_eligible(
-            Tier::National,
-            d(2020, 3, 4),
-            None,
-            None,
-            2020,
-            cutoff
-        ));
-        assert!(!is_eligible(
-            Tier::National,
-            d(2021, 1, 1),
-            None,
-            None,
-            2020,
-            cutoff
-        ));
-        assert!(!is_eligible(
-            Tier::Provincial,
-            d(2010, 1, 1),
-            None,
-            None,
-            2020,
-            cutoff
-        ));
-        assert!(is_eligible(
-            Tier::National,
-            d(2010, 1, 1),
-            None,
-            d(2021, 5, 1),
-            2020,
-            cutoff
-        ));
-        assert!(!is_eligible(
-            Tier::National,
-            d(2010, 1, 1),
-            None,
-            d(2020, 5, 1),
-            2020,
-            cutoff
-        ));
-        assert!(is_eligible(
-            Tier::National,
-            None,
-            Some(2019),
-            None,
-            2020,
-            cutoff
-        ));
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::catalogue::{self, DIMENSIONS, Frequency};
-use crate::demo::IncidentKind;
+use crate::incident::IncidentKind;
 
 /// An evaluation scheme.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -629,7 +629,7 @@ impl Scheme {
             description: "默认方案：六个国家评价维度、40项年度指标，按类别分组比较（分类指导）。"
                 .into(),
             peer_group: default_peer_group(),
-            designated_by: crate::demo::eligibility_cutoff_override(year),
+            designated_by: crate::programme::eligibility_cutoff_override(year),
             dimensions,
             indicators,
             category_overrides,

@@ -110,7 +110,7 @@ fn main() {
         let mut build = Vec::new();
         for _ in 0..3 {
             let started = Instant::now();
-            let data = jidi_domain::demo::generate(&DemoOptions::standard(today()).config);
+            let data = jidi_demo::generate(&DemoOptions::standard(today()).config);
             generate.push(started.elapsed().as_secs_f64());
             std::hint::black_box(data);
             let (_dir, store) = fresh_store().await;

@@ -4,8 +4,8 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use jidi_demo::{self as demo, DemoConfig};
 use jidi_domain::access::Role;
-use jidi_domain::demo::{self, DemoConfig};
 use jidi_store::{NewUser, Store};
 
 use crate::evaluation::{self, SchemeChoice};

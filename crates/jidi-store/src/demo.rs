@@ -1,7 +1,7 @@
 //! Bulk loading of the demo programme: one transaction, multi-row statements.
 
 use chrono::Utc;
-use jidi_domain::demo::DemoData;
+use jidi_domain::bulk::ProgrammeData;
 use sqlx::AssertSqlSafe;
 
 use crate::accounts::NewUser;
@@ -24,7 +24,7 @@ fn multi_insert(table: &str, columns: &str, width: usize, rows: usize) -> String
 /// What was loaded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DemoSummary {
-    /// Ids of the bases, in the order of [`DemoData::bases`].
+    /// Ids of the bases, in the order of [`ProgrammeData::bases`].
     pub base_ids: Vec<i64>,
     /// Annual values stored.
     pub annual: usize,
@@ -39,7 +39,7 @@ impl Store {
     /// returns the demo accounts to create.
     pub async fn load_demo(
         &self,
-        data: &DemoData,
+        data: &ProgrammeData,
         users: impl FnOnce(&[i64]) -> Vec<NewUser>,
     ) -> Result<DemoSummary> {
         if !self.is_empty().await? {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use jidi_domain::demo::IncidentKind;
+use jidi_domain::incident::IncidentKind;
 use jidi_domain::roll::Tier;
 use jidi_domain::rules::{ProposalDraft, ProposalKind};
 use sqlx::AssertSqlSafe;

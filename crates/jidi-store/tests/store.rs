@@ -3,8 +3,8 @@
 //! both backends.
 
 use chrono::{Duration, NaiveDate, Utc};
+use jidi_demo::{self as demo, DemoConfig};
 use jidi_domain::access::Role;
-use jidi_domain::demo::{self, DemoConfig};
 use jidi_domain::roll::{BaseDraft, Series, Status, Tier};
 use jidi_store::testing::TestDb;
 use jidi_store::{

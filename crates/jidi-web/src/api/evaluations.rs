@@ -1282,7 +1282,7 @@ pub async fn timeline(
             });
         }
         for (kind, on, description, _) in state.store.base_incidents(base.id).await? {
-            let name = jidi_domain::demo::IncidentKind::parse(&kind)
+            let name = jidi_domain::incident::IncidentKind::parse(&kind)
                 .map_or(kind.clone(), |k| k.name_zh().to_string());
             events.push(TimelineEvent {
                 date: on.to_string(),
@@ -1355,7 +1355,7 @@ pub async fn create_incident(
     }
     viewer.check_csrf(csrf(&headers))?;
     let mut errors = Vec::new();
-    let kind = jidi_domain::demo::IncidentKind::parse(&body.kind);
+    let kind = jidi_domain::incident::IncidentKind::parse(&body.kind);
     if kind.is_none() {
         errors.push(FieldError {
             field: "kind".into(),

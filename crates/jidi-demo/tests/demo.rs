@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use jidi_domain::demo::{self, DemoConfig};
+use jidi_demo::{self as demo, DemoConfig};
 use jidi_domain::reference::MacroRegion;
 use jidi_domain::roll::{Status, Tier};
 
@@ -93,7 +93,7 @@ fn published_numbers_of_bases_evaluated_are_reproduced() {
         let n = data
             .bases
             .iter()
-            .filter(|b| demo::evaluated_in(&b.draft, year))
+            .filter(|b| jidi_domain::programme::evaluated_in(&b.draft, year))
             .count();
         assert!(
             (n as i32 - published).abs() <= 1,

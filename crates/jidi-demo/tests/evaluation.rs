@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use jidi_domain::demo::{self, DemoConfig, DemoData};
+use jidi_demo::{self as demo, DemoConfig, DemoData};
 use jidi_domain::evaluation::{self, EvalBase, EvaluationInput};
 use jidi_domain::roll::Status;
 use jidi_domain::scheme::Scheme;
@@ -18,7 +18,7 @@ fn demo_data() -> DemoData {
 type Inputs = (
     Vec<EvalBase>,
     HashMap<(i64, String), f64>,
-    Vec<(i64, demo::IncidentKind, NaiveDate)>,
+    Vec<(i64, jidi_domain::incident::IncidentKind, NaiveDate)>,
 );
 
 fn inputs(data: &DemoData, year: i32) -> Inputs {
@@ -109,7 +109,7 @@ fn the_2021_evaluation_reproduces_the_published_headline() {
         }
     }
     // The real bases rated five stars in 2021 mostly come out on top in the demo too.
-    let real_five: Vec<i64> = jidi_domain::demo::real_bases()
+    let real_five: Vec<i64> = jidi_demo::real_bases()
         .iter()
         .enumerate()
         .filter(|(_, b)| b.ratings.contains(&(2021, 5)))

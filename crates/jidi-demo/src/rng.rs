@@ -1,0 +1,45 @@
+//! The generator's random numbers: one seeded stream per purpose, so that adding a draw in one
+//! part does not change the others.
+
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, StandardNormal};
+use rand_pcg::Pcg64Mcg;
+
+pub(crate) struct Rng(Pcg64Mcg);
+
+impl Rng {
+    pub(crate) fn new(seed: u64, stream: u64) -> Rng {
+        Rng(Pcg64Mcg::seed_from_u64(
+            seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        ))
+    }
+    pub(crate) fn normal(&mut self) -> f64 {
+        StandardNormal.sample(&mut self.0)
+    }
+    pub(crate) fn uniform(&mut self) -> f64 {
+        self.0.random()
+    }
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        self.0.random_range(0..n)
+    }
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.0.random_range(0..=i);
+            items.swap(i, j);
+        }
+    }
+    pub(crate) fn weighted(&mut self, weights: &[f64]) -> usize {
+        let total: f64 = weights.iter().sum();
+        let mut x = self.uniform() * total;
+        for (i, w) in weights.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.len() - 1
+    }
+}

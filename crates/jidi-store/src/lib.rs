@@ -17,16 +17,22 @@ use sqlx::{PgPool, SqlitePool};
 
 mod accounts;
 mod demo;
-mod evaluation;
-pub use demo::DemoSummary;
-pub use evaluation::{
-    Headline, NewRun, ProposalEffect, ProposalFilter, ProposalRecord, ResultDetails, ResultFilter,
-    ResultRecord, RunRecord, RunStatus, SchemeRecord,
-};
+mod incidents;
+mod proposals;
+mod results;
 mod roll;
 mod row;
+mod runs;
+mod schemes;
+mod settings;
 pub mod testing;
 mod values;
+
+pub use demo::DemoSummary;
+pub use proposals::{ProposalEffect, ProposalFilter, ProposalRecord};
+pub use results::{Headline, ResultDetails, ResultFilter, ResultRecord};
+pub use runs::{NewRun, RunRecord, RunStatus};
+pub use schemes::SchemeRecord;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
 pub use roll::{BaseFilter, BaseSort, Counts, Page, SortOrder, StatusFilter};

@@ -1,0 +1,269 @@
+//! Dynamic-management proposals and their decisions; an accepted promotion or exit changes the
+//! roll in the same transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use jidi_domain::roll::Tier;
+use jidi_domain::rules::{ProposalDraft, ProposalKind};
+use sqlx::AssertSqlSafe;
+
+use crate::roll::{INSERT_AUDIT, INSERT_TIER_CHANGE};
+use crate::row::{Conditions, Param, Row, bind_params};
+use crate::{Page, Result, Store, StoreError, on_pool};
+
+/// A stored proposal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProposalRecord {
+    /// Id.
+    pub id: i64,
+    /// Base.
+    pub base_id: i64,
+    /// The run it came from.
+    pub run_id: Option<i64>,
+    /// Evaluation year.
+    pub year: i32,
+    /// Kind.
+    pub kind: ProposalKind,
+    /// Rule code.
+    pub rule: String,
+    /// Tier when proposed.
+    pub from_tier: Tier,
+    /// Target tier.
+    pub to_tier: Option<Tier>,
+    /// Rectification deadline.
+    pub deadline: Option<NaiveDate>,
+    /// Reasons.
+    pub reasons: Vec<String>,
+    /// `pending`, `accepted` or `rejected`.
+    pub status: String,
+    /// When proposed.
+    pub created_at: DateTime<Utc>,
+    /// Who decided.
+    pub decided_by: Option<i64>,
+    /// When.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The decision's written reason.
+    pub decision_reason: Option<String>,
+}
+
+/// Filters of the proposal list.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProposalFilter {
+    /// `pending`, `accepted` or `rejected`.
+    pub status: Option<String>,
+    /// Year.
+    pub year: Option<i32>,
+    /// Kind.
+    pub kind: Option<ProposalKind>,
+    /// Base.
+    pub base_id: Option<i64>,
+    /// Only bases of this province.
+    pub province: Option<String>,
+}
+
+/// What accepting a proposal does to the roll.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProposalEffect {
+    /// Nothing beyond the record (warnings, rectifications).
+    Record,
+    /// Move the base to a tier.
+    ChangeTier(Tier),
+    /// Withdraw the base.
+    Withdraw,
+}
+
+const PROPOSAL_COLUMNS: &str = "p.id, p.base_id, p.run_id, p.year, p.kind, p.rule_code, p.from_tier, p.to_tier, p.deadline, p.reasons, p.status, p.created_at, p.decided_by, p.decided_at, p.decision_reason";
+
+fn proposal_from_row(r: &impl Row) -> Result<ProposalRecord> {
+    let kind = r.text("kind")?;
+    let from = r.text("from_tier")?;
+    Ok(ProposalRecord {
+        id: r.int("id")?,
+        base_id: r.int("base_id")?,
+        run_id: r.opt_int("run_id")?,
+        year: r.int32("year")?,
+        kind: ProposalKind::parse(&kind)
+            .ok_or_else(|| StoreError::Invalid(format!("stored proposal kind {kind:?}")))?,
+        rule: r.text("rule_code")?,
+        from_tier: Tier::parse(&from)
+            .ok_or_else(|| StoreError::Invalid(format!("stored tier {from:?}")))?,
+        to_tier: r.opt_text("to_tier")?.as_deref().and_then(Tier::parse),
+        deadline: r.opt_date("deadline")?,
+        reasons: serde_json::from_str(&r.text("reasons")?).unwrap_or_default(),
+        status: r.text("status")?,
+        created_at: r.timestamp("created_at")?,
+        decided_by: r.opt_int("decided_by")?,
+        decided_at: r.opt_timestamp("decided_at")?,
+        decision_reason: r.opt_text("decision_reason")?,
+    })
+}
+
+impl Store {
+    /// Stores proposals; a proposal already made (same base, year, kind and rule) is kept as it
+    /// was. Returns how many were new.
+    pub async fn insert_proposals(
+        &self,
+        drafts: &[ProposalDraft],
+        run_id: Option<i64>,
+    ) -> Result<usize> {
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut added = 0;
+            for p in drafts {
+                let n = sqlx::query("INSERT INTO proposals (base_id, run_id, year, kind, rule_code, from_tier, to_tier, deadline, reasons, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT (base_id, year, kind, rule_code) DO NOTHING")
+                    .bind(p.base_id).bind(run_id).bind(p.year).bind(p.kind.code()).bind(&p.rule)
+                    .bind(p.from_tier.code()).bind(p.to_tier.map(|t| t.code())).bind(p.deadline)
+                    .bind(serde_json::to_string(&p.reasons).unwrap_or_else(|_| "[]".into())).bind(now)
+                    .execute(&mut *tx).await?.rows_affected();
+                added += n as usize;
+            }
+            tx.commit().await?;
+            Ok(added)
+        })
+    }
+
+    /// A page of proposals with the total, newest first.
+    pub async fn proposals(
+        &self,
+        filter: &ProposalFilter,
+        page: Page,
+    ) -> Result<(Vec<ProposalRecord>, i64)> {
+        let mut c = Conditions::default();
+        if let Some(v) = &filter.status {
+            c.push("p.status = ?", vec![Param::Text(v.clone())]);
+        }
+        if let Some(v) = filter.year {
+            c.push("p.year = ?", vec![Param::Int32(v)]);
+        }
+        if let Some(v) = filter.kind {
+            c.push("p.kind = ?", vec![Param::Text(v.code().into())]);
+        }
+        if let Some(v) = filter.base_id {
+            c.push("p.base_id = ?", vec![Param::Int(v)]);
+        }
+        if let Some(v) = &filter.province {
+            c.push("b.province_code = ?", vec![Param::Text(v.clone())]);
+        }
+        let n = c.next_placeholder();
+        let sql = format!(
+            "SELECT {PROPOSAL_COLUMNS}, COUNT(*) OVER () AS total FROM proposals p JOIN bases b ON b.id = p.base_id {} ORDER BY p.year DESC, CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, p.id LIMIT ${n} OFFSET ${}",
+            c.where_sql(),
+            n + 1
+        );
+        let count = format!(
+            "SELECT COUNT(*) FROM proposals p JOIN bases b ON b.id = p.base_id {}",
+            c.where_sql()
+        );
+        on_pool!(self, pool => {
+            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &c.params)
+                .bind(page.limit.clamp(1, 500) as i64).bind(page.offset as i64)
+                .fetch_all(pool).await?;
+            let total: i64 = match rows.first() {
+                Some(r) => r.int("total")?,
+                None if page.offset == 0 => 0,
+                None => bind_params!(sqlx::query_scalar(AssertSqlSafe(count)), &c.params).fetch_one(pool).await?,
+            };
+            Ok((rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?, total))
+        })
+    }
+
+    /// A proposal.
+    pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRecord>> {
+        let sql = format!("SELECT {PROPOSAL_COLUMNS} FROM proposals p WHERE p.id = $1");
+        on_pool!(self, pool => {
+            let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?;
+            row.as_ref().map(proposal_from_row).transpose()
+        })
+    }
+
+    /// Accepts or rejects a pending proposal with a written reason; an accepted promotion or exit
+    /// changes the roll in the same transaction, its history entry naming the proposal.
+    pub async fn decide_proposal(
+        &self,
+        id: i64,
+        accept: bool,
+        reason: &str,
+        effect: ProposalEffect,
+        on: NaiveDate,
+        actor: Option<i64>,
+    ) -> Result<ProposalRecord> {
+        let p = self.proposal(id).await?.ok_or(StoreError::NotFound {
+            entity: "proposal",
+            key: id.to_string(),
+        })?;
+        if p.status != "pending" {
+            return Err(StoreError::Conflict(format!(
+                "proposal {id} was already {}",
+                p.status
+            )));
+        }
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "a decision needs a written reason".into(),
+            ));
+        }
+        let base = self.base(p.base_id).await?.ok_or(StoreError::NotFound {
+            entity: "base",
+            key: p.base_id.to_string(),
+        })?;
+        let now = Utc::now();
+        let status = if accept { "accepted" } else { "rejected" };
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query("UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $5 AND status = 'pending'")
+                .bind(status).bind(actor).bind(now).bind(reason.trim()).bind(id)
+                .execute(&mut *tx).await?.rows_affected();
+            if updated != 1 {
+                return Err(StoreError::Conflict(format!("proposal {id} was decided meanwhile")));
+            }
+            let note = format!("{}（第{}号建议）：{}", p.kind.name_zh(), id, reason.trim());
+            if accept {
+                match &effect {
+                    ProposalEffect::Record => {}
+                    ProposalEffect::ChangeTier(to) => {
+                        sqlx::query("UPDATE bases SET tier = $1, updated_at = $2 WHERE id = $3")
+                            .bind(to.code()).bind(now).bind(p.base_id).execute(&mut *tx).await?;
+                        if *to == Tier::National {
+                            // A new national base is designated by this decision.
+                            sqlx::query("UPDATE bases SET designated_on = $1, designated_year = $2, batch = NULL WHERE id = $3")
+                                .bind(on).bind(chrono::Datelike::year(&on)).bind(p.base_id).execute(&mut *tx).await?;
+                        }
+                        sqlx::query(INSERT_TIER_CHANGE)
+                            .bind(p.base_id).bind(Some(base.facts.tier.code())).bind(Some(to.code())).bind(on).bind(Some(id)).bind(&note)
+                            .execute(&mut *tx).await?;
+                    }
+                    ProposalEffect::Withdraw => {
+                        sqlx::query("UPDATE bases SET status = 'withdrawn', withdrawn_on = $1, withdrawn_reason = $2, updated_at = $3 WHERE id = $4 AND status = 'current'")
+                            .bind(on).bind(&note).bind(now).bind(p.base_id).execute(&mut *tx).await?;
+                        sqlx::query(INSERT_TIER_CHANGE)
+                            .bind(p.base_id).bind(Some(base.facts.tier.code())).bind(None::<String>).bind(on).bind(Some(id)).bind(&note)
+                            .execute(&mut *tx).await?;
+                    }
+                }
+            }
+            sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind(if accept { "accept" } else { "reject" }).bind("proposal").bind(id.to_string())
+                .bind(serde_json::json!({"base": p.base_id, "kind": p.kind.code(), "reason": reason}).to_string())
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        self.proposal(id).await?.ok_or(StoreError::NotFound {
+            entity: "proposal",
+            key: id.to_string(),
+        })
+    }
+
+    /// Accepted rectifications, the latest per base: `base → deadline`.
+    pub async fn accepted_rectifications(&self) -> Result<HashMap<i64, NaiveDate>> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT base_id, deadline FROM proposals WHERE kind = 'rectification' AND status = 'accepted' AND deadline IS NOT NULL ORDER BY deadline")
+                .fetch_all(pool).await?;
+            let mut out = HashMap::new();
+            for r in &rows {
+                out.insert(r.int("base_id")?, r.date("deadline")?);
+            }
+            Ok(out)
+        })
+    }
+}

@@ -1,0 +1,292 @@
+//! The results of runs: pages of result rows, one base's scorecard details, the frozen inputs, and
+//! the published history that later years and the rules read.
+
+use std::collections::HashMap;
+
+use sqlx::AssertSqlSafe;
+
+use crate::row::{Conditions, Param, Row, bind_params};
+use crate::{Page, Result, Store, on_pool};
+
+/// One stored result: the figures every list shows. The bulky parts of a scorecard are
+/// [`ResultDetails`], stored apart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultRecord {
+    /// Run.
+    pub run_id: i64,
+    /// Base.
+    pub base_id: i64,
+    /// Peer group.
+    pub category_code: String,
+    /// Province.
+    pub province_code: String,
+    /// Score.
+    pub score: Option<f64>,
+    /// National rank.
+    pub national_rank: Option<f64>,
+    /// Rank in the peer group.
+    pub category_rank: Option<f64>,
+    /// Stars.
+    pub stars: Option<i32>,
+    /// Stars before vetoes.
+    pub stars_before_veto: Option<i32>,
+    /// Vetoed.
+    pub vetoed: bool,
+    /// Veto reason.
+    pub veto_reason: Option<String>,
+    /// Median national rank.
+    pub rank_median: Option<f64>,
+    /// 5th percentile national rank.
+    pub rank_p05: Option<f64>,
+    /// 95th percentile national rank.
+    pub rank_p95: Option<f64>,
+    /// 5th percentile group rank.
+    pub category_rank_p05: Option<f64>,
+    /// 95th percentile group rank.
+    pub category_rank_p95: Option<f64>,
+    /// JSON `[p1, …, p5]`.
+    pub star_probabilities: Option<String>,
+}
+
+/// The scorecard parts of a result, as JSON text (read one base at a time).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultDetails {
+    /// Base.
+    pub base_id: i64,
+    /// JSON list of dimension scores.
+    pub dimension_scores: String,
+    /// JSON list of contributions.
+    pub contributions: String,
+    /// JSON object: next star, change from last year.
+    pub details: String,
+}
+
+/// Filters of a results table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResultFilter {
+    /// Peer group (category) code.
+    pub category: Option<String>,
+    /// Province code.
+    pub province: Option<String>,
+    /// Stars.
+    pub stars: Option<i32>,
+    /// Only these bases.
+    pub base_ids: Option<Vec<i64>>,
+}
+
+/// Headline of the latest published evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Headline {
+    /// Year.
+    pub year: i32,
+    /// Bases evaluated.
+    pub bases: i64,
+    /// Bases per star, `[1★ … 5★]`.
+    pub stars: [i64; 5],
+    /// Run id.
+    pub run_id: i64,
+}
+
+pub(crate) const RESULT_COLUMNS: &str = "run_id, base_id, category_code, province_code, score, national_rank, category_rank, stars, stars_before_veto, vetoed, veto_reason, rank_median, rank_p05, rank_p95, category_rank_p05, category_rank_p95, star_probabilities";
+
+fn result_from_row(r: &impl Row) -> Result<ResultRecord> {
+    Ok(ResultRecord {
+        run_id: r.int("run_id")?,
+        base_id: r.int("base_id")?,
+        category_code: r.text("category_code")?,
+        province_code: r.text("province_code")?,
+        score: r.opt_float("score")?,
+        national_rank: r.opt_float("national_rank")?,
+        category_rank: r.opt_float("category_rank")?,
+        stars: r.opt_int32("stars")?,
+        stars_before_veto: r.opt_int32("stars_before_veto")?,
+        vetoed: r.boolean("vetoed")?,
+        veto_reason: r.opt_text("veto_reason")?,
+        rank_median: r.opt_float("rank_median")?,
+        rank_p05: r.opt_float("rank_p05")?,
+        rank_p95: r.opt_float("rank_p95")?,
+        category_rank_p05: r.opt_float("category_rank_p05")?,
+        category_rank_p95: r.opt_float("category_rank_p95")?,
+        star_probabilities: r.opt_text("star_probabilities")?,
+    })
+}
+
+pub(crate) fn result_params(run_id: i64, r: &ResultRecord) -> Vec<Param> {
+    vec![
+        Param::Int(run_id),
+        Param::Int(r.base_id),
+        Param::Text(r.category_code.clone()),
+        Param::Text(r.province_code.clone()),
+        Param::OptFloat(r.score),
+        Param::OptFloat(r.national_rank),
+        Param::OptFloat(r.category_rank),
+        Param::OptInt32(r.stars),
+        Param::OptInt32(r.stars_before_veto),
+        Param::Bool(r.vetoed),
+        Param::OptText(r.veto_reason.clone()),
+        Param::OptFloat(r.rank_median),
+        Param::OptFloat(r.rank_p05),
+        Param::OptFloat(r.rank_p95),
+        Param::OptFloat(r.category_rank_p05),
+        Param::OptFloat(r.category_rank_p95),
+        Param::OptText(r.star_probabilities.clone()),
+    ]
+}
+
+impl Store {
+    /// A page of a run's results by national rank, with the total.
+    pub async fn run_results(
+        &self,
+        run_id: i64,
+        filter: &ResultFilter,
+        page: Page,
+    ) -> Result<(Vec<ResultRecord>, i64)> {
+        let mut c = Conditions::default();
+        c.push("run_id = ?", vec![Param::Int(run_id)]);
+        if let Some(v) = &filter.category {
+            c.push("category_code = ?", vec![Param::Text(v.clone())]);
+        }
+        if let Some(v) = &filter.province {
+            c.push("province_code = ?", vec![Param::Text(v.clone())]);
+        }
+        if let Some(v) = filter.stars {
+            c.push("stars = ?", vec![Param::Int32(v)]);
+        }
+        if let Some(ids) = &filter.base_ids {
+            c.push_in("base_id", ids.iter().map(|i| Param::Int(*i)).collect());
+        }
+        let n = c.next_placeholder();
+        let sql = format!(
+            "SELECT {RESULT_COLUMNS} FROM evaluation_results {} ORDER BY national_rank, base_id LIMIT ${n} OFFSET ${}",
+            c.where_sql(),
+            n + 1
+        );
+        let count = format!("SELECT COUNT(*) FROM evaluation_results {}", c.where_sql());
+        on_pool!(self, pool => {
+            let total: i64 = bind_params!(sqlx::query_scalar(AssertSqlSafe(count)), &c.params).fetch_one(pool).await?;
+            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &c.params)
+                .bind(page.limit.clamp(1, 2000) as i64).bind(page.offset as i64)
+                .fetch_all(pool).await?;
+            Ok((rows.iter().map(result_from_row).collect::<Result<Vec<_>>>()?, total))
+        })
+    }
+
+    /// One base's result in a run.
+    pub async fn run_result(&self, run_id: i64, base_id: i64) -> Result<Option<ResultRecord>> {
+        let sql = format!(
+            "SELECT {RESULT_COLUMNS} FROM evaluation_results WHERE run_id = $1 AND base_id = $2"
+        );
+        on_pool!(self, pool => {
+            let row = sqlx::query(AssertSqlSafe(sql)).bind(run_id).bind(base_id).fetch_optional(pool).await?;
+            row.as_ref().map(result_from_row).transpose()
+        })
+    }
+
+    /// The scorecard parts of one base's result in a run.
+    pub async fn result_details(&self, run_id: i64, base_id: i64) -> Result<Option<ResultDetails>> {
+        on_pool!(self, pool => {
+            let row = sqlx::query("SELECT base_id, dimension_scores, contributions, details FROM evaluation_result_details WHERE run_id = $1 AND base_id = $2")
+                .bind(run_id).bind(base_id).fetch_optional(pool).await?;
+            row.as_ref().map(|r| Ok(ResultDetails {
+                base_id: r.int("base_id")?,
+                dimension_scores: r.text("dimension_scores")?,
+                contributions: r.text("contributions")?,
+                details: r.text("details")?,
+            })).transpose()
+        })
+    }
+
+    /// Every result of a run matching `filter`, fetched in pages of 500.
+    pub async fn all_run_results(
+        &self,
+        run_id: i64,
+        filter: &ResultFilter,
+    ) -> Result<Vec<ResultRecord>> {
+        let mut out = Vec::new();
+        let mut offset = 0u32;
+        loop {
+            let (page, total) = self
+                .run_results(run_id, filter, Page { offset, limit: 500 })
+                .await?;
+            offset += page.len() as u32;
+            let done = page.is_empty() || offset as i64 >= total;
+            out.extend(page);
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// The frozen inputs of a run.
+    pub async fn run_inputs(
+        &self,
+        run_id: i64,
+        base_id: Option<i64>,
+    ) -> Result<Vec<(i64, String, Option<f64>)>> {
+        let (filter, params) = match base_id {
+            Some(b) => ("AND base_id = $2", vec![Param::Int(run_id), Param::Int(b)]),
+            None => ("", vec![Param::Int(run_id)]),
+        };
+        let sql = format!(
+            "SELECT base_id, indicator_code, value FROM evaluation_inputs WHERE run_id = $1 {filter} ORDER BY base_id, indicator_code"
+        );
+        on_pool!(self, pool => {
+            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
+            rows.iter().map(|r| Ok((r.int("base_id")?, r.text("indicator_code")?, r.opt_float("value")?))).collect()
+        })
+    }
+
+    /// A base's published results, oldest year first, with their run.
+    pub async fn base_published_history(&self, base_id: i64) -> Result<Vec<(i32, ResultRecord)>> {
+        let cols: Vec<String> = RESULT_COLUMNS
+            .split(", ")
+            .map(|c| format!("r.{c}"))
+            .collect();
+        let sql = format!(
+            "SELECT e.year, {} FROM evaluation_results r JOIN evaluation_runs e ON e.id = r.run_id WHERE r.base_id = $1 AND e.status = 'published' ORDER BY e.year",
+            cols.join(", ")
+        );
+        on_pool!(self, pool => {
+            let rows = sqlx::query(AssertSqlSafe(sql)).bind(base_id).fetch_all(pool).await?;
+            rows.iter().map(|r| Ok((r.int32("year")?, result_from_row(r)?))).collect()
+        })
+    }
+
+    /// Published `(year, stars, vetoed)` of every base, up to `year`.
+    pub async fn published_star_history(
+        &self,
+        up_to: i32,
+    ) -> Result<HashMap<i64, Vec<(i32, i32, bool)>>> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT r.base_id, e.year, r.stars, r.vetoed FROM evaluation_results r JOIN evaluation_runs e ON e.id = r.run_id WHERE e.status = 'published' AND e.year <= $1 AND r.stars IS NOT NULL")
+                .bind(up_to).fetch_all(pool).await?;
+            let mut out: HashMap<i64, Vec<(i32, i32, bool)>> = HashMap::new();
+            for r in &rows {
+                out.entry(r.int("base_id")?).or_default().push((r.int32("year")?, r.int32("stars")?, r.boolean("vetoed")?));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Headline of the latest published evaluation.
+    pub async fn published_headline(&self) -> Result<Option<Headline>> {
+        let Some(run) = self.runs(None, false).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT stars, COUNT(*) AS n FROM evaluation_results WHERE run_id = $1 AND stars IS NOT NULL GROUP BY stars")
+                .bind(run.id).fetch_all(pool).await?;
+            let mut stars = [0i64; 5];
+            let mut bases = 0;
+            for r in &rows {
+                let s = r.int32("stars")?;
+                let n = r.int("n")?;
+                if (1..=5).contains(&s) {
+                    stars[(s - 1) as usize] = n;
+                }
+                bases += n;
+            }
+            Ok(Some(Headline { year: run.year, bases, stars, run_id: run.id }))
+        })
+    }
+}

@@ -87,16 +87,16 @@ pub async fn export(db: &DbArgs, what: ExportWhat) -> anyhow::Result<()> {
         .all_bases(&BaseFilter::default(), &None, BaseSort::Id, SortOrder::Asc)
         .await?;
     let rows: Vec<Vec<jidi_tabular::Cell>> =
-        bases.iter().map(jidi_web::api::bases::export_row).collect();
+        bases.iter().map(jidi_service::roll::export_row).collect();
     let bytes = match format.as_str() {
-        "csv" => jidi_tabular::write_csv(&jidi_web::api::bases::EXPORT_COLUMNS, &rows)?,
-        "xlsx" => jidi_tabular::write_xlsx("roll", &jidi_web::api::bases::EXPORT_COLUMNS, &rows)?,
+        "csv" => jidi_tabular::write_csv(&jidi_service::roll::EXPORT_COLUMNS, &rows)?,
+        "xlsx" => jidi_tabular::write_xlsx("roll", &jidi_service::roll::EXPORT_COLUMNS, &rows)?,
         _ => {
             let items: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|r| {
                     let mut m = serde_json::Map::new();
-                    for (k, c) in jidi_web::api::bases::EXPORT_COLUMNS.iter().zip(r) {
+                    for (k, c) in jidi_service::roll::EXPORT_COLUMNS.iter().zip(r) {
                         let v = match c {
                             jidi_tabular::Cell::Text(s) => serde_json::Value::String(s.clone()),
                             jidi_tabular::Cell::Number(x) => serde_json::json!(x),

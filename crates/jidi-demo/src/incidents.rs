@@ -5,9 +5,9 @@ use jidi_domain::bulk::IncidentDraft;
 use jidi_domain::incident::IncidentKind;
 use jidi_domain::roll::Status;
 
+use crate::config::{DemoConfig, date};
 use crate::rng::Rng;
 use crate::roll::DemoBase;
-use crate::{DemoConfig, date};
 
 pub(crate) fn generate_incidents(config: &DemoConfig, bases: &[DemoBase]) -> Vec<IncidentDraft> {
     let mut rng = Rng::new(config.seed, 3);

@@ -24,12 +24,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
 use jidi_domain::bulk::{BaseWithHistory, ProgrammeData};
 use jidi_domain::reference::MacroRegion;
 use jidi_domain::roll::Status;
 
 mod calibration;
+mod config;
 mod incidents;
 mod real;
 mod rng;
@@ -37,43 +37,8 @@ mod roll;
 mod values;
 
 pub use calibration::{BATCHES, Batch, PROVINCE_QUOTA};
+pub use config::DemoConfig;
 pub use real::{BASES_CSV, RealBase, real_bases};
-
-/// Generator settings.
-#[derive(Clone, Debug)]
-pub struct DemoConfig {
-    /// Seed of every random draw.
-    pub seed: u64,
-    /// "Today": annual data end with the previous calendar year, monthly data with the previous month.
-    pub today: NaiveDate,
-    /// First year of annual data (2018, so that the published 2018–2022 evaluations can be replayed).
-    pub first_year: i32,
-    /// Number of monthly periods.
-    pub months: usize,
-    /// Number of provincial bases.
-    pub provincial: usize,
-    /// Number of cultivating clusters.
-    pub cultivating: usize,
-}
-
-impl DemoConfig {
-    /// The documented demo: seed 2026, 600 provincial bases, 300 cultivating clusters, 60 months.
-    pub fn standard(today: NaiveDate) -> DemoConfig {
-        DemoConfig {
-            seed: 2026,
-            today,
-            first_year: 2018,
-            months: 60,
-            provincial: 600,
-            cultivating: 300,
-        }
-    }
-
-    /// Last year of annual data.
-    pub fn last_year(&self) -> i32 {
-        self.today.year() - 1
-    }
-}
 
 /// Everything the demo generates: a programme ready for a bulk load.
 pub type DemoData = ProgrammeData;
@@ -110,8 +75,4 @@ pub fn region_counts(bases: &[BaseWithHistory]) -> HashMap<MacroRegion, usize> {
         }
     }
     counts
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }

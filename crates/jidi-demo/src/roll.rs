@@ -10,9 +10,9 @@ use jidi_domain::reference::Regions;
 use jidi_domain::roll::{BaseDraft, Series, Status, Tier};
 
 use crate::calibration::*;
+use crate::config::{DemoConfig, date};
 use crate::real::{category_code_of_zh, real_bases, subtype_of_source};
 use crate::rng::Rng;
-use crate::{DemoConfig, date};
 
 /// A generated base before it is stored, with the latent quality that drives its values.
 #[derive(Clone, Debug)]

@@ -11,10 +11,10 @@ use jidi_domain::incident::IncidentKind;
 use jidi_domain::roll::{Series, Status, Tier};
 
 use crate::calibration::*;
+use crate::config::{DemoConfig, date};
 use crate::real::real_bases;
 use crate::rng::Rng;
 use crate::roll::DemoBase;
-use crate::{DemoConfig, date};
 
 /// Indicators generated for provincial bases and cultivating clusters (national bases get all).
 const CORE_INDICATORS: [&str; 12] = [

@@ -4,8 +4,9 @@
 
 use jidi_domain::import::{self, ImportError, Sheet};
 use jidi_domain::reference::Category;
-use jidi_domain::roll::CategorySet;
+use jidi_domain::roll::{Base, CategorySet, Status};
 use jidi_store::Store;
+use jidi_tabular::Cell;
 
 /// What an import did.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,4 +87,66 @@ pub async fn import_roll(
         created,
         dry_run: false,
     })
+}
+
+/// The roll columns in export order: the machine round-trip format that `jidi import roll`
+/// reads back.
+pub const EXPORT_COLUMNS: [&str; 20] = [
+    "id",
+    "name",
+    "province_code",
+    "prefecture_code",
+    "category_code",
+    "subcategory_code",
+    "series",
+    "tier",
+    "batch",
+    "designated_year",
+    "designated_on",
+    "leading_industries",
+    "managing_body",
+    "area_km2",
+    "status",
+    "withdrawn_on",
+    "withdrawn_reason",
+    "synthetic",
+    "source",
+    "note",
+];
+
+/// A base as an export row (the columns of [`EXPORT_COLUMNS`]).
+pub fn export_row(b: &Base) -> Vec<Cell> {
+    let f = &b.facts;
+    let text = |s: &Option<String>| s.clone().map_or(Cell::Empty, Cell::Text);
+    let (w_on, w_reason) = match &f.status {
+        Status::Current => (Cell::Empty, Cell::Empty),
+        Status::Withdrawn { on, reason } => {
+            (Cell::Text(on.to_string()), Cell::Text(reason.clone()))
+        }
+    };
+    vec![
+        Cell::Number(b.id as f64),
+        Cell::Text(f.name.clone()),
+        Cell::Text(f.province_code.clone()),
+        text(&f.prefecture_code),
+        Cell::Text(f.category_code.clone()),
+        text(&f.subcategory_code),
+        f.series
+            .map_or(Cell::Empty, |s| Cell::Text(s.code().into())),
+        Cell::Text(f.tier.code().into()),
+        f.batch.map_or(Cell::Empty, |v| Cell::Number(v as f64)),
+        f.designated_year
+            .map_or(Cell::Empty, |v| Cell::Number(v as f64)),
+        f.designated_on
+            .map_or(Cell::Empty, |d| Cell::Text(d.to_string())),
+        Cell::Text(f.leading_industries.join("；")),
+        text(&f.managing_body),
+        Cell::from(f.area_km2),
+        Cell::Text(f.status.code().into()),
+        w_on,
+        w_reason,
+        Cell::Text(f.synthetic.to_string()),
+        text(&f.source),
+        text(&f.note),
+    ]
 }

@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 use jidi_domain::access::{Principal, Role};
 
+use crate::error::{Result, StoreError};
 use crate::roll::INSERT_AUDIT;
 use crate::row::Row;
-use crate::{Result, Store, StoreError, on_pool};
+use crate::store::{Store, on_pool};
 
 /// A user account.
 #[derive(Clone, Debug, PartialEq)]

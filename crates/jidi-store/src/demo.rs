@@ -5,9 +5,10 @@ use jidi_domain::bulk::ProgrammeData;
 use sqlx::AssertSqlSafe;
 
 use crate::accounts::NewUser;
+use crate::error::{Result, StoreError};
 use crate::roll::{INSERT_AUDIT, base_params};
 use crate::row::{Param, bind_params, value_rows};
-use crate::{Result, Store, StoreError, on_pool};
+use crate::store::{Store, on_pool};
 
 /// Parameters per multi-row statement. Small statements of one fixed shape are reused from the
 /// statement cache; very wide ones (tens of thousands of parameters) cost SQLite seconds each.
@@ -151,7 +152,7 @@ impl Store {
                 .bind("demo").bind("synthetic demo data loaded").execute(&mut *tx).await?;
             tx.commit().await?;
         });
-        if let crate::Pool::Postgres(pool) = &self.pool {
+        if let crate::store::Pool::Postgres(pool) = &self.pool {
             // Explicit ids do not advance an identity sequence.
             sqlx::query(
                 "SELECT setval(pg_get_serial_sequence('bases', 'id'), (SELECT MAX(id) FROM bases))",

@@ -3,9 +3,10 @@
 use chrono::{NaiveDate, Utc};
 use jidi_domain::incident::IncidentKind;
 
+use crate::error::{Result, StoreError};
 use crate::roll::INSERT_AUDIT;
 use crate::row::Row;
-use crate::{Result, Store, StoreError, on_pool};
+use crate::store::{Store, on_pool};
 
 impl Store {
     /// Incidents of a year: `(base, kind, date)`.

@@ -8,9 +8,11 @@ use jidi_domain::roll::Tier;
 use jidi_domain::rules::{ProposalDraft, ProposalKind};
 use sqlx::AssertSqlSafe;
 
+use crate::error::{Result, StoreError};
+use crate::roll::Page;
 use crate::roll::{INSERT_AUDIT, INSERT_TIER_CHANGE};
 use crate::row::{Conditions, Param, Row, bind_params};
-use crate::{Page, Result, Store, StoreError, on_pool};
+use crate::store::{Store, on_pool};
 
 /// A stored proposal.
 #[derive(Clone, Debug, PartialEq)]

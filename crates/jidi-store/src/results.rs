@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use sqlx::AssertSqlSafe;
 
+use crate::error::Result;
+use crate::roll::Page;
 use crate::row::{Conditions, Param, Row, bind_params};
-use crate::{Page, Result, Store, on_pool};
+use crate::store::{Store, on_pool};
 
 /// One stored result: the figures every list shows. The bulky parts of a scorecard are
 /// [`ResultDetails`], stored apart.

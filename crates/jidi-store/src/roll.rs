@@ -6,8 +6,9 @@ use jidi_domain::reference::{self, Category, MacroRegion, Regions};
 use jidi_domain::roll::{Base, BaseDraft, Series, Status, Tier, TierChange};
 use sqlx::AssertSqlSafe;
 
+use crate::error::{Result, StoreError};
 use crate::row::{Conditions, Param, Row, bind_params, placeholders};
-use crate::{Result, Store, StoreError, on_pool};
+use crate::store::{Store, on_pool};
 
 /// Filters of the base list; `None` means any.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -6,7 +6,7 @@ use sqlx::Row as _;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
-use crate::Result;
+use crate::error::Result;
 
 /// Column access shared by both backends' rows.
 pub(crate) trait Row {

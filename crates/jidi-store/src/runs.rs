@@ -7,10 +7,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
+use crate::error::{Result, StoreError};
 use crate::results::{RESULT_COLUMNS, ResultDetails, ResultRecord, result_params};
 use crate::roll::INSERT_AUDIT;
 use crate::row::{Conditions, Param, Row, bind_params, value_rows};
-use crate::{Result, Store, StoreError, on_pool};
+use crate::store::{Store, on_pool};
 
 /// Trial or published.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

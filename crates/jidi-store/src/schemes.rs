@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
+use crate::error::{Result, StoreError};
 use crate::roll::INSERT_AUDIT;
 use crate::row::{Param, Row, bind_params};
-use crate::{Result, Store, StoreError, on_pool};
+use crate::store::{Store, on_pool};
 
 /// A stored scheme.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,8 +2,9 @@
 
 use chrono::Utc;
 
+use crate::error::Result;
 use crate::roll::INSERT_AUDIT;
-use crate::{Result, Store, on_pool};
+use crate::store::{Store, on_pool};
 
 impl Store {
     /// A setting.

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
-use crate::Store;
+use crate::store::Store;
 
 /// A database that exists for one test.
 pub struct TestDb {
@@ -103,7 +103,7 @@ impl TestDb {
 
     /// Runs a SQL script on the test database (to build states older code left behind).
     pub async fn execute(&self, sql: &str) {
-        crate::on_pool!(self.store, pool => {
+        crate::store::on_pool!(self.store, pool => {
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(pool).await.expect("test script");
         });
     }

@@ -2,8 +2,9 @@
 
 use sqlx::AssertSqlSafe;
 
+use crate::error::{Result, StoreError};
 use crate::row::{Param, Row, bind_params, placeholders};
-use crate::{Result, Store, StoreError, on_pool};
+use crate::store::{Store, on_pool};
 
 /// One annual value.
 #[derive(Clone, Debug, PartialEq)]
@@ -147,8 +148,8 @@ impl Store {
             ));
         }
         let value_text = match self.backend() {
-            crate::Backend::Sqlite => "printf('%!.17g', value)",
-            crate::Backend::Postgres => "CAST(value AS TEXT)",
+            crate::store::Backend::Sqlite => "printf('%!.17g', value)",
+            crate::store::Backend::Postgres => "CAST(value AS TEXT)",
         };
         let sql = format!(
             "SELECT indicator_code, string_agg(CAST({period_column} AS TEXT) || ':' || CASE WHEN synthetic THEN '1' ELSE '0' END || ':' || {value_text}, ',' ORDER BY {period_column}) AS points \

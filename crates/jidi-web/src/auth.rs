@@ -13,21 +13,17 @@ use chrono::{Duration, Utc};
 use jidi_domain::access::Principal;
 use jidi_store::{LoginAttempt, User};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
+use crate::cookies;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
-/// Session cookie name.
-pub const SESSION_COOKIE: &str = "jidi_session";
-/// Cookie of the anonymous (login) form's CSRF token.
-pub const LOGIN_CSRF_COOKIE: &str = "jidi_login_csrf";
 /// Failed sign-ins tolerated per username and address within [`THROTTLE_WINDOW_MINUTES`].
 pub const MAX_FAILURES: i64 = 5;
 /// Throttling window.
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-
-pub use jidi_service::passwords::{hash as hash_password, verify as verify_password};
 
 /// A random token: 32 bytes from the operating system, hex-encoded.
 pub fn random_token() -> String {
@@ -54,6 +50,8 @@ pub struct Viewer {
     pub bearer: bool,
     /// The interface language.
     pub lang: Lang,
+    /// The stored hash of the session's token, so that signing out ends exactly this session.
+    pub session_hash: Option<String>,
 }
 
 impl Viewer {
@@ -81,29 +79,21 @@ impl Viewer {
 
 /// Compares two strings in time independent of where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
-/// The value of cookie `name`.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
+/// The token of an `Authorization: Bearer <token>` header: the scheme matched without regard to
+/// case and any run of spaces or tabs around the token allowed (RFC 9110 §11.4). The one place
+/// that reads the header, so that signing in, every request and signing out agree on the token.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+        .ok()?;
+    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
+    let token = token.trim_matches([' ', '\t']);
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && !token.contains([' ', '\t']))
+        .then_some(token)
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -113,10 +103,7 @@ impl FromRequestParts<AppState> for Viewer {
         let lang = Lang::from_request(&parts.headers, parts.uri.query());
         let (token, is_bearer) = match bearer(&parts.headers) {
             Some(t) => (Some(t.to_string()), true),
-            None => (
-                cookie(&parts.headers, SESSION_COOKIE).map(str::to_string),
-                false,
-            ),
+            None => (cookies::get(&parts.headers, cookies::SESSION), false),
         };
         let mut viewer = Viewer {
             principal: None,
@@ -124,13 +111,16 @@ impl FromRequestParts<AppState> for Viewer {
             csrf: None,
             bearer: is_bearer,
             lang,
+            session_hash: None,
         };
         if let Some(token) = token {
-            match state.store.session(&token_hash(&token), Utc::now()).await? {
+            let hash = token_hash(&token);
+            match state.store.session(&hash, Utc::now()).await? {
                 Some(s) => {
                     viewer.display_name = Some(s.user.display_name.clone());
                     viewer.principal = Some(s.user.principal());
                     viewer.csrf = Some(s.csrf_token);
+                    viewer.session_hash = Some(hash);
                 }
                 // A stale bearer token is an error; a stale cookie just means "signed out".
                 None if is_bearer => return Err(AppError::Unauthorized),
@@ -175,9 +165,9 @@ pub async fn sign_in(
     // usernames exist.
     let dummy = state.dummy_hash.clone();
     let ok = tokio::task::spawn_blocking(move || match &candidate {
-        Some(u) if u.active => verify_password(&password, &u.password_hash),
+        Some(u) if u.active => jidi_service::passwords::verify(&password, &u.password_hash),
         _ => {
-            let _ = verify_password(&password, &dummy);
+            let _ = jidi_service::passwords::verify(&password, &dummy);
             false
         }
     })
@@ -213,14 +203,6 @@ pub async fn sign_in(
         expires_at,
         user,
     })
-}
-
-/// The `Set-Cookie` value of a session.
-pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{}",
-        if secure { "; Secure" } else { "" }
-    )
 }
 
 /// The peer address of the connection, when the server recorded it.
@@ -269,13 +251,30 @@ mod tests {
     }
 
     #[test]
-    fn cookies_are_found_among_several() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            axum::http::header::COOKIE,
-            "a=1; jidi_session=abc; jidi_lang=en".parse().unwrap(),
-        );
-        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
-        assert_eq!(cookie(&h, "missing"), None);
+    fn bearer_tokens_are_read_the_same_however_spaced() {
+        let token = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(axum::http::header::AUTHORIZATION, v.parse().unwrap());
+            bearer(&h).map(str::to_string)
+        };
+        for v in [
+            "Bearer abc",
+            "Bearer   abc",
+            "bearer abc ",
+            " Bearer\tabc",
+            "BEARER abc",
+        ] {
+            assert_eq!(token(v).as_deref(), Some("abc"), "{v:?}");
+        }
+        for v in ["Bearer", "Bearer ", "Basic abc", "Bearer a b", "Bearerabc"] {
+            assert_eq!(token(v), None, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn equal_strings_compare_equal_in_constant_time() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "abcd"));
     }
 }

@@ -7,9 +7,6 @@ use std::sync::OnceLock;
 
 use axum::http::HeaderMap;
 
-/// Cookie that remembers the language.
-pub const LANG_COOKIE: &str = "jidi_lang";
-
 /// An interface language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -60,7 +57,8 @@ impl Lang {
                 }
             }
         }
-        crate::auth::cookie(headers, LANG_COOKIE)
+        crate::cookies::get(headers, crate::cookies::LANG)
+            .as_deref()
             .and_then(Lang::parse)
             .unwrap_or_default()
     }

@@ -20,9 +20,12 @@ use utoipa_swagger_ui::SwaggerUi;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cookies;
 pub mod error;
 pub mod i18n;
 pub(crate) mod pages;
+pub mod params;
+pub mod reads;
 pub mod state;
 pub mod templates;
 pub mod views;
@@ -33,27 +36,64 @@ pub use state::{AppState, WebConfig};
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api::router();
     let pages = Router::new()
-        .route("/", get(pages::dashboard))
-        .route("/bases", get(pages::bases))
+        .route("/", get(pages::dashboard::dashboard))
+        .route("/bases", get(pages::roll::bases))
         .route(
             "/bases/new",
-            get(pages::new_base_form).post(pages::create_base),
+            get(pages::roll::new_base_form).post(pages::roll::create_base),
         )
-        .route("/bases/export", get(pages::export_bases))
-        .route("/bases/{id}", get(pages::base_profile))
+        .route("/bases/export", get(pages::roll::export_bases))
+        .route("/bases/{id}", get(pages::roll::base_profile))
         .route(
             "/bases/{id}/edit",
-            get(pages::edit_base_form).post(pages::update_base),
+            get(pages::roll::edit_base_form).post(pages::roll::update_base),
         )
-        .route("/bases/{id}/withdraw", post(pages::withdraw_base))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/lang/{code}", get(pages::set_language))
-        .route("/admin", get(pages::admin))
-        .route("/admin/users", post(pages::create_user))
-        .route("/admin/categories", post(pages::create_category))
-        .route("/admin/import", post(pages::import_roll))
-        .merge(pages::evaluation_routes())
+        .route("/bases/{id}/withdraw", post(pages::roll::withdraw_base))
+        .route(
+            "/login",
+            get(pages::session::login_form).post(pages::session::login),
+        )
+        .route("/logout", post(pages::session::logout))
+        .route("/lang/{code}", get(pages::session::set_language))
+        .route("/admin", get(pages::admin::admin))
+        .route("/admin/users", post(pages::admin::create_user))
+        .route("/admin/categories", post(pages::admin::create_category))
+        .route("/admin/import", post(pages::admin::import_roll))
+        .route(
+            "/evaluations",
+            get(pages::evaluation::evaluations).post(pages::evaluation::create_run),
+        )
+        .route("/evaluations/{id}", get(pages::evaluation::run_page))
+        .route(
+            "/evaluations/{id}/export",
+            get(pages::evaluation::export_run),
+        )
+        .route(
+            "/evaluations/{id}/publish",
+            post(pages::evaluation::publish_run),
+        )
+        .route(
+            "/evaluations/{id}/delete",
+            post(pages::evaluation::delete_run),
+        )
+        .route(
+            "/evaluations/{id}/bases/{base_id}",
+            get(pages::evaluation::scorecard_page),
+        )
+        .route("/compare", get(pages::evaluation::compare))
+        .route("/schemes", get(pages::schemes::schemes))
+        .route("/schemes/import", post(pages::schemes::import_scheme))
+        .route("/schemes/{id}", get(pages::schemes::scheme_page))
+        .route(
+            "/schemes/{id}/edit",
+            get(pages::schemes::edit_scheme).post(pages::schemes::save_scheme),
+        )
+        .route(
+            "/schemes/{id}/default",
+            post(pages::schemes::default_scheme),
+        )
+        .route("/proposals", get(pages::proposals::proposals))
+        .route("/proposals/{id}/decision", post(pages::proposals::decide))
         .layer(middleware::from_fn(page_headers));
     Router::new()
         .merge(pages)

@@ -57,7 +57,7 @@ impl AppState {
         let categories = store.categories().await?;
         let demo = store.is_demo().await?;
         let dummy_hash =
-            tokio::task::spawn_blocking(|| crate::auth::hash_password("jidi-dummy-password"))
+            tokio::task::spawn_blocking(|| jidi_service::passwords::hash("jidi-dummy-password"))
                 .await??;
         Ok(AppState {
             store,

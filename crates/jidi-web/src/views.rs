@@ -9,9 +9,9 @@ use jidi_store::{BaseFilter, BaseSort, Page, SortOrder, StatusFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::parse_opt;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::params::parse_opt;
 use crate::state::AppState;
 
 /// A base as the API and pages show it.

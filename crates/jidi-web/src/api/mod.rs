@@ -2,109 +2,24 @@
 //! at `/api/docs`). Routes and their documentation are registered together (utoipa-axum), so they
 //! cannot drift apart. Conventions are in `docs/API-DESIGN.md`.
 
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
-use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 
 pub mod bases;
 pub mod evaluations;
+mod extract;
+pub mod proposals;
 pub mod reference;
+pub mod results;
+pub mod schemes;
 pub mod session;
+pub mod timelines;
 
-/// JSON body whose deserialisation errors name the failing field (400, never 500).
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let is_json = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        if !is_json {
-            return Err(ApiError(AppError::BadRequest {
-                message: "the body must be JSON (Content-Type: application/json)".into(),
-                fields: vec![],
-            }));
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            ApiError(AppError::BadRequest {
-                message: format!("unreadable body: {e}"),
-                fields: vec![],
-            })
-        })?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(v) => Ok(ApiJson(v)),
-            Err(e) => {
-                let path = e.path().to_string();
-                let field = if path == "." {
-                    "body".to_string()
-                } else {
-                    path
-                };
-                Err(ApiError(AppError::bad_field(&field, e.inner().to_string())))
-            }
-        }
-    }
-}
-
-/// Query string whose errors are 400 with the field named.
-pub struct ApiQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        let query = parts.uri.query().unwrap_or("");
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
-        serde_path_to_error::deserialize::<_, T>(de)
-            .map(ApiQuery)
-            .map_err(|e| {
-                ApiError(AppError::bad_field(
-                    &e.path().to_string(),
-                    e.inner().to_string(),
-                ))
-            })
-    }
-}
-
-fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
-    form_urlencoded::parse(query.as_bytes())
-}
-
-/// Parses a path id.
-pub fn parse_id(text: &str, field: &str) -> Result<i64, AppError> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or_else(|| AppError::bad_field(field, format!("{text:?} is not a positive integer")))
-}
-
-/// Parses an optional query value.
-pub fn parse_opt<T>(
-    value: &Option<String>,
-    field: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    expected: &str,
-) -> Result<Option<T>, AppError> {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => parse(v)
-            .map(Some)
-            .ok_or_else(|| AppError::bad_field(field, format!("{v:?} is not {expected}"))),
-    }
-}
+pub use extract::{ApiJson, ApiQuery};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -135,9 +50,7 @@ impl utoipa::Modify for Security {
         );
         components.add_security_scheme(
             "session_cookie",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-                crate::auth::SESSION_COOKIE,
-            ))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::cookies::SESSION))),
         );
     }
 }
@@ -164,6 +77,25 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reference::list_regions))
         .routes(routes!(reference::list_indicators))
         .routes(routes!(reference::get_stats))
-        .merge(evaluations::routes())
+        .routes(routes!(
+            evaluations::list_evaluations,
+            evaluations::create_evaluation
+        ))
+        .routes(routes!(
+            evaluations::get_evaluation,
+            evaluations::delete_evaluation
+        ))
+        .routes(routes!(evaluations::publish_evaluation))
+        .routes(routes!(evaluations::verify_evaluation))
+        .routes(routes!(results::list_evaluation_results))
+        .routes(routes!(results::get_scorecard))
+        .routes(routes!(schemes::list_schemes, schemes::create_scheme))
+        .routes(routes!(schemes::get_scheme))
+        .routes(routes!(schemes::set_default_scheme))
+        .routes(routes!(proposals::list_proposals))
+        .routes(routes!(proposals::decide_proposal))
+        .routes(routes!(proposals::get_rules, proposals::update_rules))
+        .routes(routes!(timelines::get_base_timeline))
+        .routes(routes!(timelines::create_incident))
         .split_for_parts()
 }

@@ -10,7 +10,7 @@ use jidi_domain::reference::{Category, Regions, STRATEGIES};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::ApiJson;
+use crate::api::extract::ApiJson;
 use crate::auth::Viewer;
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;

@@ -6,8 +6,9 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::ApiJson;
+use crate::api::extract::ApiJson;
 use crate::auth::{self, Viewer};
+use crate::cookies;
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
 
@@ -67,7 +68,7 @@ pub async fn create_session(
     let address = auth::client_address(&headers, state.config.trust_proxy, peer);
     let s = auth::sign_in(&state, &body.username, &body.password, &address).await?;
     let max_age = (s.expires_at - chrono::Utc::now()).num_seconds();
-    let cookie = auth::session_cookie(&s.token, max_age, state.config.secure_cookies);
+    let cookie = cookies::session(&s.token, max_age, state.config.secure_cookies);
     let body = SessionResponse {
         token: s.token,
         csrf_token: s.csrf,
@@ -114,17 +115,9 @@ pub async fn delete_session(
 ) -> ApiResult<Response> {
     viewer.principal.as_ref().ok_or(AppError::Unauthorized)?;
     viewer.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .or_else(|| auth::cookie(&headers, auth::SESSION_COOKIE))
-        .unwrap_or_default()
-        .to_string();
-    state
-        .store
-        .delete_session(&auth::token_hash(&token))
-        .await?;
-    let clear = auth::session_cookie("", 0, state.config.secure_cookies);
+    if let Some(hash) = &viewer.session_hash {
+        state.store.delete_session(hash).await?;
+    }
+    let clear = cookies::session("", 0, state.config.secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }

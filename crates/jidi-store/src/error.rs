@@ -1,0 +1,45 @@
+//! What can go wrong in the store, sorted so that callers can map it: not found, conflict, invalid,
+//! and the database's own failures.
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The record does not exist.
+    #[error("{entity} {key} not found")]
+    NotFound {
+        /// Kind of record.
+        entity: &'static str,
+        /// Its key.
+        key: String,
+    },
+    /// A uniqueness or state rule would be broken (duplicate name, decided proposal, published run).
+    #[error("{0}")]
+    Conflict(String),
+    /// Input that passed the domain's checks still breaks a database rule.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    pub(crate) fn from_unique(e: sqlx::Error, what: impl Into<String>) -> StoreError {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict(what.into())
+            }
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                StoreError::Invalid(format!("a referenced record does not exist ({d})"))
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+/// Result of store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,417 @@
+//! Scheme pages: list, import, view with sensitivity, edit as a new version, make default.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jidi_domain::access::{self};
+use jidi_domain::catalogue;
+use minijinja::{Value, context};
+
+use super::render::*;
+use super::*;
+use crate::auth::Viewer;
+use crate::error::{AppError, PageResult};
+use crate::i18n::{self};
+use crate::params::parse_id;
+use crate::reads::schemes::{can_see_scheme, save_scheme_text, scheme_view};
+use crate::state::AppState;
+use jidi_domain::scheme::{Scheme, SchemeFormat};
+use jidi_service::evaluation as service;
+use std::collections::HashMap;
+
+/// `GET /schemes`.
+pub(crate) async fn schemes(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> PageResult<Html<String>> {
+    let lang = viewer.lang;
+    let list: Vec<_> = state
+        .store
+        .schemes(None)
+        .await?
+        .iter()
+        .filter(|s| can_see_scheme(&viewer, s))
+        .map(scheme_view)
+        .collect();
+    render(
+        &state,
+        &viewer,
+        "schemes.html",
+        "schemes",
+        context! {
+            title => i18n::t(lang, "nav.schemes"),
+            schemes => ser(&list),
+            can_edit => access::can_run_trials(viewer.who()).granted(),
+            can_default => access::can_publish(viewer.who()).granted(),
+            error => Value::from(()),
+        },
+    )
+}
+
+/// `POST /schemes/import`: a scheme file uploaded (TOML or JSON).
+pub(crate) async fn import_scheme(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    multipart: Multipart,
+) -> PageResult<Response> {
+    AppError::check(access::can_run_trials(viewer.who()))?;
+    let (name, bytes) = uploaded_file(&viewer, multipart, "scheme.toml").await?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| AppError::bad_field("file", format!("{name} is not UTF-8 text")))?;
+    match save_scheme_text(&state, &viewer, &name, &text, None).await {
+        Ok(record) => Ok(Redirect::to(&format!("/schemes/{}", record.id)).into_response()),
+        Err(problems) => {
+            let lang = viewer.lang;
+            let list: Vec<_> = state
+                .store
+                .schemes(None)
+                .await?
+                .iter()
+                .filter(|s| can_see_scheme(&viewer, s))
+                .map(scheme_view)
+                .collect();
+            let page = render(
+                &state,
+                &viewer,
+                "schemes.html",
+                "schemes",
+                context! {
+                    title => i18n::t(lang, "nav.schemes"),
+                    schemes => ser(&list),
+                    can_edit => true,
+                    can_default => access::can_publish(viewer.who()).granted(),
+                    error => ser(&problems),
+                },
+            )?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+pub(crate) async fn load_scheme(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<(jidi_store::SchemeRecord, Scheme), AppError> {
+    let record = state
+        .store
+        .scheme(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("scheme {id}")))?;
+    if !can_see_scheme(viewer, &record) {
+        AppError::check(access::can_run_trials(viewer.who()))?;
+    }
+    let scheme = service::scheme_of(&record).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    Ok((record, scheme))
+}
+
+/// `GET /schemes/{id}`: the scheme and the sensitivity of its latest run.
+pub(crate) async fn scheme_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult<Html<String>> {
+    let lang = viewer.lang;
+    let id = parse_id(&id, "id")?;
+    let (record, scheme) = load_scheme(&state, &viewer, id).await?;
+    let dims: Vec<Value> = scheme
+        .dimensions
+        .iter()
+        .map(|d| {
+            let total: f64 = scheme.dimensions.iter().map(|x| x.weight).sum();
+            let inds: Vec<Value> = scheme
+                .indicators
+                .iter()
+                .filter(|i| i.dimension == d.code)
+                .map(|i| {
+                    let c = catalogue::indicator(&i.code);
+                    context! {
+                        code => i.code.clone(),
+                        name => indicator_name(&i.code, lang),
+                        unit => c.map(|c| c.unit.clone()),
+                        weight => i.weight,
+                        cost => c.is_some_and(|c| c.direction == jidi_domain::engine::normalise::Direction::Cost),
+                    }
+                })
+                .collect();
+            context! { code => d.code.clone(), name => lang.pick(&d.name_zh, &d.name_en), weight => d.weight, share => d.weight / total, indicators => inds }
+        })
+        .collect();
+    let overrides: Vec<Value> = scheme
+        .category_overrides
+        .iter()
+        .map(|o| {
+            let mut factors: Vec<String> = o
+                .indicator_factors
+                .iter()
+                .map(|(k, v)| format!("{} ×{v}", indicator_name(k, lang)))
+                .collect();
+            factors.extend(
+                o.dimension_factors
+                    .iter()
+                    .map(|(k, v)| format!("{} ×{v}", dimension_name(k, lang))),
+            );
+            factors.sort();
+            context! {
+                category => state.category_name(&o.category, lang),
+                factors => factors,
+                excluded => o.exclude.iter().map(|e| indicator_name(e, lang)).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    // The sensitivity of the latest run with this scheme that computed it.
+    let runs = state
+        .store
+        .runs(
+            Some(record.year),
+            access::can_view_trials(viewer.who()).granted(),
+        )
+        .await?;
+    let sensitivity = runs
+        .iter()
+        .filter(|r| r.scheme_id == record.id)
+        .filter_map(|r| {
+            let v: serde_json::Value = serde_json::from_str(&r.summary).ok()?;
+            let s = v.get("sensitivity")?.clone();
+            (!s.is_null()).then_some((r.id, s))
+        })
+        .next();
+    let sens = sensitivity.as_ref().map(|(run_id, s)| {
+        let indicators: Vec<Value> = s["indicators"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .take(15)
+                    .map(|x| context! { name => indicator_name(x[0].as_str().unwrap_or_default(), lang), dropped => x[1].as_f64(), raised => x[2].as_f64() })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let factors: Vec<Value> = s["factors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| {
+                        let f = x[0].as_str().unwrap_or_default();
+                        let name = match f.strip_prefix("weight:") {
+                            Some(d) => format!("{} {}", i18n::t(lang, "scheme.weight_of"), dimension_name(d, lang)),
+                            None => i18n::t(lang, &format!("factor.{f}")),
+                        };
+                        context! { name => name, first => x[1].as_f64(), total => x[2].as_f64() }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        context! { run_id => run_id, indicators => indicators, factors => factors, samples => s["samples"].as_i64() }
+    });
+    let chart = serde_json::json!({
+        "weights": scheme.dimensions.iter().map(|d| serde_json::json!({"name": lang.pick(&d.name_zh, &d.name_en), "value": d.weight})).collect::<Vec<_>>(),
+        "sensitivity": sensitivity.as_ref().map(|(_, s)| s["indicators"].as_array().map(|a| a.iter().take(15).map(|x| serde_json::json!({"name": indicator_name(x[0].as_str().unwrap_or_default(), lang), "value": x[1]})).collect::<Vec<_>>())),
+    });
+    render(
+        &state,
+        &viewer,
+        "scheme.html",
+        "schemes",
+        context! {
+            title => record.name.clone(),
+            record => ser(&scheme_view(&record)),
+            scheme => context! {
+                year => scheme.year,
+                description => scheme.description.clone(),
+                peer_group => scheme.peer_group.clone(),
+                cutoff => scheme.cutoff().to_string(),
+                method => context! {
+                    winsorise => scheme.method.winsorise,
+                    impute => scheme.method.impute.clone(),
+                    normalisation => scheme.method.normalisation.clone(),
+                    aggregation => scheme.method.aggregation.clone(),
+                    ties => scheme.method.ties.clone(),
+                },
+                stars_rule => scheme.stars.rule.clone(),
+                shares => scheme.stars.shares.clone(),
+                thresholds => scheme.stars.thresholds.clone(),
+                veto_kinds => scheme.veto_kinds().iter().map(|k| k.name_zh()).collect::<Vec<_>>(),
+                cap_stars => scheme.vetoes.cap_stars,
+                uncertainty => context! {
+                    replications => scheme.uncertainty.replications,
+                    weight_noise => scheme.uncertainty.weight_noise,
+                    normalisations => scheme.uncertainty.normalisations.clone(),
+                    aggregations => scheme.uncertainty.aggregations.clone(),
+                    vary_treatment => scheme.uncertainty.vary_treatment,
+                    drop_one_indicator => scheme.uncertainty.drop_one_indicator,
+                },
+            },
+            dims => dims,
+            overrides => overrides,
+            sensitivity => sens,
+            can_edit => access::can_run_trials(viewer.who()).granted(),
+            can_default => access::can_publish(viewer.who()).granted() && !record.is_default,
+            chart_json => chart.to_string(),
+        },
+    )
+}
+
+/// `GET /schemes/{id}/edit`: copy and edit (saving makes a new version).
+pub(crate) async fn edit_scheme(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult<Html<String>> {
+    AppError::check(access::can_run_trials(viewer.who()))?;
+    let id = parse_id(&id, "id")?;
+    let (record, scheme) = load_scheme(&state, &viewer, id).await?;
+    edit_page(&state, &viewer, &record, &scheme, &[], None)
+}
+
+pub(crate) fn edit_page(
+    state: &AppState,
+    viewer: &Viewer,
+    record: &jidi_store::SchemeRecord,
+    scheme: &Scheme,
+    errors: &[String],
+    toml_text: Option<String>,
+) -> PageResult<Html<String>> {
+    let lang = viewer.lang;
+    let dims: Vec<Value> = scheme
+        .dimensions
+        .iter()
+        .map(|d| {
+            let inds: Vec<Value> = scheme
+                .indicators
+                .iter()
+                .filter(|i| i.dimension == d.code)
+                .map(|i| context! { code => i.code.clone(), name => indicator_name(&i.code, lang), weight => i.weight })
+                .collect();
+            context! { code => d.code.clone(), name => lang.pick(&d.name_zh, &d.name_en), weight => d.weight, indicators => inds }
+        })
+        .collect();
+    render(
+        state,
+        viewer,
+        "scheme_edit.html",
+        "schemes",
+        context! {
+            title => format!("{} · {}", i18n::t(lang, "scheme.edit"), record.name),
+            record => ser(&scheme_view(record)),
+            name => scheme.name.clone(),
+            description => scheme.description.clone(),
+            normalisation => scheme.method.normalisation.clone(),
+            aggregation => scheme.method.aggregation.clone(),
+            winsorise => scheme.method.winsorise,
+            impute => scheme.method.impute.clone(),
+            shares => scheme.stars.shares.clone(),
+            cap_stars => scheme.vetoes.cap_stars,
+            replications => scheme.uncertainty.replications,
+            weight_noise => scheme.uncertainty.weight_noise,
+            dims => dims,
+            errors => ser(&errors),
+            toml => toml_text.unwrap_or_else(|| scheme.to_text(SchemeFormat::Toml)),
+        },
+    )
+}
+
+/// `POST /schemes/{id}/edit`: saves the edited copy as a new version.
+pub(crate) async fn save_scheme(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> PageResult<Response> {
+    AppError::check(access::can_run_trials(viewer.who()))?;
+    viewer.check_csrf(form.get("_csrf").map(String::as_str))?;
+    let id = parse_id(&id, "id")?;
+    let (record, mut scheme) = load_scheme(&state, &viewer, id).await?;
+    let mut errors: Vec<String> = Vec::new();
+    let edited_text = form
+        .get("toml")
+        .filter(|t| !t.trim().is_empty() && form.get("mode").map(String::as_str) == Some("toml"))
+        .cloned();
+    if let Some(text) = &edited_text {
+        match service::parse_scheme("scheme.toml", text) {
+            Ok(s) => scheme = s,
+            Err(e) => errors = e,
+        }
+    } else {
+        let number = |key: &str, errors: &mut Vec<String>| -> Option<f64> {
+            let v = form.get(key)?;
+            match v.trim().parse::<f64>() {
+                Ok(x) => Some(x),
+                Err(_) => {
+                    errors.push(format!("{key}: {v:?} is not a number"));
+                    None
+                }
+            }
+        };
+        if let Some(n) = form.get("name") {
+            scheme.name = n.trim().to_string();
+        }
+        if let Some(d) = form.get("description") {
+            scheme.description = d.trim().to_string();
+        }
+        for key in ["normalisation", "aggregation", "impute"] {
+            if let Some(v) = form.get(key) {
+                match key {
+                    "normalisation" => scheme.method.normalisation = v.trim().into(),
+                    "aggregation" => scheme.method.aggregation = v.trim().into(),
+                    _ => scheme.method.impute = v.trim().into(),
+                }
+            }
+        }
+        scheme.method.winsorise = form.contains_key("winsorise");
+        for (k, share) in scheme.stars.shares.iter_mut().enumerate() {
+            if let Some(x) = number(&format!("share_{}", 5 - k), &mut errors) {
+                *share = x / 100.0;
+            }
+        }
+        if let Some(x) = number("cap_stars", &mut errors) {
+            scheme.vetoes.cap_stars = x.clamp(0.0, 9.0) as u8;
+        }
+        if let Some(x) = number("replications", &mut errors) {
+            scheme.uncertainty.replications = x.max(0.0) as usize;
+        }
+        if let Some(x) = number("weight_noise", &mut errors) {
+            scheme.uncertainty.weight_noise = x / 100.0;
+        }
+        for d in scheme.dimensions.iter_mut() {
+            if let Some(x) = number(&format!("dim_{}", d.code), &mut errors) {
+                d.weight = x;
+            }
+        }
+        for i in scheme.indicators.iter_mut() {
+            if let Some(x) = number(&format!("ind_{}", i.code), &mut errors) {
+                i.weight = x;
+            }
+        }
+        errors.extend(scheme.validate().iter().map(ToString::to_string));
+    }
+    if errors.is_empty() {
+        match service::save_scheme(
+            &state.store,
+            &scheme,
+            Some(record.id),
+            false,
+            viewer.user_id(),
+        )
+        .await
+        {
+            Ok(new) => return Ok(Redirect::to(&format!("/schemes/{}", new.id)).into_response()),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    let page = edit_page(&state, &viewer, &record, &scheme, &errors, edited_text)?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// `POST /schemes/{id}/default` (ministry).
+pub(crate) async fn default_scheme(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<CsrfForm>,
+) -> PageResult<Response> {
+    AppError::check(access::can_publish(viewer.who()))?;
+    viewer.check_csrf(Some(&form.csrf))?;
+    let id = parse_id(&id, "id")?;
+    state.store.set_default_scheme(id, viewer.user_id()).await?;
+    Ok(Redirect::to(&format!("/schemes/{id}")).into_response())
+}

@@ -1,0 +1,11 @@
+//! Reads shared by the API and the pages: each loads what a screen or an endpoint shows, applies
+//! the viewer's access, and returns the wire views. Neither `api` nor `pages` imports the other;
+//! both import these.
+
+pub mod bases;
+pub mod proposals;
+pub mod results;
+pub mod runs;
+pub mod schemes;
+pub mod scorecards;
+pub mod timelines;

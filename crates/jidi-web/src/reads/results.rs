@@ -1,0 +1,296 @@
+//! A run's results as the viewer may see them: pages, filters and the exported table.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use jidi_domain::access::{self, Principal};
+use jidi_domain::roll::Base;
+use jidi_store::{Page, ResultFilter, ResultRecord, RunRecord, RunStatus};
+use jidi_tabular::Cell;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::params::parse_opt;
+use crate::reads::bases::scope;
+use crate::state::AppState;
+
+/// Results filters.
+#[derive(Deserialize, Serialize, IntoParams, Default, Clone)]
+#[into_params(parameter_in = Query)]
+pub struct ResultsQuery {
+    /// Category (peer group) code.
+    pub category: Option<String>,
+    /// Province code.
+    pub province: Option<String>,
+    /// Stars 1–5.
+    pub stars: Option<String>,
+    /// Page from 1.
+    pub page: Option<String>,
+    /// Rows per page (1–500, default 100).
+    pub per_page: Option<String>,
+    /// Export only: `xlsx` or `csv`.
+    pub format: Option<String>,
+    /// Interface language.
+    pub lang: Option<String>,
+}
+
+/// A result row; fields the viewer may not see are `null` (the public sees published stars).
+#[derive(Serialize, ToSchema, Clone)]
+pub struct ResultView {
+    /// Base.
+    pub base_id: i64,
+    /// Base name.
+    pub name: String,
+    /// Province name.
+    pub province_name: String,
+    /// Province code.
+    pub province_code: String,
+    /// Peer group code.
+    pub category: String,
+    /// Peer group name.
+    pub category_name: String,
+    /// Stars.
+    pub stars: Option<i32>,
+    /// Whether the full figures are visible.
+    pub full: bool,
+    /// Score.
+    pub score: Option<f64>,
+    /// National rank.
+    pub national_rank: Option<f64>,
+    /// Rank in the peer group.
+    pub category_rank: Option<f64>,
+    /// 5th percentile of the national rank.
+    pub rank_p05: Option<f64>,
+    /// 95th percentile of the national rank.
+    pub rank_p95: Option<f64>,
+    /// Vetoed.
+    pub vetoed: Option<bool>,
+    /// Veto reason.
+    pub veto_reason: Option<String>,
+    /// Stars before the veto.
+    pub stars_before_veto: Option<i32>,
+    /// Probability of one to five stars.
+    pub star_probabilities: Option<Vec<f64>>,
+    /// Whether the base's data are demo data.
+    pub synthetic: bool,
+}
+
+/// Whether `viewer` sees the full figures of `base` in a run of `status`.
+pub fn full_view(viewer: Option<&Principal>, base: &Base, status: RunStatus) -> bool {
+    match status {
+        RunStatus::Trial => access::can_view_trials(viewer).granted(),
+        RunStatus::Published => access::can_view_base_data(viewer, scope(base)).granted(),
+    }
+}
+
+/// One page of a run's results as the viewer may see them, and the total matching the filter.
+pub async fn results_page(
+    state: &AppState,
+    viewer: &Viewer,
+    run: &RunRecord,
+    filter: &ResultFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<ResultView>, i64), AppError> {
+    let (rows, total) = state
+        .store
+        .run_results(
+            run.id,
+            filter,
+            Page {
+                offset: (page - 1) * per_page,
+                limit: per_page,
+            },
+        )
+        .await?;
+    Ok((result_views(state, viewer, run, &rows).await?, total))
+}
+
+/// Builds result rows for the viewer.
+pub async fn result_views(
+    state: &AppState,
+    viewer: &Viewer,
+    run: &RunRecord,
+    rows: &[ResultRecord],
+) -> Result<Vec<ResultView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.base_id).collect();
+    let bases = state.store.bases_by_ids(&ids).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some(result_view(state, viewer, run, bases.get(&r.base_id)?, r)))
+        .collect())
+}
+
+/// One result row for the viewer.
+pub fn result_view(
+    state: &AppState,
+    viewer: &Viewer,
+    run: &RunRecord,
+    base: &Base,
+    r: &ResultRecord,
+) -> ResultView {
+    let full = full_view(viewer.who(), base, run.status);
+    ResultView {
+        base_id: r.base_id,
+        name: base.facts.name.clone(),
+        province_name: jidi_domain::reference::Regions::get()
+            .province(&r.province_code)
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        province_code: r.province_code.clone(),
+        category: r.category_code.clone(),
+        category_name: state.category_name(&r.category_code, viewer.lang),
+        stars: r.stars,
+        full,
+        score: r.score.filter(|_| full),
+        national_rank: r.national_rank.filter(|_| full),
+        category_rank: r.category_rank.filter(|_| full),
+        rank_p05: r.rank_p05.filter(|_| full),
+        rank_p95: r.rank_p95.filter(|_| full),
+        vetoed: full.then_some(r.vetoed),
+        veto_reason: r.veto_reason.clone().filter(|_| full),
+        stars_before_veto: r.stars_before_veto.filter(|_| full),
+        star_probabilities: r
+            .star_probabilities
+            .as_deref()
+            .filter(|_| full)
+            .and_then(|p| serde_json::from_str(p).ok()),
+        synthetic: base.facts.synthetic || run.synthetic,
+    }
+}
+
+/// Parses results filters.
+pub fn parse_results_query(q: &ResultsQuery) -> Result<(ResultFilter, u32, u32), AppError> {
+    let positive = |v: &str| v.parse::<u32>().ok().filter(|x| *x > 0);
+    let filter = ResultFilter {
+        category: q.category.clone().filter(|s| !s.is_empty()),
+        province: parse_opt(
+            &q.province,
+            "province",
+            |v| {
+                jidi_domain::reference::Regions::get()
+                    .province(v)
+                    .map(|p| p.code.clone())
+            },
+            "a province code",
+        )?,
+        stars: parse_opt(
+            &q.stars,
+            "stars",
+            |v| v.parse::<i32>().ok().filter(|s| (1..=5).contains(s)),
+            "1 to 5",
+        )?,
+        base_ids: None,
+    };
+    let page = parse_opt(&q.page, "page", positive, "a positive integer")?.unwrap_or(1);
+    let per_page = parse_opt(
+        &q.per_page,
+        "per_page",
+        |v| positive(v).filter(|n| *n <= 500),
+        "1 to 500",
+    )?
+    .unwrap_or(100);
+    Ok((filter, page, per_page))
+}
+
+/// The results table as XLSX or CSV (what the viewer may see).
+pub async fn export_results(
+    state: &AppState,
+    viewer: &Viewer,
+    run: &RunRecord,
+    filter: &ResultFilter,
+    format: &str,
+) -> Result<Response, AppError> {
+    if !matches!(format, "xlsx" | "csv") {
+        return Err(AppError::bad_field(
+            "format",
+            format!("{format:?} is not xlsx or csv"),
+        ));
+    }
+    let results = state.store.all_run_results(run.id, filter).await?;
+    let rows = result_views(state, viewer, run, &results).await?;
+    let lang = viewer.lang;
+    let header = [
+        lang.pick("基地编号", "base_id"),
+        lang.pick("基地名称", "name"),
+        lang.pick("省份", "province"),
+        lang.pick("类别", "category"),
+        lang.pick("星级", "stars"),
+        lang.pick("综合得分", "score"),
+        lang.pick("全国排名", "rank"),
+        lang.pick("类别内排名", "category_rank"),
+        lang.pick("排名区间下限(P5)", "rank_p05"),
+        lang.pick("排名区间上限(P95)", "rank_p95"),
+        lang.pick("一票否决", "vetoed"),
+        lang.pick("模拟数据", "synthetic"),
+    ];
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Number(r.base_id as f64),
+                Cell::Text(r.name.clone()),
+                Cell::Text(r.province_name.clone()),
+                Cell::Text(r.category_name.clone()),
+                r.stars.map_or(Cell::Empty, |s| Cell::Number(s as f64)),
+                Cell::from(r.score),
+                Cell::from(r.national_rank),
+                Cell::from(r.category_rank),
+                Cell::from(r.rank_p05),
+                Cell::from(r.rank_p95),
+                r.vetoed.map_or(Cell::Empty, |v| {
+                    Cell::Text(
+                        if v {
+                            lang.pick("是", "yes")
+                        } else {
+                            lang.pick("否", "no")
+                        }
+                        .into(),
+                    )
+                }),
+                Cell::Text(
+                    if r.synthetic {
+                        lang.pick("是", "yes")
+                    } else {
+                        lang.pick("否", "no")
+                    }
+                    .into(),
+                ),
+            ]
+        })
+        .collect();
+    let name = format!("jidi-evaluation-{}-{}", run.year, run.id);
+    if format == "xlsx" {
+        let bytes = jidi_tabular::write_xlsx(&format!("{}", run.year), &header, &cells)
+            .map_err(|e| AppError::Internal(e.into()))?;
+        Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.xlsx\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    } else {
+        let bytes =
+            jidi_tabular::write_csv(&header, &cells).map_err(|e| AppError::Internal(e.into()))?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.csv\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+}

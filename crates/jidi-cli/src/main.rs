@@ -318,5 +318,5 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     });
-    jidi_web::serve(state, args.listen).await
+    Ok(jidi_web::serve(state, args.listen).await?)
 }

@@ -84,7 +84,12 @@ pub async fn export(db: &DbArgs, what: ExportWhat) -> anyhow::Result<()> {
     }
     let store = db.open().await?;
     let bases = store
-        .all_bases(&BaseFilter::default(), &None, BaseSort::Id, SortOrder::Asc)
+        .all_bases(
+            &BaseFilter::default(),
+            &jidi_domain::access::ListScope::Everything,
+            BaseSort::Id,
+            SortOrder::Asc,
+        )
         .await?;
     let rows: Vec<Vec<jidi_tabular::Cell>> =
         bases.iter().map(jidi_service::roll::export_row).collect();

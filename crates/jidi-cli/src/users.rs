@@ -62,11 +62,8 @@ fn read_password() -> anyhow::Result<String> {
             line.trim_end_matches(['\n', '\r']).to_string()
         }
     };
-    if password.chars().count() < jidi_service::passwords::MIN_LENGTH {
-        bail!(
-            "the password needs at least {} characters",
-            jidi_service::passwords::MIN_LENGTH
-        );
+    if let Err(rule) = jidi_domain::access::check_new_password(&password) {
+        bail!("{rule}");
     }
     Ok(password)
 }

@@ -13,6 +13,7 @@
 //! cultivating lists; they are never visible outside the scope above.
 
 use crate::roll::Tier;
+use crate::rules::ProposalKind;
 
 /// A role of a signed-in user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -176,18 +177,126 @@ pub fn can_decide(viewer: Option<&Principal>, base: BaseScope<'_>, to: Option<Ti
     Access::from_bool(viewer, ok)
 }
 
+/// May `viewer` decide a proposal of `kind` on `base`? What it would change decides it: an exit
+/// removes the base, a promotion moves it to `to_tier`, and a warning or rectification keeps it
+/// where it is.
+pub fn can_decide_proposal(
+    viewer: Option<&Principal>,
+    base: BaseScope<'_>,
+    kind: ProposalKind,
+    to_tier: Option<Tier>,
+) -> Access {
+    let target = match kind {
+        ProposalKind::Exit => None,
+        ProposalKind::Promotion => to_tier,
+        ProposalKind::Warning | ProposalKind::Rectification => Some(base.tier),
+    };
+    can_decide(viewer, base, target)
+}
+
 /// May `viewer` administer users?
 pub fn can_manage_users(viewer: Option<&Principal>) -> Access {
     can_edit_roll(viewer)
 }
 
-/// The province a listing must be restricted to for provincial and cultivating entries: `None`
-/// means no restriction (ministry, evaluator); `Some(None)` means none of them are visible.
-pub fn provincial_list_scope(viewer: Option<&Principal>) -> Option<Option<String>> {
+/// Which provincial and cultivating entries a listing of the roll may include. National bases
+/// (and the excellence tier) are public and always included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListScope {
+    /// Every tier of every province (ministry, evaluators).
+    Everything,
+    /// National bases, and the provincial and cultivating entries of one province.
+    NationalAndProvince(String),
+    /// National bases only (the public, base users).
+    NationalOnly,
+}
+
+/// The listing scope of `viewer`.
+pub fn list_scope(viewer: Option<&Principal>) -> ListScope {
     match viewer {
-        Some(p) if matches!(p.role, Role::Ministry | Role::Evaluator) => None,
-        Some(p) if p.role == Role::Province => Some(p.province_code.clone()),
-        _ => Some(None),
+        Some(p) if matches!(p.role, Role::Ministry | Role::Evaluator) => ListScope::Everything,
+        Some(Principal {
+            role: Role::Province,
+            province_code: Some(code),
+            ..
+        }) => ListScope::NationalAndProvince(code.clone()),
+        _ => ListScope::NationalOnly,
+    }
+}
+
+/// Whose proposals (and other unpublished management records) a viewer sees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordScope {
+    /// Every base (ministry, evaluators).
+    All,
+    /// The bases of one province.
+    Province(String),
+    /// One base.
+    Base(i64),
+}
+
+/// The record scope of `viewer`: the public sees none (it must sign in); an account whose scope
+/// is missing (a province user without a province, a base user without a base) sees nothing.
+pub fn record_scope(viewer: Option<&Principal>) -> Result<RecordScope, Access> {
+    let p = viewer.ok_or(Access::NeedsLogin)?;
+    match p.role {
+        Role::Ministry | Role::Evaluator => Ok(RecordScope::All),
+        Role::Province => p
+            .province_code
+            .clone()
+            .map(RecordScope::Province)
+            .ok_or(Access::Forbidden),
+        Role::Base => p.base_id.map(RecordScope::Base).ok_or(Access::Forbidden),
+    }
+}
+
+/// May `viewer` record an incident of `base`? The ministry, and the base's own province.
+pub fn can_record_incident(viewer: Option<&Principal>, base: BaseScope<'_>) -> Access {
+    let ok = viewer.is_some_and(|p| match p.role {
+        Role::Ministry => true,
+        Role::Province => owns(p, base),
+        Role::Base | Role::Evaluator => false,
+    });
+    Access::from_bool(viewer, ok)
+}
+
+/// May `viewer` see the incidents and vetoes of `base` (its timeline's incidents, a veto and its
+/// reason in results)? The same people who see its unpublished data: the rule every route that
+/// shows them asks.
+pub fn can_view_incidents(viewer: Option<&Principal>, base: BaseScope<'_>) -> Access {
+    can_view_base_data(viewer, base)
+}
+
+/// May `viewer` see an evaluation scheme? Once a published evaluation used it (it is then locked)
+/// everyone may; before, only those who design schemes.
+pub fn can_view_scheme(viewer: Option<&Principal>, locked: bool) -> Access {
+    if locked {
+        Access::Granted
+    } else {
+        can_run_trials(viewer)
+    }
+}
+
+/// The shortest password an account may have, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// The longest password accepted, in bytes: Argon2 hashes any length, but an unbounded input is
+/// an unbounded cost per sign-in attempt.
+pub const MAX_PASSWORD_BYTES: usize = 256;
+
+/// Checks a new password against the account rules; the message names the rule.
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        Err(format!(
+            "a password needs at least {MIN_PASSWORD_CHARS} characters"
+        ))
+    } else if password.len() > MAX_PASSWORD_BYTES {
+        Err(format!(
+            "a password may have at most {MAX_PASSWORD_BYTES} bytes"
+        ))
+    } else if password.contains('\0') {
+        Err("a password may not contain NUL characters".into())
+    } else {
+        Ok(())
     }
 }
 
@@ -283,5 +392,55 @@ mod tests {
             can_decide(Some(&hubei), cultivating, None),
             Access::Forbidden
         );
+    }
+
+    #[test]
+    fn scopes_follow_roles() {
+        let hubei = user(Role::Province, Some("420000"), None);
+        let base8 = user(Role::Base, None, Some(8));
+        let orphan = user(Role::Base, None, None);
+        let ministry = user(Role::Ministry, None, None);
+        assert_eq!(
+            list_scope(Some(&hubei)),
+            ListScope::NationalAndProvince("420000".into())
+        );
+        assert_eq!(list_scope(Some(&base8)), ListScope::NationalOnly);
+        assert_eq!(list_scope(None), ListScope::NationalOnly);
+        assert_eq!(list_scope(Some(&ministry)), ListScope::Everything);
+        assert_eq!(record_scope(None), Err(Access::NeedsLogin));
+        assert_eq!(record_scope(Some(&base8)), Ok(RecordScope::Base(8)));
+        assert_eq!(record_scope(Some(&orphan)), Err(Access::Forbidden));
+        assert_eq!(
+            record_scope(Some(&hubei)),
+            Ok(RecordScope::Province("420000".into()))
+        );
+    }
+
+    #[test]
+    fn incidents_are_recorded_by_the_ministry_and_the_own_province() {
+        let base = BaseScope {
+            id: 8,
+            province_code: "420000",
+            tier: Tier::National,
+        };
+        let hubei = user(Role::Province, Some("420000"), None);
+        let hunan = user(Role::Province, Some("430000"), None);
+        let base8 = user(Role::Base, None, Some(8));
+        assert_eq!(can_record_incident(Some(&hubei), base), Access::Granted);
+        assert_eq!(can_record_incident(Some(&hunan), base), Access::Forbidden);
+        assert_eq!(can_record_incident(Some(&base8), base), Access::Forbidden);
+        assert_eq!(can_record_incident(None, base), Access::NeedsLogin);
+        assert_eq!(can_view_incidents(None, base), Access::NeedsLogin);
+        assert_eq!(can_view_incidents(Some(&base8), base), Access::Granted);
+        assert_eq!(can_view_scheme(None, true), Access::Granted);
+        assert_eq!(can_view_scheme(None, false), Access::NeedsLogin);
+    }
+
+    #[test]
+    fn passwords_follow_the_account_rules() {
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("long enough!").is_ok());
+        assert!(check_new_password(&"x".repeat(300)).is_err());
+        assert!(check_new_password("long enough\0").is_err());
     }
 }

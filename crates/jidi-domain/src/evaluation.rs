@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use jidi_engine::aggregate::Aggregation;
-use jidi_engine::impute::Imputation;
 use jidi_engine::normalise::Normalisation;
 use jidi_engine::pipeline::{self, Dataset, PipelineConfig, Treatment};
 use jidi_engine::rank::{self, Order, TieRule};
@@ -24,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::incident::IncidentKind;
 use crate::programme::is_eligible;
 use crate::roll::Tier;
-use crate::scheme::Scheme;
+use crate::scheme::{PeerGroup, Scheme};
 
 /// A base as the evaluation needs it.
 #[derive(Clone, Debug, PartialEq)]
@@ -202,6 +201,38 @@ pub struct SensitivityReport {
     pub samples: usize,
 }
 
+/// What a stored run records about itself beyond its results: shown on the run's page, read back
+/// typed (a stored summary that does not parse is corrupt, not empty).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// The scheme's name.
+    pub scheme_name: String,
+    /// The scheme's version within its year.
+    pub scheme_version: i32,
+    /// SHA-256 of the scheme.
+    pub scheme_hash: String,
+    /// Bases per star, `[1★ … 5★]`.
+    pub star_counts: [usize; 5],
+    /// Bases per peer group.
+    pub groups: Vec<(String, usize)>,
+    /// Findings of the engine.
+    pub diagnostics: Vec<String>,
+    /// Ranks-sensitivity, when it was asked for.
+    pub sensitivity: Option<SensitivityReport>,
+    /// The weight noise of the uncertainty analysis (0.25 = ±25 %).
+    pub weight_noise: f64,
+}
+
+/// The explanation stored with each result: what it takes to gain a star, and the change from
+/// last year.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResultExplanation {
+    /// What it would take to gain a star.
+    pub next_star: Option<NextStar>,
+    /// Change from last year.
+    pub change: Option<Change>,
+}
+
 /// An evaluation's outcome, with its frozen inputs and hashes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evaluation {
@@ -234,9 +265,9 @@ pub struct Evaluation {
 /// Why an evaluation could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum EvaluationError {
-    /// The scheme is invalid.
-    #[error("the scheme is invalid: {0}")]
-    Scheme(String),
+    /// The scheme is invalid: every problem with its path.
+    #[error("the scheme is invalid: {}", join_problems(.0))]
+    Scheme(Vec<crate::scheme::SchemeError>),
     /// No base takes part.
     #[error("no base is eligible for the {0} evaluation")]
     NoBases(i32),
@@ -250,6 +281,14 @@ pub enum EvaluationError {
     },
 }
 
+fn join_problems(problems: &[crate::scheme::SchemeError]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 struct GroupRun {
     key: String,
     members: Vec<usize>,
@@ -260,26 +299,29 @@ struct GroupRun {
 }
 
 fn method_config(scheme: &Scheme) -> Result<PipelineConfig, EvaluationError> {
-    let bad = |e: jidi_engine::EngineError| EvaluationError::Scheme(e.to_string());
+    let bad = |path: &str, e: jidi_engine::EngineError| {
+        EvaluationError::Scheme(vec![crate::scheme::SchemeError {
+            path: path.into(),
+            message: e.to_string(),
+        }])
+    };
     Ok(PipelineConfig {
         denominate: false,
-        impute: match scheme.method.impute.as_str() {
-            "mean" => Imputation::Mean,
-            "median" => Imputation::Median,
-            _ => Imputation::None,
-        },
+        impute: scheme.method.impute.engine(),
         min_coverage: None,
         treatment: if scheme.method.winsorise {
             Treatment::Winsorise(WinsoriseConfig::COINR)
         } else {
             Treatment::None
         },
-        normalisation: Normalisation::parse(&scheme.method.normalisation).map_err(bad)?,
+        normalisation: Normalisation::parse(&scheme.method.normalisation)
+            .map_err(|e| bad("method.normalisation", e))?,
         normalisation_overrides: HashMap::new(),
         weighting: pipeline::Weighting::Structure,
-        aggregation: Aggregation::parse(&scheme.method.aggregation).map_err(bad)?,
+        aggregation: Aggregation::parse(&scheme.method.aggregation)
+            .map_err(|e| bad("method.aggregation", e))?,
         aggregation_by_level: HashMap::new(),
-        ties: TieRule::parse(&scheme.method.ties).unwrap_or_default(),
+        ties: scheme.method.ties.engine(),
     })
 }
 
@@ -398,13 +440,7 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
     let scheme = input.scheme;
     let errors = scheme.validate();
     if !errors.is_empty() {
-        return Err(EvaluationError::Scheme(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ));
+        return Err(EvaluationError::Scheme(errors));
     }
     let year = scheme.year;
     let cutoff = scheme.cutoff();
@@ -431,7 +467,7 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
     // Peer groups.
     let mut by_group: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, b) in eligible.iter().enumerate() {
-        let key = if scheme.peer_group == "subcategory" {
+        let key = if scheme.peer_group == PeerGroup::Subcategory {
             b.subcategory.clone().unwrap_or_else(|| b.category.clone())
         } else {
             b.category.clone()

@@ -6,6 +6,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
+use crate::parse::parse_date;
 use crate::reference::Regions;
 use crate::roll::{BaseDraft, CategorySet, Series, Status, Tier};
 
@@ -402,18 +403,6 @@ pub fn roll_from_sheet(
     } else {
         Err(errors)
     }
-}
-
-/// Parses `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY年M月D日`.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    let t = t.split_whitespace().next().unwrap_or(t);
-    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"] {
-        if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
-            return Some(d);
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -1,6 +1,13 @@
 //! Safety and environmental incidents: the kinds that matter to the evaluation (one-vote vetoes)
 //! and to dynamic management. Recorded by the ministry, read by the evaluation and the rules.
 
+use chrono::NaiveDate;
+
+use crate::roll::FieldError;
+
+/// The longest incident description accepted, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
+
 /// Kinds of incidents that matter to the evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IncidentKind {
@@ -51,5 +58,99 @@ impl IncidentKind {
     /// Whether it is a one-vote veto under the default rules.
     pub fn is_veto(self) -> bool {
         !matches!(self, IncidentKind::SafetySerious)
+    }
+}
+
+/// An incident as reported, checked once for every caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncidentReport {
+    /// Kind.
+    pub kind: IncidentKind,
+    /// When it happened (not in the future).
+    pub on: NaiveDate,
+    /// What happened (1 to [`MAX_DESCRIPTION_CHARS`] characters, no NUL).
+    pub description: String,
+}
+
+impl IncidentReport {
+    /// Parses a report, with every problem by field.
+    pub fn parse(
+        kind: &str,
+        on: &str,
+        description: &str,
+        today: NaiveDate,
+    ) -> Result<IncidentReport, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let parsed_kind = IncidentKind::parse(kind);
+        if parsed_kind.is_none() {
+            errors.push(FieldError::new(
+                "kind",
+                format!(
+                    "{kind:?} is not an incident kind (safety_major, safety_serious, environment_level1, environment_level2)"
+                ),
+            ));
+        }
+        let date = crate::parse::parse_date(on);
+        match date {
+            None => errors.push(FieldError::new("on", format!("{on:?} is not a date"))),
+            Some(d) if d > today => {
+                errors.push(FieldError::new("on", format!("{d} is in the future")))
+            }
+            Some(_) => {}
+        }
+        let description = description.trim();
+        if description.is_empty() {
+            errors.push(FieldError::new("description", "a description is required"));
+        } else if description.chars().count() > MAX_DESCRIPTION_CHARS {
+            errors.push(FieldError::new(
+                "description",
+                format!("at most {MAX_DESCRIPTION_CHARS} characters"),
+            ));
+        } else if description.contains('\0') {
+            errors.push(FieldError::new(
+                "description",
+                "NUL characters are not allowed",
+            ));
+        }
+        match (parsed_kind, date) {
+            (Some(kind), Some(on)) if errors.is_empty() => Ok(IncidentReport {
+                kind,
+                on,
+                description: description.to_string(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_are_checked_field_by_field() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let ok = IncidentReport::parse("safety_major", "2026-03-05", " 爆炸 ", today).unwrap();
+        assert_eq!(
+            (ok.kind, ok.description.as_str()),
+            (IncidentKind::SafetyMajor, "爆炸")
+        );
+        let fields = |k: &str, on: &str, d: &str| -> Vec<String> {
+            IncidentReport::parse(k, on, d, today)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(fields("fire", "2026-03-05", "x"), ["kind"]);
+        assert_eq!(fields("safety_major", "2027-01-01", "x"), ["on"]);
+        assert_eq!(
+            fields("safety_major", "2026-03-05", &"长".repeat(2001)),
+            ["description"]
+        );
+        assert_eq!(
+            fields("safety_major", "2026-03-05", "a\0b"),
+            ["description"]
+        );
     }
 }

@@ -233,7 +233,8 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: &str, message: impl Into<String>) -> FieldError {
+    /// A problem of `field`.
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
         FieldError {
             field: field.into(),
             message: message.into(),
@@ -422,6 +423,46 @@ pub fn split_official_name(name: &str) -> Option<(&str, &str)> {
     name.split_once('·')
 }
 
+/// A withdrawal from the roll (摘牌) as checked once for every caller: a date that is not in the
+/// future and a written reason. The API and the page both build it with [`Withdrawal::parse`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawal {
+    /// Effective date.
+    pub on: NaiveDate,
+    /// Why, shown on the base's timeline.
+    pub reason: String,
+}
+
+impl Withdrawal {
+    /// Parses a date (`YYYY-MM-DD` and the forms of [`crate::parse::parse_date`]) and a reason,
+    /// with every problem by field.
+    pub fn parse(on: &str, reason: &str, today: NaiveDate) -> Result<Withdrawal, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let date = crate::parse::parse_date(on);
+        match date {
+            None => errors.push(FieldError::new(
+                "on",
+                format!("{on:?} is not a date (YYYY-MM-DD)"),
+            )),
+            Some(d) if d > today => {
+                errors.push(FieldError::new("on", format!("{d} is in the future")))
+            }
+            Some(_) => {}
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            errors.push(FieldError::new("reason", "a reason is required"));
+        }
+        match date {
+            Some(on) if errors.is_empty() => Ok(Withdrawal {
+                on,
+                reason: reason.to_string(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,5 +576,20 @@ mod tests {
         assert_eq!(Tier::parse("卓越提升"), Some(Tier::Excellence));
         assert_eq!(Tier::Cultivating.next(), Some(Tier::Provincial));
         assert!(Tier::Provincial < Tier::National);
+    }
+
+    #[test]
+    fn a_withdrawal_needs_a_past_date_and_a_reason() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let ok = Withdrawal::parse("2026-03-01", " 整改不达标 ", today).unwrap();
+        assert_eq!(ok.reason, "整改不达标");
+        let fields = |r: Result<Withdrawal, Vec<FieldError>>| -> Vec<String> {
+            r.unwrap_err().into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(Withdrawal::parse("2027-01-01", "x", today)), ["on"]);
+        assert_eq!(
+            fields(Withdrawal::parse("soon", "", today)),
+            ["on", "reason"]
+        );
     }
 }

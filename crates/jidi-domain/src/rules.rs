@@ -72,6 +72,76 @@ impl ProposalKind {
     }
 }
 
+/// Where a proposal stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProposalStatus {
+    /// Waiting for a decision.
+    Pending,
+    /// Accepted: a promotion or exit changed the roll.
+    Accepted,
+    /// Rejected.
+    Rejected,
+}
+
+impl ProposalStatus {
+    /// All statuses.
+    pub const ALL: [ProposalStatus; 3] = [
+        ProposalStatus::Pending,
+        ProposalStatus::Accepted,
+        ProposalStatus::Rejected,
+    ];
+
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ProposalStatus::Pending => "pending",
+            ProposalStatus::Accepted => "accepted",
+            ProposalStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Parses [`ProposalStatus::code`].
+    pub fn parse(text: &str) -> Option<ProposalStatus> {
+        ProposalStatus::ALL.into_iter().find(|s| s.code() == text)
+    }
+}
+
+/// A decision on a proposal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Accept it.
+    Accept,
+    /// Reject it.
+    Reject,
+}
+
+impl Decision {
+    /// The status a proposal takes.
+    pub fn status(self) -> ProposalStatus {
+        match self {
+            Decision::Accept => ProposalStatus::Accepted,
+            Decision::Reject => ProposalStatus::Rejected,
+        }
+    }
+
+    /// Stable code (`accept`, `reject`), as recorded in the audit log.
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::Accept => "accept",
+            Decision::Reject => "reject",
+        }
+    }
+}
+
+/// The tier-history note of an accepted proposal, in Chinese: what it was, its number and why.
+pub fn tier_change_note(kind: ProposalKind, proposal_id: i64, reason: &str) -> String {
+    format!(
+        "{}（第{proposal_id}号建议）：{}",
+        kind.name_zh(),
+        reason.trim()
+    )
+}
+
 /// A condition of a rule.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]

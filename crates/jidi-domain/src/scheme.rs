@@ -29,8 +29,8 @@ pub struct Scheme {
     #[serde(default)]
     pub description: String,
     /// Who is compared with whom: `category` (the default) or `subcategory`.
-    #[serde(default = "default_peer_group")]
-    pub peer_group: String,
+    #[serde(default)]
+    pub peer_group: PeerGroup,
     /// Bases designated on or before this date take part (default: 31 December of the year).
     #[serde(default)]
     pub designated_by: Option<NaiveDate>,
@@ -51,8 +51,102 @@ pub struct Scheme {
     pub uncertainty: UncertaintySpec,
 }
 
-fn default_peer_group() -> String {
-    "category".into()
+/// Who is compared with whom.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeerGroup {
+    /// The six top-level categories.
+    #[default]
+    Category,
+    /// The sub-types (steel with steel).
+    Subcategory,
+}
+
+impl PeerGroup {
+    /// The code used in files.
+    pub fn code(self) -> &'static str {
+        match self {
+            PeerGroup::Category => "category",
+            PeerGroup::Subcategory => "subcategory",
+        }
+    }
+}
+
+/// Imputation of a missing value within the peer group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImputeMethod {
+    /// Left missing (the aggregation skips it).
+    None,
+    /// The group's mean.
+    Mean,
+    /// The group's median.
+    Median,
+}
+
+impl ImputeMethod {
+    /// The code used in files.
+    pub fn code(self) -> &'static str {
+        match self {
+            ImputeMethod::None => "none",
+            ImputeMethod::Mean => "mean",
+            ImputeMethod::Median => "median",
+        }
+    }
+
+    /// The engine's imputation.
+    pub fn engine(self) -> jidi_engine::impute::Imputation {
+        use jidi_engine::impute::Imputation;
+        match self {
+            ImputeMethod::None => Imputation::None,
+            ImputeMethod::Mean => Imputation::Mean,
+            ImputeMethod::Median => Imputation::Median,
+        }
+    }
+}
+
+/// How tied scores are ranked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieMethod {
+    /// Every tied unit takes the best rank of the tie (1, 1, 3).
+    #[default]
+    Min,
+    /// The mean rank of the tie (1.5, 1.5, 3).
+    Average,
+    /// The worst rank of the tie (2, 2, 3).
+    Max,
+}
+
+impl TieMethod {
+    /// The code used in files.
+    pub fn code(self) -> &'static str {
+        match self {
+            TieMethod::Min => "min",
+            TieMethod::Average => "average",
+            TieMethod::Max => "max",
+        }
+    }
+
+    /// The engine's tie rule.
+    pub fn engine(self) -> jidi_engine::rank::TieRule {
+        use jidi_engine::rank::TieRule;
+        match self {
+            TieMethod::Min => TieRule::Min,
+            TieMethod::Average => TieRule::Average,
+            TieMethod::Max => TieRule::Max,
+        }
+    }
+}
+
+/// How stars are assigned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StarRuleKind {
+    /// Fixed shares of each star within each peer group.
+    Shares,
+    /// Minimum scores.
+    Thresholds,
 }
 
 /// A dimension.
@@ -106,18 +200,14 @@ pub struct MethodSpec {
     /// COINr winsorisation with log fallback.
     pub winsorise: bool,
     /// Imputation within the peer group: `none`, `mean` or `median`.
-    pub impute: String,
+    pub impute: ImputeMethod,
     /// Normalisation, e.g. `minmax:0:100`.
     pub normalisation: String,
     /// Aggregation at every level, e.g. `amean`.
     pub aggregation: String,
-    /// Tie rule: `min` or `average`.
-    #[serde(default = "default_ties")]
-    pub ties: String,
-}
-
-fn default_ties() -> String {
-    "min".into()
+    /// Tie rule: `min`, `average` or `max`.
+    #[serde(default)]
+    pub ties: TieMethod,
 }
 
 /// Star rules.
@@ -125,7 +215,7 @@ fn default_ties() -> String {
 #[serde(deny_unknown_fields)]
 pub struct StarsSpec {
     /// `shares` or `thresholds`.
-    pub rule: String,
+    pub rule: StarRuleKind,
     /// Shares of five, four, three, two and one star within each peer group; the national totals
     /// are kept by apportioning the places between groups (largest remainder).
     #[serde(default)]
@@ -270,12 +360,6 @@ impl Scheme {
         if self.name.trim().is_empty() {
             err("name".into(), "a name is required".into());
         }
-        if !matches!(self.peer_group.as_str(), "category" | "subcategory") {
-            err(
-                "peer_group".into(),
-                format!("{:?} must be category or subcategory", self.peer_group),
-            );
-        }
         let mut dims = HashSet::new();
         if self.dimensions.is_empty() {
             err(
@@ -400,26 +484,14 @@ impl Scheme {
             }
         }
         let m = &self.method;
-        if !matches!(m.impute.as_str(), "none" | "mean" | "median") {
-            err(
-                "method.impute".into(),
-                format!("{:?} must be none, mean or median", m.impute),
-            );
-        }
         if let Err(e) = Normalisation::parse(&m.normalisation) {
             err("method.normalisation".into(), e.to_string());
         }
         if let Err(e) = Aggregation::parse(&m.aggregation) {
             err("method.aggregation".into(), e.to_string());
         }
-        if jidi_engine::rank::TieRule::parse(&m.ties).is_none() {
-            err(
-                "method.ties".into(),
-                format!("{:?} must be min, average or max", m.ties),
-            );
-        }
-        match self.stars.rule.as_str() {
-            "shares" => {
+        match self.stars.rule {
+            StarRuleKind::Shares => {
                 if self.stars.shares.len() != 5 {
                     err(
                         "stars.shares".into(),
@@ -429,7 +501,7 @@ impl Scheme {
                     err("stars.shares".into(), e.to_string());
                 }
             }
-            "thresholds" => {
+            StarRuleKind::Thresholds => {
                 if self.stars.thresholds.len() != 4 {
                     err(
                         "stars.thresholds".into(),
@@ -439,10 +511,6 @@ impl Scheme {
                     err("stars.thresholds".into(), e.to_string());
                 }
             }
-            other => err(
-                "stars.rule".into(),
-                format!("{other:?} must be shares or thresholds"),
-            ),
         }
         for (i, k) in self.vetoes.kinds.iter().enumerate() {
             if IncidentKind::parse(k).is_none() {
@@ -486,7 +554,7 @@ impl Scheme {
     /// The star rule.
     pub fn star_rule(&self) -> jidi_engine::stars::StarRule {
         use jidi_engine::stars::StarRule;
-        if self.stars.rule == "thresholds" {
+        if self.stars.rule == StarRuleKind::Thresholds {
             let t = &self.stars.thresholds;
             StarRule::Thresholds([t[0], t[1], t[2], t[3]])
         } else {
@@ -628,20 +696,20 @@ impl Scheme {
             name: format!("{year}年度国家新型工业化产业示范基地发展质量评价方案"),
             description: "默认方案：六个国家评价维度、40项年度指标，按类别分组比较（分类指导）。"
                 .into(),
-            peer_group: default_peer_group(),
+            peer_group: PeerGroup::Category,
             designated_by: crate::programme::eligibility_cutoff_override(year),
             dimensions,
             indicators,
             category_overrides,
             method: MethodSpec {
                 winsorise: true,
-                impute: "median".into(),
+                impute: ImputeMethod::Median,
                 normalisation: "minmax:0:100".into(),
                 aggregation: "amean".into(),
-                ties: "min".into(),
+                ties: TieMethod::Min,
             },
             stars: StarsSpec {
-                rule: "shares".into(),
+                rule: StarRuleKind::Shares,
                 shares,
                 thresholds: Vec::new(),
             },

@@ -111,27 +111,37 @@ pub struct DemoReport {
     pub timings: [f64; 4],
 }
 
+/// Why the demo could not load.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The store failed or refused (for example, the database is not empty).
+    #[error(transparent)]
+    Store(#[from] jidi_store::StoreError),
+    /// An account's password could not be hashed.
+    #[error(transparent)]
+    Password(#[from] crate::passwords::PasswordError),
+    /// An evaluation of the demo's history failed.
+    #[error(transparent)]
+    Evaluation(#[from] crate::evaluation::EvaluationServiceError),
+}
+
 /// Loads the demo into an empty database.
-pub async fn load(store: &Store, options: &DemoOptions) -> anyhow::Result<DemoReport> {
+pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, DemoError> {
     let started = Instant::now();
     let data = demo::generate(&options.config);
     let generated = started.elapsed().as_secs_f64();
     // Hash the account passwords on blocking threads while the data is written.
     let hashing = Instant::now();
-    let hashes = tokio::spawn(async {
-        let mut handles = Vec::new();
-        for a in ACCOUNTS {
-            handles.push(tokio::task::spawn_blocking(move || {
-                crate::passwords::hash(a.password)
-            }));
-        }
-        let mut out = Vec::new();
-        for h in handles {
-            out.push(h.await??);
-        }
-        anyhow::Ok(out)
-    });
-    let hashes = hashes.await??;
+    let mut handles = Vec::new();
+    for a in ACCOUNTS {
+        handles.push(tokio::task::spawn_blocking(move || {
+            crate::passwords::hash(a.password)
+        }));
+    }
+    let mut hashes = Vec::new();
+    for h in handles {
+        hashes.push(h.await.map_err(crate::passwords::PasswordError::from)??);
+    }
     let hashed = hashing.elapsed().as_secs_f64();
     let loading = Instant::now();
     let names: Vec<String> = data.bases.iter().map(|b| b.draft.name.clone()).collect();

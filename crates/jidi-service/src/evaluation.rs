@@ -3,9 +3,12 @@
 
 use std::collections::HashMap;
 
-use jidi_domain::evaluation::{self, EvalBase, Evaluation, EvaluationInput, PreviousResult};
+use jidi_domain::access::ListScope;
+use jidi_domain::evaluation::{
+    self, EvalBase, Evaluation, EvaluationInput, PreviousResult, ResultExplanation, RunSummary,
+};
 use jidi_domain::roll::Status;
-use jidi_domain::scheme::{Scheme, SchemeFormat};
+use jidi_domain::scheme::{Scheme, SchemeError, SchemeFormat};
 use jidi_store::{
     BaseFilter, BaseSort, NewRun, ResultDetails, ResultRecord, RunRecord, SchemeRecord, SortOrder,
     Store,
@@ -17,12 +20,31 @@ pub enum EvaluationServiceError {
     /// The store failed or refused.
     #[error(transparent)]
     Store(#[from] jidi_store::StoreError),
-    /// The scheme is invalid.
-    #[error("invalid scheme: {0}")]
-    Scheme(String),
+    /// The scheme is invalid: every problem with its path (the caller's to fix).
+    #[error("invalid scheme: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Scheme(Vec<SchemeError>),
+    /// A stored scheme no longer parses: corrupt data, not the caller's fault.
+    #[error("stored scheme {id} is corrupt")]
+    CorruptScheme {
+        /// The scheme's id.
+        id: i64,
+        /// Why it does not parse.
+        #[source]
+        source: serde_json::Error,
+    },
     /// The evaluation could not run.
     #[error(transparent)]
     Evaluation(#[from] evaluation::EvaluationError),
+    /// Making the year's proposals failed.
+    #[error(transparent)]
+    Management(#[from] crate::management::ManagementError),
+}
+
+fn wrong_year(what: String, year: i32) -> EvaluationServiceError {
+    EvaluationServiceError::Scheme(vec![SchemeError {
+        path: "year".into(),
+        message: format!("{what} is not for {year}"),
+    }])
 }
 
 type Result<T> = std::result::Result<T, EvaluationServiceError>;
@@ -38,10 +60,9 @@ pub enum SchemeChoice {
     New(Box<Scheme>),
 }
 
-/// Parses a scheme file and lists every problem.
-pub fn parse_scheme(file: &str, text: &str) -> std::result::Result<Scheme, Vec<String>> {
+/// Parses a scheme file and lists every problem with its path.
+pub fn parse_scheme(file: &str, text: &str) -> std::result::Result<Scheme, Vec<SchemeError>> {
     Scheme::parse(text, SchemeFormat::detect(file, text))
-        .map_err(|errors| errors.iter().map(ToString::to_string).collect())
 }
 
 /// The year's default scheme, created from [`Scheme::national_default`] when missing.
@@ -77,13 +98,7 @@ pub async fn save_scheme(
 ) -> Result<SchemeRecord> {
     let errors = scheme.validate();
     if !errors.is_empty() {
-        return Err(EvaluationServiceError::Scheme(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ));
+        return Err(EvaluationServiceError::Scheme(errors));
     }
     Ok(store
         .insert_scheme(
@@ -100,8 +115,12 @@ pub async fn save_scheme(
 
 /// The scheme of a stored record.
 pub fn scheme_of(record: &SchemeRecord) -> Result<Scheme> {
-    serde_json::from_str(&record.definition)
-        .map_err(|e| EvaluationServiceError::Scheme(format!("stored scheme {}: {e}", record.id)))
+    serde_json::from_str(&record.definition).map_err(|source| {
+        EvaluationServiceError::CorruptScheme {
+            id: record.id,
+            source,
+        }
+    })
 }
 
 /// Every base of the national programme (current or withdrawn), as the evaluation sees it.
@@ -111,7 +130,12 @@ pub async fn candidates(store: &Store) -> Result<Vec<EvalBase>> {
         ..BaseFilter::default()
     };
     let bases = store
-        .all_bases(&filter, &None, BaseSort::Id, SortOrder::Asc)
+        .all_bases(
+            &filter,
+            &ListScope::Everything,
+            BaseSort::Id,
+            SortOrder::Asc,
+        )
         .await?;
     Ok(bases
         .into_iter()
@@ -163,19 +187,19 @@ pub async fn run_evaluation(
         }
         SchemeChoice::New(scheme) => {
             if scheme.year != year {
-                return Err(EvaluationServiceError::Scheme(format!(
-                    "the scheme is for {}, not {year}",
-                    scheme.year
-                )));
+                return Err(wrong_year(
+                    format!("the scheme (for {})", scheme.year),
+                    year,
+                ));
             }
             save_scheme(store, &scheme, None, false, actor).await?
         }
     };
     if record.year != year {
-        return Err(EvaluationServiceError::Scheme(format!(
-            "scheme {} is for {}, not {year}",
-            record.id, record.year
-        )));
+        return Err(wrong_year(
+            format!("scheme {} (for {})", record.id, record.year),
+            year,
+        ));
     }
     let scheme = scheme_of(&record)?;
     let bases = candidates(store).await?;
@@ -262,9 +286,7 @@ fn new_run(
             rank_p95: r.rank_p95,
             category_rank_p05: r.category_rank_p05,
             category_rank_p95: r.category_rank_p95,
-            star_probabilities: r
-                .star_probabilities
-                .map(|p| serde_json::to_string(&p).unwrap_or_default()),
+            star_probabilities: r.star_probabilities,
         })
         .collect();
     let details = e
@@ -272,22 +294,24 @@ fn new_run(
         .iter()
         .map(|r| ResultDetails {
             base_id: r.base_id,
-            dimension_scores: serde_json::to_string(&r.dimension_scores)
-                .unwrap_or_else(|_| "[]".into()),
-            contributions: serde_json::to_string(&r.contributions).unwrap_or_else(|_| "[]".into()),
-            details: serde_json::json!({"next_star": r.next_star, "change": r.change}).to_string(),
+            dimension_scores: r.dimension_scores.clone(),
+            contributions: r.contributions.clone(),
+            explanation: ResultExplanation {
+                next_star: r.next_star.clone(),
+                change: r.change,
+            },
         })
         .collect();
-    let summary = serde_json::json!({
-        "scheme_name": record.name,
-        "scheme_version": record.version,
-        "scheme_hash": e.scheme_hash,
-        "star_counts": e.star_counts,
-        "groups": e.groups,
-        "diagnostics": e.diagnostics,
-        "sensitivity": e.sensitivity,
-        "weight_noise": scheme.uncertainty.weight_noise,
-    });
+    let summary = RunSummary {
+        scheme_name: record.name.clone(),
+        scheme_version: record.version,
+        scheme_hash: e.scheme_hash.clone(),
+        star_counts: e.star_counts,
+        groups: e.groups.clone(),
+        diagnostics: e.diagnostics.clone(),
+        sensitivity: e.sensitivity.clone(),
+        weight_noise: scheme.uncertainty.weight_noise,
+    };
     NewRun {
         year: e.year,
         scheme_id: record.id,
@@ -297,7 +321,7 @@ fn new_run(
         results_hash: e.results_hash.clone(),
         content_hash: e.content_hash.clone(),
         synthetic,
-        summary: summary.to_string(),
+        summary,
         created_by: actor,
         results,
         details,
@@ -373,11 +397,6 @@ pub async fn verify_run(store: &Store, run_id: i64) -> Result<bool> {
 /// Publishes a trial run and makes the year's proposals.
 pub async fn publish(store: &Store, run_id: i64, actor: Option<i64>) -> Result<(RunRecord, usize)> {
     let run = store.publish_run(run_id, actor).await?;
-    let proposals = crate::management::generate_proposals(store, run.year, Some(run.id))
-        .await
-        .map_err(|e| match e {
-            crate::management::ManagementError::Store(s) => EvaluationServiceError::Store(s),
-            other => EvaluationServiceError::Scheme(other.to_string()),
-        })?;
+    let proposals = crate::management::generate_proposals(store, run.year, Some(run.id)).await?;
     Ok((run, proposals))
 }

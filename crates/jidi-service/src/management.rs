@@ -2,8 +2,11 @@
 
 use std::collections::HashMap;
 
+use jidi_domain::access::ListScope;
 use jidi_domain::roll::Status;
-use jidi_domain::rules::{ProposalKind, RuleBase, RuleInput, RuleSet, YearResult};
+use jidi_domain::rules::{
+    Decision, ProposalKind, RuleBase, RuleInput, RuleSet, YearResult, tier_change_note,
+};
 use jidi_store::{BaseFilter, BaseSort, ProposalEffect, ProposalRecord, SortOrder, Store};
 
 /// Settings key of the rules in force (JSON).
@@ -15,9 +18,15 @@ pub enum ManagementError {
     /// The store failed or refused.
     #[error(transparent)]
     Store(#[from] jidi_store::StoreError),
-    /// The stored rules are invalid.
-    #[error("invalid rules: {0}")]
-    Rules(String),
+    /// Rules offered for saving are invalid: every problem with its path.
+    #[error("invalid rules: {}", .0.join("; "))]
+    InvalidRules(Vec<String>),
+    /// The stored rules no longer parse: corrupt data.
+    #[error("the stored rules are corrupt")]
+    CorruptRules(#[source] serde_json::Error),
+    /// The decision's reason is empty.
+    #[error("a decision needs a written reason")]
+    NoReason,
 }
 
 type Result<T> = std::result::Result<T, ManagementError>;
@@ -26,9 +35,7 @@ type Result<T> = std::result::Result<T, ManagementError>;
 pub async fn rules(store: &Store) -> Result<RuleSet> {
     match store.setting(RULES_SETTING).await? {
         None => Ok(RuleSet::standard()),
-        Some(text) => {
-            serde_json::from_str(&text).map_err(|e| ManagementError::Rules(e.to_string()))
-        }
+        Some(text) => serde_json::from_str(&text).map_err(ManagementError::CorruptRules),
     }
 }
 
@@ -36,9 +43,9 @@ pub async fn rules(store: &Store) -> Result<RuleSet> {
 pub async fn set_rules(store: &Store, rules: &RuleSet, actor: Option<i64>) -> Result<()> {
     let errors = rules.validate();
     if !errors.is_empty() {
-        return Err(ManagementError::Rules(errors.join("; ")));
+        return Err(ManagementError::InvalidRules(errors));
     }
-    let text = serde_json::to_string(rules).map_err(|e| ManagementError::Rules(e.to_string()))?;
+    let text = serde_json::to_string(rules).expect("rule tables serialise to JSON");
     store.set_setting(RULES_SETTING, &text, actor).await?;
     Ok(())
 }
@@ -51,7 +58,12 @@ pub async fn generate_proposals(store: &Store, year: i32, run_id: Option<i64>) -
         ..BaseFilter::default()
     };
     let bases = store
-        .all_bases(&filter, &None, BaseSort::Id, SortOrder::Asc)
+        .all_bases(
+            &filter,
+            &ListScope::Everything,
+            BaseSort::Id,
+            SortOrder::Asc,
+        )
         .await?;
     let rule_bases: Vec<RuleBase> = bases
         .iter()
@@ -117,14 +129,18 @@ pub fn effect(p: &ProposalRecord) -> ProposalEffect {
     }
 }
 
-/// Accepts or rejects a proposal (access is the caller's to check).
+/// Accepts or rejects a proposal with a written reason (access is the caller's to check).
 pub async fn decide(
     store: &Store,
     id: i64,
-    accept: bool,
+    decision: Decision,
     reason: &str,
     actor: Option<i64>,
 ) -> Result<ProposalRecord> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ManagementError::NoReason);
+    }
     let p = store
         .proposal(id)
         .await?
@@ -132,7 +148,16 @@ pub async fn decide(
             entity: "proposal",
             key: id.to_string(),
         })?;
+    let note = tier_change_note(p.kind, id, reason);
     Ok(store
-        .decide_proposal(id, accept, reason, effect(&p), crate::today(), actor)
+        .decide_proposal(
+            id,
+            decision,
+            reason,
+            effect(&p),
+            crate::today(),
+            &note,
+            actor,
+        )
         .await?)
 }

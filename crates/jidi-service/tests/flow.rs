@@ -2,8 +2,9 @@
 //! proposals → decision → tier history.
 
 use chrono::NaiveDate;
+use jidi_domain::access::RecordScope;
 use jidi_domain::roll::{Status, Tier};
-use jidi_domain::rules::ProposalKind;
+use jidi_domain::rules::{Decision, ProposalKind, ProposalStatus};
 use jidi_service::demo::{self, DemoOptions};
 use jidi_service::evaluation::{self, SchemeChoice};
 use jidi_service::management;
@@ -81,8 +82,11 @@ async fn demo_trial_publish_propose_decide() {
             .await
             .unwrap()
             .unwrap();
-        let details: serde_json::Value = serde_json::from_str(&parts.details).unwrap();
-        assert!(details["change"].is_object(), "[{label}] {details}");
+        assert!(
+            parts.explanation.change.is_some(),
+            "[{label}] {:?}",
+            parts.explanation
+        );
 
         // Publish: frozen, scheme locked, one published run per year.
         let (published, proposals) = evaluation::publish(store, trial.run.id, None)
@@ -154,8 +158,8 @@ async fn demo_trial_publish_propose_decide() {
             .proposals(
                 &ProposalFilter {
                     kind: Some(ProposalKind::Promotion),
-                    status: Some("pending".into()),
-                    ..Default::default()
+                    status: Some(ProposalStatus::Pending),
+                    ..ProposalFilter::within(RecordScope::All)
                 },
                 Page::first(50),
             )
@@ -168,13 +172,13 @@ async fn demo_trial_publish_propose_decide() {
         let decided = management::decide(
             store,
             p.id,
-            true,
+            Decision::Accept,
             "经审核，符合国家级示范基地申报条件",
             Some(1),
         )
         .await
         .unwrap();
-        assert_eq!(decided.status, "accepted");
+        assert_eq!(decided.status, ProposalStatus::Accepted);
         let base = store.base(p.base_id).await.unwrap().unwrap();
         assert_eq!(base.facts.tier, Tier::National);
         let history = store.tier_history(p.base_id).await.unwrap();
@@ -184,17 +188,18 @@ async fn demo_trial_publish_propose_decide() {
             (Some(Tier::Provincial), Some(Tier::National), Some(p.id))
         );
         assert!(matches!(
-            management::decide(store, p.id, false, "x", None).await,
+            management::decide(store, p.id, Decision::Reject, "x", None).await,
             Err(management::ManagementError::Store(StoreError::Conflict(_)))
         ));
         assert!(matches!(
             store
                 .decide_proposal(
                     p.id,
-                    true,
+                    Decision::Accept,
                     " ",
                     jidi_store::ProposalEffect::Record,
                     NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                    "",
                     None
                 )
                 .await,
@@ -205,17 +210,23 @@ async fn demo_trial_publish_propose_decide() {
         let (pending, _) = store
             .proposals(
                 &ProposalFilter {
-                    status: Some("pending".into()),
-                    ..Default::default()
+                    status: Some(ProposalStatus::Pending),
+                    ..ProposalFilter::within(RecordScope::All)
                 },
                 Page::first(200),
             )
             .await
             .unwrap();
         if let Some(other) = pending.iter().find(|x| x.kind == ProposalKind::Exit) {
-            management::decide(store, other.id, true, "一票否决，予以摘牌", Some(1))
-                .await
-                .unwrap();
+            management::decide(
+                store,
+                other.id,
+                Decision::Accept,
+                "一票否决，予以摘牌",
+                Some(1),
+            )
+            .await
+            .unwrap();
             let b = store.base(other.base_id).await.unwrap().unwrap();
             assert!(
                 matches!(b.facts.status, Status::Withdrawn { .. }),
@@ -226,9 +237,15 @@ async fn demo_trial_publish_propose_decide() {
             .iter()
             .find(|x| x.kind == ProposalKind::Warning)
             .expect("a warning");
-        let r = management::decide(store, w.id, false, "数据口径有误，暂不预警", Some(1))
-            .await
-            .unwrap();
+        let r = management::decide(
+            store,
+            w.id,
+            Decision::Reject,
+            "数据口径有误，暂不预警",
+            Some(1),
+        )
+        .await
+        .unwrap();
         assert_eq!(r.decision_reason.as_deref(), Some("数据口径有误，暂不预警"));
         db.finish().await;
     }

@@ -93,8 +93,7 @@ fn user_from_row(r: &impl Row) -> Result<User> {
         username: r.text("username")?,
         display_name: r.text("display_name")?,
         password_hash: r.text("password_hash")?,
-        role: Role::parse(&role)
-            .ok_or_else(|| StoreError::Invalid(format!("stored role {role:?}")))?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::corrupt("role", &role))?,
         province_code: r.opt_text("province_code")?,
         base_id: r.opt_int("base_id")?,
         active: r.boolean("active")?,

@@ -4,14 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use jidi_domain::access::RecordScope;
 use jidi_domain::roll::Tier;
-use jidi_domain::rules::{ProposalDraft, ProposalKind};
-use sqlx::AssertSqlSafe;
+use jidi_domain::rules::{Decision, ProposalDraft, ProposalKind, ProposalStatus};
+use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::error::{Result, StoreError};
 use crate::roll::Page;
 use crate::roll::{INSERT_AUDIT, INSERT_TIER_CHANGE};
-use crate::row::{Conditions, Param, Row, bind_params};
+use crate::row::{Conditions, Param, Row, push_where};
 use crate::store::{Store, on_pool};
 
 /// A stored proposal.
@@ -37,8 +38,8 @@ pub struct ProposalRecord {
     pub deadline: Option<NaiveDate>,
     /// Reasons.
     pub reasons: Vec<String>,
-    /// `pending`, `accepted` or `rejected`.
-    pub status: String,
+    /// Where it stands.
+    pub status: ProposalStatus,
     /// When proposed.
     pub created_at: DateTime<Utc>,
     /// Who decided.
@@ -49,19 +50,29 @@ pub struct ProposalRecord {
     pub decision_reason: Option<String>,
 }
 
-/// Filters of the proposal list.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Filters of the proposal list. The scope is required: no filter defaults to everything.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProposalFilter {
-    /// `pending`, `accepted` or `rejected`.
-    pub status: Option<String>,
+    /// Whose proposals (from [`jidi_domain::access::record_scope`]).
+    pub scope: RecordScope,
+    /// Status.
+    pub status: Option<ProposalStatus>,
     /// Year.
     pub year: Option<i32>,
     /// Kind.
     pub kind: Option<ProposalKind>,
-    /// Base.
-    pub base_id: Option<i64>,
-    /// Only bases of this province.
-    pub province: Option<String>,
+}
+
+impl ProposalFilter {
+    /// Every proposal within `scope`.
+    pub fn within(scope: RecordScope) -> ProposalFilter {
+        ProposalFilter {
+            scope,
+            status: None,
+            year: None,
+            kind: None,
+        }
+    }
 }
 
 /// What accepting a proposal does to the roll.
@@ -80,20 +91,24 @@ const PROPOSAL_COLUMNS: &str = "p.id, p.base_id, p.run_id, p.year, p.kind, p.rul
 fn proposal_from_row(r: &impl Row) -> Result<ProposalRecord> {
     let kind = r.text("kind")?;
     let from = r.text("from_tier")?;
+    let status = r.text("status")?;
     Ok(ProposalRecord {
         id: r.int("id")?,
         base_id: r.int("base_id")?,
         run_id: r.opt_int("run_id")?,
         year: r.int32("year")?,
         kind: ProposalKind::parse(&kind)
-            .ok_or_else(|| StoreError::Invalid(format!("stored proposal kind {kind:?}")))?,
+            .ok_or_else(|| StoreError::corrupt("proposal kind", &kind))?,
         rule: r.text("rule_code")?,
-        from_tier: Tier::parse(&from)
-            .ok_or_else(|| StoreError::Invalid(format!("stored tier {from:?}")))?,
-        to_tier: r.opt_text("to_tier")?.as_deref().and_then(Tier::parse),
+        from_tier: Tier::parse(&from).ok_or_else(|| StoreError::corrupt("tier", &from))?,
+        to_tier: r
+            .opt_text("to_tier")?
+            .map(|t| Tier::parse(&t).ok_or_else(|| StoreError::corrupt("tier", &t)))
+            .transpose()?,
         deadline: r.opt_date("deadline")?,
-        reasons: serde_json::from_str(&r.text("reasons")?).unwrap_or_default(),
-        status: r.text("status")?,
+        reasons: r.json("reasons")?,
+        status: ProposalStatus::parse(&status)
+            .ok_or_else(|| StoreError::corrupt("proposal status", &status))?,
         created_at: r.timestamp("created_at")?,
         decided_by: r.opt_int("decided_by")?,
         decided_at: r.opt_timestamp("decided_at")?,
@@ -117,7 +132,7 @@ impl Store {
                 let n = sqlx::query("INSERT INTO proposals (base_id, run_id, year, kind, rule_code, from_tier, to_tier, deadline, reasons, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT (base_id, year, kind, rule_code) DO NOTHING")
                     .bind(p.base_id).bind(run_id).bind(p.year).bind(p.kind.code()).bind(&p.rule)
                     .bind(p.from_tier.code()).bind(p.to_tier.map(|t| t.code())).bind(p.deadline)
-                    .bind(serde_json::to_string(&p.reasons).unwrap_or_else(|_| "[]".into())).bind(now)
+                    .bind(crate::row::to_json(&p.reasons)).bind(now)
                     .execute(&mut *tx).await?.rows_affected();
                 added += n as usize;
             }
@@ -133,8 +148,15 @@ impl Store {
         page: Page,
     ) -> Result<(Vec<ProposalRecord>, i64)> {
         let mut c = Conditions::default();
-        if let Some(v) = &filter.status {
-            c.push("p.status = ?", vec![Param::Text(v.clone())]);
+        match &filter.scope {
+            RecordScope::All => {}
+            RecordScope::Province(code) => {
+                c.push("b.province_code = ?", vec![Param::Text(code.clone())])
+            }
+            RecordScope::Base(id) => c.push("p.base_id = ?", vec![Param::Int(*id)]),
+        }
+        if let Some(v) = filter.status {
+            c.push("p.status = ?", vec![Param::Text(v.code().into())]);
         }
         if let Some(v) = filter.year {
             c.push("p.year = ?", vec![Param::Int32(v)]);
@@ -142,30 +164,22 @@ impl Store {
         if let Some(v) = filter.kind {
             c.push("p.kind = ?", vec![Param::Text(v.code().into())]);
         }
-        if let Some(v) = filter.base_id {
-            c.push("p.base_id = ?", vec![Param::Int(v)]);
-        }
-        if let Some(v) = &filter.province {
-            c.push("b.province_code = ?", vec![Param::Text(v.clone())]);
-        }
-        let n = c.next_placeholder();
-        let sql = format!(
-            "SELECT {PROPOSAL_COLUMNS}, COUNT(*) OVER () AS total FROM proposals p JOIN bases b ON b.id = p.base_id {} ORDER BY p.year DESC, CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, p.id LIMIT ${n} OFFSET ${}",
-            c.where_sql(),
-            n + 1
-        );
-        let count = format!(
-            "SELECT COUNT(*) FROM proposals p JOIN bases b ON b.id = p.base_id {}",
-            c.where_sql()
-        );
+        let limit = page.limit.clamp(1, 500) as i64;
+        let offset = page.offset as i64;
         on_pool!(self, pool => {
-            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &c.params)
-                .bind(page.limit.clamp(1, 500) as i64).bind(page.offset as i64)
-                .fetch_all(pool).await?;
+            let mut qb = QueryBuilder::new(format!("SELECT {PROPOSAL_COLUMNS}, COUNT(*) OVER () AS total FROM proposals p JOIN bases b ON b.id = p.base_id"));
+            push_where!(qb, c);
+            qb.push(" ORDER BY p.year DESC, CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, p.id LIMIT ")
+                .push_bind(limit).push(" OFFSET ").push_bind(offset);
+            let rows = qb.build().fetch_all(pool).await?;
             let total: i64 = match rows.first() {
                 Some(r) => r.int("total")?,
                 None if page.offset == 0 => 0,
-                None => bind_params!(sqlx::query_scalar(AssertSqlSafe(count)), &c.params).fetch_one(pool).await?,
+                None => {
+                    let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM proposals p JOIN bases b ON b.id = p.base_id");
+                    push_where!(qb, c);
+                    qb.build_query_scalar().fetch_one(pool).await?
+                }
             };
             Ok((rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?, total))
         })
@@ -181,24 +195,26 @@ impl Store {
     }
 
     /// Accepts or rejects a pending proposal with a written reason; an accepted promotion or exit
-    /// changes the roll in the same transaction, its history entry naming the proposal.
+    /// changes the roll in the same transaction, its history entry reading `note`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn decide_proposal(
         &self,
         id: i64,
-        accept: bool,
+        decision: Decision,
         reason: &str,
         effect: ProposalEffect,
         on: NaiveDate,
+        note: &str,
         actor: Option<i64>,
     ) -> Result<ProposalRecord> {
         let p = self.proposal(id).await?.ok_or(StoreError::NotFound {
             entity: "proposal",
             key: id.to_string(),
         })?;
-        if p.status != "pending" {
+        if p.status != ProposalStatus::Pending {
             return Err(StoreError::Conflict(format!(
                 "proposal {id} was already {}",
-                p.status
+                p.status.code()
             )));
         }
         if reason.trim().is_empty() {
@@ -211,16 +227,15 @@ impl Store {
             key: p.base_id.to_string(),
         })?;
         let now = Utc::now();
-        let status = if accept { "accepted" } else { "rejected" };
+        let accept = decision == Decision::Accept;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query("UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $5 AND status = 'pending'")
-                .bind(status).bind(actor).bind(now).bind(reason.trim()).bind(id)
+                .bind(decision.status().code()).bind(actor).bind(now).bind(reason.trim()).bind(id)
                 .execute(&mut *tx).await?.rows_affected();
             if updated != 1 {
                 return Err(StoreError::Conflict(format!("proposal {id} was decided meanwhile")));
             }
-            let note = format!("{}（第{}号建议）：{}", p.kind.name_zh(), id, reason.trim());
             if accept {
                 match &effect {
                     ProposalEffect::Record => {}
@@ -233,19 +248,19 @@ impl Store {
                                 .bind(on).bind(chrono::Datelike::year(&on)).bind(p.base_id).execute(&mut *tx).await?;
                         }
                         sqlx::query(INSERT_TIER_CHANGE)
-                            .bind(p.base_id).bind(Some(base.facts.tier.code())).bind(Some(to.code())).bind(on).bind(Some(id)).bind(&note)
+                            .bind(p.base_id).bind(Some(base.facts.tier.code())).bind(Some(to.code())).bind(on).bind(Some(id)).bind(note)
                             .execute(&mut *tx).await?;
                     }
                     ProposalEffect::Withdraw => {
                         sqlx::query("UPDATE bases SET status = 'withdrawn', withdrawn_on = $1, withdrawn_reason = $2, updated_at = $3 WHERE id = $4 AND status = 'current'")
-                            .bind(on).bind(&note).bind(now).bind(p.base_id).execute(&mut *tx).await?;
+                            .bind(on).bind(note).bind(now).bind(p.base_id).execute(&mut *tx).await?;
                         sqlx::query(INSERT_TIER_CHANGE)
-                            .bind(p.base_id).bind(Some(base.facts.tier.code())).bind(None::<String>).bind(on).bind(Some(id)).bind(&note)
+                            .bind(p.base_id).bind(Some(base.facts.tier.code())).bind(None::<String>).bind(on).bind(Some(id)).bind(note)
                             .execute(&mut *tx).await?;
                     }
                 }
             }
-            sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind(if accept { "accept" } else { "reject" }).bind("proposal").bind(id.to_string())
+            sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind(decision.code()).bind("proposal").bind(id.to_string())
                 .bind(serde_json::json!({"base": p.base_id, "kind": p.kind.code(), "reason": reason}).to_string())
                 .execute(&mut *tx).await?;
             tx.commit().await?;

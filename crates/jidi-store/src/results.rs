@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::error::Result;
 use crate::roll::Page;
-use crate::row::{Conditions, Param, Row, bind_params};
+use jidi_domain::evaluation::{Contribution, DimensionScore, ResultExplanation};
+
+use crate::row::{Conditions, Param, Row, push_where, to_json};
 use crate::store::{Store, on_pool};
 
 /// One stored result: the figures every list shows. The bulky parts of a scorecard are
@@ -46,21 +48,21 @@ pub struct ResultRecord {
     pub category_rank_p05: Option<f64>,
     /// 95th percentile group rank.
     pub category_rank_p95: Option<f64>,
-    /// JSON `[p1, …, p5]`.
-    pub star_probabilities: Option<String>,
+    /// Probabilities of one to five stars.
+    pub star_probabilities: Option<[f64; 5]>,
 }
 
-/// The scorecard parts of a result, as JSON text (read one base at a time).
+/// The scorecard parts of a result (read one base at a time, never with a results page).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResultDetails {
     /// Base.
     pub base_id: i64,
-    /// JSON list of dimension scores.
-    pub dimension_scores: String,
-    /// JSON list of contributions.
-    pub contributions: String,
-    /// JSON object: next star, change from last year.
-    pub details: String,
+    /// Dimension scores with their group's median and best.
+    pub dimension_scores: Vec<DimensionScore>,
+    /// Indicator contributions.
+    pub contributions: Vec<Contribution>,
+    /// The next star and the change from last year.
+    pub explanation: ResultExplanation,
 }
 
 /// Filters of a results table.
@@ -109,7 +111,7 @@ fn result_from_row(r: &impl Row) -> Result<ResultRecord> {
         rank_p95: r.opt_float("rank_p95")?,
         category_rank_p05: r.opt_float("category_rank_p05")?,
         category_rank_p95: r.opt_float("category_rank_p95")?,
-        star_probabilities: r.opt_text("star_probabilities")?,
+        star_probabilities: r.opt_json("star_probabilities")?,
     })
 }
 
@@ -131,7 +133,7 @@ pub(crate) fn result_params(run_id: i64, r: &ResultRecord) -> Vec<Param> {
         Param::OptFloat(r.rank_p95),
         Param::OptFloat(r.category_rank_p05),
         Param::OptFloat(r.category_rank_p95),
-        Param::OptText(r.star_probabilities.clone()),
+        Param::OptText(r.star_probabilities.as_ref().map(to_json)),
     ]
 }
 
@@ -157,18 +159,16 @@ impl Store {
         if let Some(ids) = &filter.base_ids {
             c.push_in("base_id", ids.iter().map(|i| Param::Int(*i)).collect());
         }
-        let n = c.next_placeholder();
-        let sql = format!(
-            "SELECT {RESULT_COLUMNS} FROM evaluation_results {} ORDER BY national_rank, base_id LIMIT ${n} OFFSET ${}",
-            c.where_sql(),
-            n + 1
-        );
-        let count = format!("SELECT COUNT(*) FROM evaluation_results {}", c.where_sql());
+        let limit = page.limit.clamp(1, 2000) as i64;
+        let offset = page.offset as i64;
         on_pool!(self, pool => {
-            let total: i64 = bind_params!(sqlx::query_scalar(AssertSqlSafe(count)), &c.params).fetch_one(pool).await?;
-            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &c.params)
-                .bind(page.limit.clamp(1, 2000) as i64).bind(page.offset as i64)
-                .fetch_all(pool).await?;
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM evaluation_results");
+            push_where!(count, c);
+            let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+            let mut qb = QueryBuilder::new(format!("SELECT {RESULT_COLUMNS} FROM evaluation_results"));
+            push_where!(qb, c);
+            qb.push(" ORDER BY national_rank, base_id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+            let rows = qb.build().fetch_all(pool).await?;
             Ok((rows.iter().map(result_from_row).collect::<Result<Vec<_>>>()?, total))
         })
     }
@@ -191,9 +191,9 @@ impl Store {
                 .bind(run_id).bind(base_id).fetch_optional(pool).await?;
             row.as_ref().map(|r| Ok(ResultDetails {
                 base_id: r.int("base_id")?,
-                dimension_scores: r.text("dimension_scores")?,
-                contributions: r.text("contributions")?,
-                details: r.text("details")?,
+                dimension_scores: r.json("dimension_scores")?,
+                contributions: r.json("contributions")?,
+                explanation: r.json("details")?,
             })).transpose()
         })
     }
@@ -225,15 +225,16 @@ impl Store {
         run_id: i64,
         base_id: Option<i64>,
     ) -> Result<Vec<(i64, String, Option<f64>)>> {
-        let (filter, params) = match base_id {
-            Some(b) => ("AND base_id = $2", vec![Param::Int(run_id), Param::Int(b)]),
-            None => ("", vec![Param::Int(run_id)]),
-        };
-        let sql = format!(
-            "SELECT base_id, indicator_code, value FROM evaluation_inputs WHERE run_id = $1 {filter} ORDER BY base_id, indicator_code"
-        );
+        let mut c = Conditions::default();
+        c.push("run_id = ?", vec![Param::Int(run_id)]);
+        if let Some(b) = base_id {
+            c.push("base_id = ?", vec![Param::Int(b)]);
+        }
         on_pool!(self, pool => {
-            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
+            let mut qb = QueryBuilder::new("SELECT base_id, indicator_code, value FROM evaluation_inputs");
+            push_where!(qb, c);
+            qb.push(" ORDER BY base_id, indicator_code");
+            let rows = qb.build().fetch_all(pool).await?;
             rows.iter().map(|r| Ok((r.int("base_id")?, r.text("indicator_code")?, r.opt_float("value")?))).collect()
         })
     }

@@ -1,13 +1,14 @@
 //! The roll: reference data, categories, bases, tier history, roll statistics.
 
 use chrono::{NaiveDate, Utc};
+use jidi_domain::access::ListScope;
 use jidi_domain::catalogue;
 use jidi_domain::reference::{self, Category, MacroRegion, Regions};
 use jidi_domain::roll::{Base, BaseDraft, Series, Status, Tier, TierChange};
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::error::{Result, StoreError};
-use crate::row::{Conditions, Param, Row, bind_params, placeholders};
+use crate::row::{Conditions, Param, Row, bind_params, push_list, push_where, to_json};
 use crate::store::{Store, on_pool};
 
 /// Filters of the base list; `None` means any.
@@ -153,13 +154,15 @@ pub(crate) fn base_from_row(r: &impl Row) -> Result<Base> {
     let tier_code = r.text("tier")?;
     let status = match r.text("status")?.as_str() {
         "withdrawn" => Status::Withdrawn {
-            on: r.opt_date("withdrawn_on")?.unwrap_or_default(),
+            on: r
+                .opt_date("withdrawn_on")?
+                .ok_or_else(|| StoreError::corrupt("withdrawal date", "NULL"))?,
             reason: r.opt_text("withdrawn_reason")?.unwrap_or_default(),
         },
-        _ => Status::Current,
+        "current" => Status::Current,
+        other => return Err(StoreError::corrupt("base status", other)),
     };
-    let leading: Vec<String> =
-        serde_json::from_str(&r.text("leading_industries")?).unwrap_or_default();
+    let leading: Vec<String> = r.json("leading_industries")?;
     Ok(Base {
         id: r.int("id")?,
         facts: BaseDraft {
@@ -168,9 +171,11 @@ pub(crate) fn base_from_row(r: &impl Row) -> Result<Base> {
             prefecture_code: r.opt_text("prefecture_code")?,
             category_code: r.text("category_code")?,
             subcategory_code: r.opt_text("subcategory_code")?,
-            series: r.opt_text("series")?.as_deref().and_then(Series::parse),
-            tier: Tier::parse(&tier_code)
-                .ok_or_else(|| StoreError::Invalid(format!("stored tier {tier_code:?}")))?,
+            series: r
+                .opt_text("series")?
+                .map(|s| Series::parse(&s).ok_or_else(|| StoreError::corrupt("series", &s)))
+                .transpose()?,
+            tier: Tier::parse(&tier_code).ok_or_else(|| StoreError::corrupt("tier", &tier_code))?,
             batch: r.opt_int32("batch")?,
             designated_year: r.opt_int32("designated_year")?,
             designated_on: r.opt_date("designated_on")?,
@@ -188,12 +193,18 @@ pub(crate) fn base_from_row(r: &impl Row) -> Result<Base> {
     })
 }
 
+fn opt_tier(r: &impl Row, column: &str) -> Result<Option<Tier>> {
+    r.opt_text(column)?
+        .map(|t| Tier::parse(&t).ok_or_else(|| StoreError::corrupt("tier", &t)))
+        .transpose()
+}
+
 fn tier_change_from_row(r: &impl Row) -> Result<TierChange> {
     Ok(TierChange {
         id: r.int("id")?,
         base_id: r.int("base_id")?,
-        from: r.opt_text("from_tier")?.as_deref().and_then(Tier::parse),
-        to: r.opt_text("to_tier")?.as_deref().and_then(Tier::parse),
+        from: opt_tier(r, "from_tier")?,
+        to: opt_tier(r, "to_tier")?,
         on: r.date("changed_on")?,
         proposal_id: r.opt_int("proposal_id")?,
         note: r.text("note")?,
@@ -218,7 +229,7 @@ pub(crate) fn base_params(d: &BaseDraft) -> Vec<Param> {
         Param::OptInt32(d.batch),
         Param::OptInt32(d.designated_year),
         Param::OptDate(d.designated_on),
-        Param::Text(serde_json::to_string(&d.leading_industries).unwrap_or_else(|_| "[]".into())),
+        Param::Text(to_json(&d.leading_industries)),
         Param::OptText(d.managing_body.clone()),
         Param::OptFloat(d.area_km2),
         Param::Text(d.status.code().to_string()),
@@ -251,14 +262,13 @@ fn escape_like(text: &str) -> String {
     out
 }
 
-/// The conditions of a filter, plus the listing scope for provincial and cultivating entries:
-/// `None` = no restriction, `Some(None)` = none visible, `Some(Some(p))` = only province `p`.
-fn conditions(filter: &BaseFilter, scope: &Option<Option<String>>) -> Conditions {
+/// The conditions of a filter, plus the listing scope for provincial and cultivating entries.
+fn conditions(filter: &BaseFilter, scope: &ListScope) -> Conditions {
     let mut c = Conditions::default();
     match scope {
-        None => {}
-        Some(None) => c.push("tier IN ('national', 'excellence')", vec![]),
-        Some(Some(p)) => c.push(
+        ListScope::Everything => {}
+        ListScope::NationalOnly => c.push("tier IN ('national', 'excellence')", vec![]),
+        ListScope::NationalAndProvince(p) => c.push(
             "(tier IN ('national', 'excellence') OR province_code = ?)",
             vec![Param::Text(p.clone())],
         ),
@@ -355,7 +365,7 @@ impl Store {
                     .bind(ind.frequency.code()).bind(ind.cumulative)
                     .bind(if ind.direction == jidi_domain::engine::normalise::Direction::Cost { -1i32 } else { 1i32 })
                     .bind(&ind.dimension).bind(&ind.formula)
-                    .bind(serde_json::to_string(&ind.applies_to).unwrap_or_else(|_| "[]".into()))
+                    .bind(to_json(&ind.applies_to))
                     .bind(i as i32)
                     .execute(&mut *tx).await?;
             }
@@ -390,7 +400,7 @@ impl Store {
                 .execute(&mut *tx).await
                 .map_err(|e| StoreError::from_unique(e, format!("category {} already exists", category.code)))?;
             sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind("create").bind("category").bind(&category.code)
-                .bind(format!("{{\"name_zh\":{:?}}}", category.name_zh))
+                .bind(serde_json::json!({"name_zh": category.name_zh}).to_string())
                 .execute(&mut *tx).await?;
             tx.commit().await?;
         });
@@ -419,13 +429,12 @@ impl Store {
             if chunk.is_empty() {
                 continue;
             }
-            let sql = format!(
-                "SELECT {BASE_COLUMNS} FROM bases WHERE id IN ({})",
-                placeholders(1, chunk.len())
-            );
             let params: Vec<Param> = chunk.iter().map(|i| Param::Int(*i)).collect();
             let bases: Vec<Base> = on_pool!(self, pool => {
-                let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
+                let mut qb = QueryBuilder::new(format!("SELECT {BASE_COLUMNS} FROM bases WHERE id IN ("));
+                push_list!(qb, &params);
+                qb.push(")");
+                let rows = qb.build().fetch_all(pool).await?;
                 rows.iter().map(base_from_row).collect::<Result<Vec<_>>>()?
             });
             out.extend(bases.into_iter().map(|b| (b.id, b)));
@@ -437,7 +446,7 @@ impl Store {
     pub async fn list_bases(
         &self,
         filter: &BaseFilter,
-        scope: &Option<Option<String>>,
+        scope: &ListScope,
         sort: BaseSort,
         order: SortOrder,
         page: Page,
@@ -449,24 +458,20 @@ impl Store {
         };
         let limit = page.limit.clamp(1, 500) as i64;
         let offset = page.offset as i64;
-        let n = c.next_placeholder();
         // The page is chosen on (sort key, id) alone and only its rows are read whole: sorting
         // the matching rows with every column costs SQLite a temporary b-tree of wide records,
         // and the default order by name comes straight from its index. (A window count here
         // would force the sort back in, so the total is a query of its own.)
         let order_by = format!("{} {direction} NULLS LAST, id {direction}", sort.sql());
-        let list_sql = format!(
-            "SELECT {BASE_COLUMNS} FROM bases WHERE id IN (SELECT id FROM bases {} ORDER BY {order_by} LIMIT ${n} OFFSET ${}) ORDER BY {order_by}",
-            c.where_sql(),
-            n + 1
-        );
-        let count_sql = format!("SELECT COUNT(*) FROM bases {}", c.where_sql());
         on_pool!(self, pool => {
-            let total: i64 = bind_params!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &c.params)
-                .fetch_one(pool).await?;
-            let rows = bind_params!(sqlx::query(AssertSqlSafe(list_sql)), &c.params)
-                .bind(limit).bind(offset)
-                .fetch_all(pool).await?;
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM bases");
+            push_where!(count, c);
+            let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+            let mut list = QueryBuilder::new(format!("SELECT {BASE_COLUMNS} FROM bases WHERE id IN (SELECT id FROM bases"));
+            push_where!(list, c);
+            list.push(format!(" ORDER BY {order_by} LIMIT ")).push_bind(limit).push(" OFFSET ").push_bind(offset);
+            list.push(format!(") ORDER BY {order_by}"));
+            let rows = list.build().fetch_all(pool).await?;
             let bases = rows.iter().map(base_from_row).collect::<Result<Vec<_>>>()?;
             Ok((bases, total))
         })
@@ -477,7 +482,7 @@ impl Store {
     pub async fn all_bases(
         &self,
         filter: &BaseFilter,
-        scope: &Option<Option<String>>,
+        scope: &ListScope,
         sort: BaseSort,
         order: SortOrder,
     ) -> Result<Vec<Base>> {
@@ -673,79 +678,66 @@ impl Store {
     pub async fn existing_names(&self, names: &[String]) -> Result<Vec<String>> {
         let mut found = Vec::new();
         for chunk in names.chunks(500) {
-            let sql = format!(
-                "SELECT name FROM bases WHERE name IN ({})",
-                placeholders(1, chunk.len())
-            );
             let params: Vec<Param> = chunk
                 .iter()
                 .map(|n| Param::Text(n.trim().to_string()))
                 .collect();
             let rows: Vec<String> = on_pool!(self, pool => {
-                bind_params!(sqlx::query_scalar(AssertSqlSafe(sql)), &params).fetch_all(pool).await?
+                let mut qb = QueryBuilder::new("SELECT name FROM bases WHERE name IN (");
+                push_list!(qb, &params);
+                qb.push(")");
+                qb.build_query_scalar().fetch_all(pool).await?
             });
             found.extend(rows);
         }
         Ok(found)
     }
 
-    /// Roll statistics within a listing scope (see [`jidi_domain::access::provincial_list_scope`]).
-    pub async fn counts(&self, scope: &Option<Option<String>>) -> Result<Counts> {
+    /// Roll statistics within a listing scope (see [`jidi_domain::access::list_scope`]).
+    pub async fn counts(&self, scope: &ListScope) -> Result<Counts> {
         let base = conditions(&BaseFilter::default(), scope);
-        let mut national = conditions(&BaseFilter::default(), scope);
-        national.push("tier IN ('national', 'excellence')", vec![]);
-        let mut national_current = conditions(&BaseFilter::default(), scope);
-        national_current.push(
+        let national_current = base.and(
             "tier IN ('national', 'excellence') AND status = 'current'",
             vec![],
         );
-        let mut current = conditions(&BaseFilter::default(), scope);
-        current.push("status = 'current'", vec![]);
-        let group = |c: &Conditions, column: &str| {
-            format!(
-                "SELECT COALESCE({column}, 'none') AS k, COUNT(*) AS n FROM bases {} GROUP BY COALESCE({column}, 'none') ORDER BY n DESC, k",
-                c.where_sql()
-            )
-        };
-        let queries = [
-            (group(&current, "tier"), &current),
-            (group(&national_current, "category_code"), &national_current),
-            (group(&national_current, "series"), &national_current),
-            (group(&national_current, "region"), &national_current),
-            (group(&national_current, "province_code"), &national_current),
+        let current = base.and("status = 'current'", vec![]);
+        let groups = [
+            (&current, "tier"),
+            (&national_current, "category_code"),
+            (&national_current, "series"),
+            (&national_current, "region"),
+            (&national_current, "province_code"),
         ];
         let mut results: Vec<Vec<(String, i64)>> = Vec::new();
-        for (sql, c) in queries {
+        for (c, column) in groups {
             let rows: Vec<(String, i64)> = on_pool!(self, pool => {
-                let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &c.params).fetch_all(pool).await?;
+                let mut qb = QueryBuilder::new(format!("SELECT COALESCE({column}, 'none') AS k, COUNT(*) AS n FROM bases"));
+                push_where!(qb, c);
+                qb.push(format!(" GROUP BY COALESCE({column}, 'none') ORDER BY n DESC, k"));
+                let rows = qb.build().fetch_all(pool).await?;
                 rows.iter().map(|r| Ok((r.text("k")?, r.int("n")?))).collect::<Result<Vec<_>>>()?
             });
             results.push(rows);
         }
-        let years_sql = format!(
-            "SELECT designated_year AS y, COUNT(*) AS n FROM bases {} AND designated_year IS NOT NULL GROUP BY designated_year ORDER BY designated_year",
-            national_or_withdrawn(&base)
+        let designated = base.and(
+            "tier IN ('national', 'excellence') AND designated_year IS NOT NULL",
+            vec![],
         );
-        let designations: Vec<(i32, i64)> = on_pool!(self, pool => {
-            let rows = bind_params!(sqlx::query(AssertSqlSafe(years_sql)), &base.params).fetch_all(pool).await?;
-            rows.iter().map(|r| Ok((r.int32("y")?, r.int("n")?))).collect::<Result<Vec<_>>>()?
-        });
-        let mut withdrawn_c = conditions(&BaseFilter::default(), scope);
-        withdrawn_c.push("status = 'withdrawn'", vec![]);
-        let withdrawn_sql = format!("SELECT COUNT(*) FROM bases {}", withdrawn_c.where_sql());
-        let synthetic_sql = format!(
-            "SELECT COUNT(*) FROM bases {} synthetic = $1",
-            if base.clauses.is_empty() {
-                "WHERE".to_string()
-            } else {
-                format!("{} AND", base.where_sql())
-            }
-        )
-        .replace("$1", &format!("${}", base.next_placeholder()));
-        let (withdrawn, synthetic): (i64, i64) = on_pool!(self, pool => {
-            let w: i64 = bind_params!(sqlx::query_scalar(AssertSqlSafe(withdrawn_sql)), &withdrawn_c.params).fetch_one(pool).await?;
-            let s: i64 = bind_params!(sqlx::query_scalar(AssertSqlSafe(synthetic_sql)), &base.params).bind(true).fetch_one(pool).await?;
-            (w, s)
+        let withdrawn_c = base.and("status = 'withdrawn'", vec![]);
+        let synthetic_c = base.and("synthetic = ?", vec![Param::Bool(true)]);
+        let (designations, withdrawn, synthetic): (Vec<(i32, i64)>, i64, i64) = on_pool!(self, pool => {
+            let mut qb = QueryBuilder::new("SELECT designated_year AS y, COUNT(*) AS n FROM bases");
+            push_where!(qb, designated);
+            qb.push(" GROUP BY designated_year ORDER BY designated_year");
+            let rows = qb.build().fetch_all(pool).await?;
+            let years = rows.iter().map(|r| Ok((r.int32("y")?, r.int("n")?))).collect::<Result<Vec<_>>>()?;
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM bases");
+            push_where!(qb, withdrawn_c);
+            let w: i64 = qb.build_query_scalar().fetch_one(pool).await?;
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM bases");
+            push_where!(qb, synthetic_c);
+            let s: i64 = qb.build_query_scalar().fetch_one(pool).await?;
+            (years, w, s)
         });
         let mut it = results.into_iter();
         Ok(Counts {
@@ -758,14 +750,5 @@ impl Store {
             withdrawn,
             synthetic,
         })
-    }
-}
-
-fn national_or_withdrawn(c: &Conditions) -> String {
-    let clause = "tier IN ('national', 'excellence')";
-    if c.clauses.is_empty() {
-        format!("WHERE {clause}")
-    } else {
-        format!("{} AND {clause}", c.where_sql())
     }
 }

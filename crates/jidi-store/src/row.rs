@@ -6,7 +6,9 @@ use sqlx::Row as _;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
-use crate::error::Result;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Result, StoreError};
 
 /// Column access shared by both backends' rows.
 pub(crate) trait Row {
@@ -23,6 +25,25 @@ pub(crate) trait Row {
     fn opt_date(&self, column: &str) -> Result<Option<NaiveDate>>;
     fn timestamp(&self, column: &str) -> Result<DateTime<Utc>>;
     fn opt_timestamp(&self, column: &str) -> Result<Option<DateTime<Utc>>>;
+
+    /// A JSON column as a typed value; text that does not parse is [`StoreError::Corrupt`].
+    fn json<T: DeserializeOwned>(&self, column: &'static str) -> Result<T> {
+        let text = self.text(column)?;
+        serde_json::from_str(&text).map_err(|_| StoreError::corrupt(column, &text))
+    }
+
+    /// A nullable JSON column as a typed value.
+    fn opt_json<T: DeserializeOwned>(&self, column: &'static str) -> Result<Option<T>> {
+        self.opt_text(column)?
+            .map(|text| serde_json::from_str(&text).map_err(|_| StoreError::corrupt(column, &text)))
+            .transpose()
+    }
+}
+
+/// A value as the JSON text stored in a column. Serialising a plain data type cannot fail; a
+/// failure would be a bug in the type, so it panics instead of storing something else.
+pub(crate) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("stored values serialise to JSON")
 }
 
 macro_rules! impl_row {
@@ -116,37 +137,33 @@ macro_rules! bind_params {
 }
 pub(crate) use bind_params;
 
-/// Builds a `WHERE` clause with numbered placeholders.
-#[derive(Default)]
+/// A `WHERE` clause under construction: each condition is SQL text with `?` where a value goes,
+/// and the values. [`push_where!`] hands them to sqlx's `QueryBuilder`, which numbers the
+/// placeholders as it binds: no SQL text is ever renumbered after the fact (renumbering by string
+/// replacement once rewrote a scope's own placeholder and broke every province user's dashboard on
+/// PostgreSQL).
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Conditions {
-    pub clauses: Vec<String>,
+    clauses: Vec<Clause>,
+}
+
+/// One condition: the text around its values (one more piece than values) and the values.
+#[derive(Clone, Debug)]
+pub(crate) struct Clause {
+    pub pieces: Vec<String>,
     pub params: Vec<Param>,
 }
 
 impl Conditions {
-    /// Adds a clause where `?` stands for the next placeholder(s).
+    /// Adds a condition where each `?` stands for the next of `params`.
     pub fn push(&mut self, clause: &str, params: Vec<Param>) {
-        let mut out = String::with_capacity(clause.len() + 4);
-        let mut next = self.params.len();
-        for ch in clause.chars() {
-            if ch == '?' {
-                next += 1;
-                out.push_str(&format!("${next}"));
-            } else {
-                out.push(ch);
-            }
-        }
-        self.clauses.push(out);
-        self.params.extend(params);
-    }
-
-    /// `WHERE a AND b …`, or nothing.
-    pub fn where_sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.clauses.join(" AND "))
-        }
+        let pieces: Vec<String> = clause.split('?').map(str::to_string).collect();
+        assert_eq!(
+            pieces.len(),
+            params.len() + 1,
+            "a placeholder for every value in {clause:?}"
+        );
+        self.clauses.push(Clause { pieces, params });
     }
 
     /// `column IN (…)` over `values`; no row matches an empty list.
@@ -159,19 +176,66 @@ impl Conditions {
         }
     }
 
-    /// The number the next placeholder gets.
-    pub fn next_placeholder(&self) -> usize {
-        self.params.len() + 1
+    /// These conditions and one more.
+    pub fn and(&self, clause: &str, params: Vec<Param>) -> Conditions {
+        let mut out = self.clone();
+        out.push(clause, params);
+        out
+    }
+
+    /// The conditions, in order.
+    pub fn clauses(&self) -> &[Clause] {
+        &self.clauses
     }
 }
 
-/// `$first, $first+1, …`: `n` numbered placeholders, for `IN (…)` lists.
-pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Binds one [`Param`] to a `QueryBuilder` (or its `Separated`) of either backend.
+macro_rules! push_param {
+    ($qb:expr, $param:expr) => {
+        match $param {
+            $crate::row::Param::Text(v) => $qb.push_bind(v.clone()),
+            $crate::row::Param::OptText(v) => $qb.push_bind(v.clone()),
+            $crate::row::Param::Int(v) => $qb.push_bind(*v),
+            $crate::row::Param::OptInt(v) => $qb.push_bind(*v),
+            $crate::row::Param::Int32(v) => $qb.push_bind(*v),
+            $crate::row::Param::OptInt32(v) => $qb.push_bind(*v),
+            $crate::row::Param::Float(v) => $qb.push_bind(*v),
+            $crate::row::Param::OptFloat(v) => $qb.push_bind(*v),
+            $crate::row::Param::Bool(v) => $qb.push_bind(*v),
+            $crate::row::Param::Date(v) => $qb.push_bind(*v),
+            $crate::row::Param::OptDate(v) => $qb.push_bind(*v),
+            $crate::row::Param::Timestamp(v) => $qb.push_bind(*v),
+        }
+    };
 }
+pub(crate) use push_param;
+
+/// Appends ` WHERE a AND b …` (nothing when there is no condition) to a `QueryBuilder`.
+macro_rules! push_where {
+    ($qb:expr, $conditions:expr) => {
+        for (i, clause) in $conditions.clauses().iter().enumerate() {
+            $qb.push(if i == 0 { " WHERE " } else { " AND " });
+            for (k, piece) in clause.pieces.iter().enumerate() {
+                $qb.push(piece);
+                if let Some(p) = clause.params.get(k) {
+                    $crate::row::push_param!($qb, p);
+                }
+            }
+        }
+    };
+}
+pub(crate) use push_where;
+
+/// Appends `v1, v2, …`, binding each of `params` (the inside of `IN (…)`).
+macro_rules! push_list {
+    ($qb:expr, $params:expr) => {{
+        let mut list = $qb.separated(", ");
+        for p in $params {
+            $crate::row::push_param!(list, p);
+        }
+    }};
+}
+pub(crate) use push_list;
 
 /// `($1, $2), ($3, $4), …`: the placeholders of `rows` rows of `width` parameters each, for
 /// multi-row `INSERT … VALUES` statements.
@@ -196,9 +260,19 @@ pub(crate) fn value_rows(rows: usize, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn placeholders_start_where_asked() {
-        assert_eq!(super::placeholders(3, 2), "$3, $4");
-        assert_eq!(super::placeholders(1, 0), "");
+    fn conditions_keep_their_values_next_to_their_placeholders() {
+        use super::{Conditions, Param};
+        let mut c = Conditions::default();
+        c.push("(a = ? OR b = ?)", vec![Param::Int(1), Param::Int(2)]);
+        c.push_in("p", vec![Param::Text("x".into())]);
+        c.push_in("q", vec![]);
+        let d = c.and("s = ?", vec![Param::Bool(true)]);
+        assert_eq!(c.clauses().len(), 3);
+        assert_eq!(d.clauses().len(), 4);
+        assert_eq!(d.clauses()[0].pieces, ["(a = ", " OR b = ", ")"]);
+        assert_eq!(d.clauses()[1].pieces, ["p IN (", ")"]);
+        assert_eq!(d.clauses()[2].pieces, ["1 = 0"]);
+        assert_eq!(d.clauses()[3].params.len(), 1);
     }
 
     #[test]

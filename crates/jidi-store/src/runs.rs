@@ -5,12 +5,14 @@
 //! per year is published (a unique index enforces it).
 
 use chrono::{DateTime, Utc};
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::error::{Result, StoreError};
 use crate::results::{RESULT_COLUMNS, ResultDetails, ResultRecord, result_params};
 use crate::roll::INSERT_AUDIT;
-use crate::row::{Conditions, Param, Row, bind_params, value_rows};
+use jidi_domain::evaluation::RunSummary;
+
+use crate::row::{Conditions, Param, Row, bind_params, push_where, to_json, value_rows};
 use crate::store::{Store, on_pool};
 
 /// Trial or published.
@@ -23,11 +25,19 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
-    fn code(self) -> &'static str {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
         match self {
             RunStatus::Trial => "trial",
             RunStatus::Published => "published",
         }
+    }
+
+    /// Parses [`RunStatus::code`].
+    pub fn parse(text: &str) -> Option<RunStatus> {
+        [RunStatus::Trial, RunStatus::Published]
+            .into_iter()
+            .find(|s| s.code() == text)
     }
 }
 
@@ -56,8 +66,8 @@ pub struct RunRecord {
     pub n_bases: i32,
     /// Whether it ran on demo data.
     pub synthetic: bool,
-    /// JSON summary (star counts, groups, diagnostics, sensitivity).
-    pub summary: String,
+    /// Star counts, groups, diagnostics, sensitivity.
+    pub summary: RunSummary,
     /// Who ran it.
     pub created_by: Option<i64>,
     /// When.
@@ -87,8 +97,8 @@ pub struct NewRun {
     pub content_hash: String,
     /// Demo data.
     pub synthetic: bool,
-    /// JSON summary.
-    pub summary: String,
+    /// Star counts, groups, diagnostics, sensitivity.
+    pub summary: RunSummary,
     /// Author.
     pub created_by: Option<i64>,
     /// Results (their `run_id` is ignored).
@@ -102,15 +112,13 @@ pub struct NewRun {
 const RUN_COLUMNS: &str = "id, year, scheme_id, status, replications, seed, inputs_hash, results_hash, content_hash, n_bases, synthetic, summary, created_by, created_at, published_by, published_at";
 
 fn run_from_row(r: &impl Row) -> Result<RunRecord> {
+    let status = r.text("status")?;
     Ok(RunRecord {
         id: r.int("id")?,
         year: r.int32("year")?,
         scheme_id: r.int("scheme_id")?,
-        status: if r.text("status")? == "published" {
-            RunStatus::Published
-        } else {
-            RunStatus::Trial
-        },
+        status: RunStatus::parse(&status)
+            .ok_or_else(|| StoreError::corrupt("run status", &status))?,
         replications: r.int32("replications")?,
         seed: r.int("seed")?,
         inputs_hash: r.text("inputs_hash")?,
@@ -118,7 +126,7 @@ fn run_from_row(r: &impl Row) -> Result<RunRecord> {
         content_hash: r.text("content_hash")?,
         n_bases: r.int32("n_bases")?,
         synthetic: r.boolean("synthetic")?,
-        summary: r.text("summary")?,
+        summary: r.json("summary")?,
         created_by: r.opt_int("created_by")?,
         created_at: r.timestamp("created_at")?,
         published_by: r.opt_int("published_by")?,
@@ -135,7 +143,7 @@ impl Store {
             let id: i64 = sqlx::query_scalar("INSERT INTO evaluation_runs (year, scheme_id, status, replications, seed, inputs_hash, results_hash, content_hash, n_bases, synthetic, summary, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
                 .bind(run.year).bind(run.scheme_id).bind(RunStatus::Trial.code()).bind(run.replications).bind(run.seed)
                 .bind(&run.inputs_hash).bind(&run.results_hash).bind(&run.content_hash).bind(run.results.len() as i32)
-                .bind(run.synthetic).bind(&run.summary).bind(run.created_by).bind(now)
+                .bind(run.synthetic).bind(to_json(&run.summary)).bind(run.created_by).bind(now)
                 .fetch_one(&mut *tx).await?;
             // Small statements of a fixed shape hit the statement cache; huge ones cost SQLite seconds.
             for chunk in run.inputs.chunks(240) {
@@ -154,8 +162,8 @@ impl Store {
             for chunk in run.details.chunks(100) {
                 let sql = format!("INSERT INTO evaluation_result_details (run_id, base_id, dimension_scores, contributions, details) VALUES {}", value_rows(chunk.len(), 5));
                 let params: Vec<Param> = chunk.iter().flat_map(|d| [
-                    Param::Int(id), Param::Int(d.base_id), Param::Text(d.dimension_scores.clone()),
-                    Param::Text(d.contributions.clone()), Param::Text(d.details.clone()),
+                    Param::Int(id), Param::Int(d.base_id), Param::Text(to_json(&d.dimension_scores)),
+                    Param::Text(to_json(&d.contributions)), Param::Text(to_json(&d.explanation)),
                 ]).collect();
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
@@ -185,12 +193,11 @@ impl Store {
         if !include_trials {
             c.push("status = 'published'", vec![]);
         }
-        let sql = format!(
-            "SELECT {RUN_COLUMNS} FROM evaluation_runs {} ORDER BY year DESC, id DESC",
-            c.where_sql()
-        );
         on_pool!(self, pool => {
-            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &c.params).fetch_all(pool).await?;
+            let mut qb = QueryBuilder::new(format!("SELECT {RUN_COLUMNS} FROM evaluation_runs"));
+            push_where!(qb, c);
+            qb.push(" ORDER BY year DESC, id DESC");
+            let rows = qb.build().fetch_all(pool).await?;
             rows.iter().map(run_from_row).collect()
         })
     }

@@ -1,9 +1,9 @@
 //! Indicator values: annual and monthly facts keyed by base and period.
 
-use sqlx::AssertSqlSafe;
+use sqlx::QueryBuilder;
 
 use crate::error::{Result, StoreError};
-use crate::row::{Param, Row, bind_params, placeholders};
+use crate::row::{Conditions, Param, Row, push_list, push_where};
 use crate::store::{Store, on_pool};
 
 /// One annual value.
@@ -66,14 +66,13 @@ impl Store {
     ) -> Result<Vec<AnnualPoint>> {
         let mut out = Vec::new();
         for chunk in base_ids.chunks(400) {
-            let mut params = vec![Param::Int32(year)];
-            params.extend(chunk.iter().map(|b| Param::Int(*b)));
-            let sql = format!(
-                "SELECT base_id, indicator_code, year, value, synthetic FROM annual_values WHERE year = $1 AND base_id IN ({}) ORDER BY base_id, indicator_code",
-                placeholders(2, chunk.len())
-            );
+            let ids: Vec<Param> = chunk.iter().map(|b| Param::Int(*b)).collect();
             let rows: Vec<AnnualPoint> = on_pool!(self, pool => {
-                let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
+                let mut qb = QueryBuilder::new("SELECT base_id, indicator_code, year, value, synthetic FROM annual_values WHERE year = ");
+                qb.push_bind(year).push(" AND base_id IN (");
+                push_list!(qb, &ids);
+                qb.push(") ORDER BY base_id, indicator_code");
+                let rows = qb.build().fetch_all(pool).await?;
                 rows.iter().map(|r| Ok(AnnualPoint {
                     base_id: r.int("base_id")?,
                     indicator: r.text("indicator_code")?,
@@ -133,30 +132,31 @@ impl Store {
         indicators: &[&str],
         from_period: Option<i32>,
     ) -> Result<Vec<(String, i32, f64, bool)>> {
-        let mut params = vec![Param::Int(base_id)];
-        let mut filter = String::new();
+        let mut c = Conditions::default();
+        c.push("base_id = ?", vec![Param::Int(base_id)]);
         if let Some(from) = from_period {
-            params.push(Param::Int32(from));
-            filter.push_str(&format!(" AND {period_column} >= $2"));
+            c.push(&format!("{period_column} >= ?"), vec![Param::Int32(from)]);
         }
         if !indicators.is_empty() {
-            let first = params.len() + 1;
-            params.extend(indicators.iter().map(|c| Param::Text((*c).to_string())));
-            filter.push_str(&format!(
-                " AND indicator_code IN ({})",
-                placeholders(first, indicators.len())
-            ));
+            c.push_in(
+                "indicator_code",
+                indicators
+                    .iter()
+                    .map(|c| Param::Text((*c).to_string()))
+                    .collect(),
+            );
         }
         let value_text = match self.backend() {
             crate::store::Backend::Sqlite => "printf('%!.17g', value)",
             crate::store::Backend::Postgres => "CAST(value AS TEXT)",
         };
-        let sql = format!(
-            "SELECT indicator_code, string_agg(CAST({period_column} AS TEXT) || ':' || CASE WHEN synthetic THEN '1' ELSE '0' END || ':' || {value_text}, ',' ORDER BY {period_column}) AS points \
-             FROM {table} WHERE base_id = $1{filter} GROUP BY indicator_code ORDER BY indicator_code"
-        );
         let packed: Vec<(String, String)> = on_pool!(self, pool => {
-            let rows = bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).fetch_all(pool).await?;
+            let mut qb = QueryBuilder::new(format!(
+                "SELECT indicator_code, string_agg(CAST({period_column} AS TEXT) || ':' || CASE WHEN synthetic THEN '1' ELSE '0' END || ':' || {value_text}, ',' ORDER BY {period_column}) AS points FROM {table}"
+            ));
+            push_where!(qb, c);
+            qb.push(" GROUP BY indicator_code ORDER BY indicator_code");
+            let rows = qb.build().fetch_all(pool).await?;
             rows.iter().map(|r| Ok((r.text("indicator_code")?, r.text("points")?))).collect::<Result<Vec<_>>>()?
         });
         let mut out = Vec::new();
@@ -166,11 +166,8 @@ impl Store {
                     let (synthetic, value) = rest.split_once(':')?;
                     Some((period.parse().ok()?, value.parse().ok()?, synthetic == "1"))
                 });
-                let (period, value, synthetic) = parsed.ok_or_else(|| {
-                    StoreError::Invalid(format!(
-                        "{table}: cannot read point {point:?} of base {base_id}, indicator {indicator}"
-                    ))
-                })?;
+                let (period, value, synthetic) =
+                    parsed.ok_or_else(|| StoreError::corrupt("series point", point))?;
                 out.push((indicator.clone(), period, value, synthetic));
             }
         }

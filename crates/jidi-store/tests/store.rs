@@ -4,7 +4,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use jidi_demo::{self as demo, DemoConfig};
-use jidi_domain::access::Role;
+use jidi_domain::access::{ListScope, Role};
 use jidi_domain::roll::{BaseDraft, Series, Status, Tier};
 use jidi_store::testing::TestDb;
 use jidi_store::{
@@ -89,7 +89,7 @@ async fn upgrading_keeps_published_results() {
              INSERT INTO evaluation_runs (id, year, scheme_id, status, replications, seed, inputs_hash, results_hash, content_hash, n_bases, synthetic, summary, created_at) \
              VALUES (1, 2024, 1, 'published', 0, 1, 'a', 'b', 'c', 1, TRUE, '{{}}', '2026-01-01T00:00:00Z');
              INSERT INTO evaluation_results (run_id, base_id, category_code, province_code, score, national_rank, category_rank, stars, vetoed, dimension_scores, contributions, details) \
-             VALUES (1, {id}, 'equipment', '420000', 71.5, 1, 1, 4, FALSE, '[{{\"code\":\"strength\"}}]', '[]', '{{\"change\":null}}');"
+             VALUES (1, {id}, 'equipment', '420000', 71.5, 1, 1, 4, FALSE, '[{{\"code\":\"strength\",\"score\":71.5,\"median\":60.0,\"best\":90.0}}]', '[]', '{{\"next_star\":null,\"change\":null}}');"
         ))
         .await;
         store.migrate().await.unwrap();
@@ -104,8 +104,15 @@ async fn upgrading_keeps_published_results() {
         let r = store.run_result(1, id).await.unwrap().unwrap();
         assert_eq!((r.score, r.stars), (Some(71.5), Some(4)));
         let parts = store.result_details(1, id).await.unwrap().unwrap();
-        assert_eq!(parts.dimension_scores, r#"[{"code":"strength"}]"#);
-        assert_eq!(parts.details, r#"{"change":null}"#);
+        assert_eq!(parts.dimension_scores.len(), 1);
+        assert_eq!(
+            (
+                parts.dimension_scores[0].code.as_str(),
+                parts.dimension_scores[0].score
+            ),
+            ("strength", 71.5)
+        );
+        assert_eq!(parts.explanation.change, None);
         db.finish().await;
     }
 }
@@ -135,7 +142,7 @@ async fn bases_are_created_listed_filtered_and_paged() {
             NaiveDate::from_ymd_opt(2012, 2, 13)
         );
 
-        let all = None;
+        let all = ListScope::Everything;
         let page = Page::first(2);
         let (rows, total) = store
             .list_bases(
@@ -237,7 +244,7 @@ async fn bases_are_created_listed_filtered_and_paged() {
         );
 
         // The public sees the national roll only; a province also its own provincial list.
-        let public = Some(None);
+        let public = ListScope::NationalOnly;
         assert_eq!(
             store
                 .list_bases(
@@ -252,7 +259,7 @@ async fn bases_are_created_listed_filtered_and_paged() {
                 .1,
             3
         );
-        let hunan = Some(Some("430000".to_string()));
+        let hunan = ListScope::NationalAndProvince("430000".to_string());
         assert_eq!(
             store
                 .list_bases(
@@ -267,7 +274,7 @@ async fn bases_are_created_listed_filtered_and_paged() {
                 .1,
             3
         );
-        let beijing = Some(Some("110000".to_string()));
+        let beijing = ListScope::NationalAndProvince("110000".to_string());
         assert_eq!(
             store
                 .list_bases(
@@ -317,7 +324,7 @@ async fn imports_are_all_or_nothing() {
         let (_, total) = store
             .list_bases(
                 &BaseFilter::default(),
-                &None,
+                &ListScope::Everything,
                 BaseSort::Id,
                 SortOrder::Asc,
                 Page::first(10),
@@ -375,7 +382,7 @@ async fn updates_and_withdrawals_write_the_tier_history() {
                     status: Some(StatusFilter::Withdrawn),
                     ..BaseFilter::default()
                 },
-                &None,
+                &ListScope::Everything,
                 BaseSort::Id,
                 SortOrder::Asc,
                 Page::first(5),

@@ -161,7 +161,7 @@ fn main() {
                     national_only: true,
                     ..Default::default()
                 },
-                &None,
+                &jidi_domain::access::ListScope::Everything,
                 jidi_store::BaseSort::Id,
                 jidi_store::SortOrder::Asc,
                 jidi_store::Page {

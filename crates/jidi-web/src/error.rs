@@ -9,6 +9,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use jidi_domain::access::Access;
 use jidi_domain::roll::FieldError;
+use jidi_domain::scheme::SchemeError;
+use jidi_service::evaluation::EvaluationServiceError;
+use jidi_service::management::ManagementError;
+use jidi_service::passwords::PasswordError;
 use jidi_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -54,14 +58,20 @@ pub enum AppError {
         /// Seconds to wait.
         retry_after: u64,
     },
-    /// A bug or an unavailable database (500); the detail is logged, not shown.
-    Internal(anyhow::Error),
+    /// A bug, corrupt data or an unavailable database (500); the detail and its causes are
+    /// logged, never shown.
+    Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Handler result.
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
+    /// A 500 for `error`, whose text and causes go to the log only.
+    pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> AppError {
+        AppError::Internal(Box::new(error))
+    }
+
     /// A 400 with one field problem.
     pub fn bad_field(field: &str, message: impl Into<String>) -> AppError {
         let message = message.into();
@@ -189,22 +199,23 @@ impl AppError {
         }
     }
 
-    /// A rejected scheme document: problems as `path: message`.
-    pub fn scheme_rejected(problems: Vec<String>) -> AppError {
+    /// A rejected scheme document: every problem with its path.
+    pub fn scheme_rejected(problems: Vec<SchemeError>) -> AppError {
         AppError::Rejected {
             code: "invalid_scheme",
-            message: format!("the scheme is invalid: {}", problems.join("; ")),
+            message: format!(
+                "the scheme is invalid: {}",
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
             fields: problems
-                .iter()
-                .map(|p| match p.split_once(": ") {
-                    Some((path, message)) => FieldError {
-                        field: path.to_string(),
-                        message: message.to_string(),
-                    },
-                    None => FieldError {
-                        field: "scheme".into(),
-                        message: p.clone(),
-                    },
+                .into_iter()
+                .map(|p| FieldError {
+                    field: p.path,
+                    message: p.message,
                 })
                 .collect(),
             problems: Vec::new(),
@@ -228,33 +239,80 @@ impl From<StoreError> for AppError {
                 message: m,
                 fields: vec![],
             },
-            other => AppError::Internal(other.into()),
+            other => AppError::internal(other),
         }
     }
 }
 
-/// An evaluation that cannot run or publish is the caller's problem (422) unless the store failed.
-impl From<jidi_service::evaluation::EvaluationServiceError> for AppError {
-    fn from(e: jidi_service::evaluation::EvaluationServiceError) -> AppError {
-        use jidi_service::evaluation::EvaluationServiceError as E;
+/// An evaluation that cannot run or publish is the caller's problem (422) unless the store failed
+/// or stored data is corrupt (500).
+impl From<EvaluationServiceError> for AppError {
+    fn from(e: EvaluationServiceError) -> AppError {
+        use jidi_domain::evaluation::EvaluationError;
         match e {
-            E::Store(s) => s.into(),
-            E::Scheme(m) => AppError::Unprocessable {
-                message: m,
-                fields: vec![],
-            },
-            E::Evaluation(e) => AppError::Unprocessable {
-                message: e.to_string(),
-                fields: vec![],
-            },
+            EvaluationServiceError::Store(s) => s.into(),
+            EvaluationServiceError::Scheme(problems)
+            | EvaluationServiceError::Evaluation(EvaluationError::Scheme(problems)) => {
+                AppError::scheme_rejected(problems)
+            }
+            EvaluationServiceError::Evaluation(e @ EvaluationError::NoBases(_)) => {
+                AppError::Unprocessable {
+                    message: e.to_string(),
+                    fields: vec![],
+                }
+            }
+            EvaluationServiceError::Management(m) => m.into(),
+            other @ (EvaluationServiceError::CorruptScheme { .. }
+            | EvaluationServiceError::Evaluation(_)) => AppError::internal(other),
         }
     }
 }
 
-impl From<anyhow::Error> for AppError {
-    fn from(e: anyhow::Error) -> AppError {
-        AppError::Internal(e)
+impl From<ManagementError> for AppError {
+    fn from(e: ManagementError) -> AppError {
+        match e {
+            ManagementError::Store(s) => s.into(),
+            ManagementError::InvalidRules(problems) => AppError::Unprocessable {
+                message: format!("the rules are invalid: {}", problems.join("; ")),
+                fields: problems
+                    .into_iter()
+                    .map(|p| match p.split_once(": ") {
+                        Some((path, message)) => FieldError {
+                            field: path.into(),
+                            message: message.into(),
+                        },
+                        None => FieldError {
+                            field: "rules".into(),
+                            message: p,
+                        },
+                    })
+                    .collect(),
+            },
+            ManagementError::NoReason => AppError::invalid(vec![FieldError {
+                field: "reason".into(),
+                message: "a written reason is required".into(),
+            }]),
+            other @ ManagementError::CorruptRules(_) => AppError::internal(other),
+        }
     }
+}
+
+impl From<PasswordError> for AppError {
+    fn from(e: PasswordError) -> AppError {
+        AppError::internal(e)
+    }
+}
+
+/// An error and its causes on one line, for the log.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
 }
 
 /// A field problem on the wire.
@@ -328,7 +386,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.0;
         if let AppError::Internal(inner) = &e {
-            tracing::error!(error = %inner, "internal error in API request");
+            tracing::error!(error = %chain(inner.as_ref()), "internal error in API request");
         }
         let body = ErrorBody {
             error: ErrorDetail {
@@ -374,7 +432,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let e = self.0;
         if let AppError::Internal(inner) = &e {
-            tracing::error!(error = %inner, "internal error in page request");
+            tracing::error!(error = %chain(inner.as_ref()), "internal error in page request");
         }
         if matches!(e, AppError::Unauthorized) {
             return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();

@@ -30,7 +30,7 @@ pub mod state;
 pub mod templates;
 pub mod views;
 
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, StartError, WebConfig};
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -166,11 +166,14 @@ async fn access_log(req: Request, next: Next) -> Response {
 }
 
 /// Serves until interrupted (Ctrl-C or SIGTERM), then finishes the requests under way.
-pub async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
+pub async fn serve(state: AppState, listen: SocketAddr) -> Result<(), StartError> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
-    let actual = listener.local_addr()?;
+        .map_err(|source| StartError::Listen {
+            address: listen,
+            source,
+        })?;
+    let actual = listener.local_addr().map_err(StartError::Serve)?;
     tracing::info!(address = %actual, "jidi is serving on http://{actual}");
     serve_on(listener, state, shutdown_signal()).await
 }
@@ -180,12 +183,12 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+) -> Result<(), StartError> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await?;
-    Ok(())
+        .await
+        .map_err(StartError::Serve)
 }
 
 async fn shutdown_signal() {

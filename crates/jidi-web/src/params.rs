@@ -32,3 +32,83 @@ pub fn parse_opt<T>(
             .ok_or_else(|| AppError::bad_field(field, format!("{v:?} is not {expected}"))),
     }
 }
+
+/// A page of a list as asked for: validated once, with an offset that cannot overflow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    /// Page number, from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+    /// Rows to skip.
+    pub offset: u32,
+}
+
+impl Paging {
+    /// Parses `page` (a positive integer, default 1) and `per_page` (1 to `max`, default
+    /// `default`). A page whose first row lies beyond what an offset can address is a 400 naming
+    /// `page`, never a wrapped offset that silently shows another page.
+    pub fn parse(
+        page: &Option<String>,
+        per_page: &Option<String>,
+        default: u32,
+        max: u32,
+    ) -> Result<Paging, AppError> {
+        let positive = |v: &str| v.parse::<u32>().ok().filter(|x| *x > 0);
+        let page = parse_opt(page, "page", positive, "a positive integer")?.unwrap_or(1);
+        let per_page = parse_opt(
+            per_page,
+            "per_page",
+            |v| positive(v).filter(|n| *n <= max),
+            &format!("1 to {max}"),
+        )?
+        .unwrap_or(default);
+        let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
+            AppError::bad_field("page", format!("{page} is beyond the last page"))
+        })?;
+        Ok(Paging {
+            page,
+            per_page,
+            offset,
+        })
+    }
+
+    /// The store's page.
+    pub fn store_page(&self) -> jidi_store::Page {
+        jidi_store::Page {
+            offset: self.offset,
+            limit: self.per_page,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn some(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    #[test]
+    fn pages_are_checked_and_never_wrap() {
+        let p = Paging::parse(&some("3"), &some("20"), 50, 500).unwrap();
+        assert_eq!((p.page, p.per_page, p.offset), (3, 20, 40));
+        assert_eq!(Paging::parse(&None, &None, 50, 500).unwrap().per_page, 50);
+        for (page, per) in [
+            ("0", "10"),
+            ("-1", "10"),
+            ("x", "10"),
+            ("1", "0"),
+            ("1", "501"),
+        ] {
+            assert!(
+                Paging::parse(&some(page), &some(per), 50, 500).is_err(),
+                "{page} {per}"
+            );
+        }
+        // (2^32 / 100 + 2 − 1) × 100 overflows u32: refused, not wrapped to an early page.
+        let huge = (u32::MAX / 100 + 2).to_string();
+        assert!(Paging::parse(&some(&huge), &some("100"), 50, 500).is_err());
+    }
+}

@@ -51,14 +51,36 @@ pub struct AppState {
     pub demo: bool,
 }
 
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] jidi_store::StoreError),
+    /// The timing-equaliser hash could not be made.
+    #[error(transparent)]
+    Password(#[from] jidi_service::passwords::PasswordError),
+    /// The address cannot be listened on.
+    #[error("cannot listen on {address}")]
+    Listen {
+        /// The address.
+        address: std::net::SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The server stopped with an I/O error.
+    #[error("serving failed")]
+    Serve(#[source] std::io::Error),
+}
+
 impl AppState {
     /// Builds the state over a migrated store.
-    pub async fn new(store: Store, config: WebConfig) -> anyhow::Result<AppState> {
+    pub async fn new(store: Store, config: WebConfig) -> Result<AppState, StartError> {
         let categories = store.categories().await?;
         let demo = store.is_demo().await?;
         let dummy_hash =
-            tokio::task::spawn_blocking(|| jidi_service::passwords::hash("jidi-dummy-password"))
-                .await??;
+            jidi_service::passwords::hash_blocking("jidi-dummy-password".into()).await?;
         Ok(AppState {
             store,
             config: Arc::new(config),
@@ -75,7 +97,7 @@ impl AppState {
     }
 
     /// Reloads the category cache after a change.
-    pub async fn reload_categories(&self) -> anyhow::Result<()> {
+    pub async fn reload_categories(&self) -> Result<(), jidi_store::StoreError> {
         let fresh = self.store.categories().await?;
         *self.categories.write().expect("category cache lock") = Arc::new(fresh);
         Ok(())

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::params::parse_opt;
+use crate::params::{Paging, parse_opt};
 use crate::state::AppState;
 
 /// A base as the API and pages show it.
@@ -201,15 +201,14 @@ pub struct ListRequest {
     pub page: u32,
     /// Rows per page.
     pub per_page: u32,
+    /// The page as checked.
+    pub paging: Paging,
 }
 
 impl ListRequest {
     /// The store's page.
     pub fn store_page(&self) -> Page {
-        Page {
-            offset: (self.page - 1) * self.per_page,
-            limit: self.per_page,
-        }
+        self.paging.store_page()
     }
 }
 
@@ -222,7 +221,6 @@ impl BaseListQuery {
                 .any(|x| x.code == c && x.parent.is_none() == top)
                 .then(|| c.to_string())
         };
-        let positive = |v: &str| v.parse::<u32>().ok().filter(|x| *x > 0);
         let filter = BaseFilter {
             province: parse_opt(
                 &self.province,
@@ -320,20 +318,14 @@ impl BaseListQuery {
             "asc or desc",
         )?
         .unwrap_or_default();
-        let page = parse_opt(&self.page, "page", positive, "a positive integer")?.unwrap_or(1);
-        let per_page = parse_opt(
-            &self.per_page,
-            "per_page",
-            |v| positive(v).filter(|n| *n <= 200),
-            "an integer from 1 to 200",
-        )?
-        .unwrap_or(50);
+        let paging = Paging::parse(&self.page, &self.per_page, 50, 200)?;
         Ok(ListRequest {
             filter,
             sort,
             order,
-            page,
-            per_page,
+            page: paging.page,
+            per_page: paging.per_page,
+            paging,
         })
     }
 

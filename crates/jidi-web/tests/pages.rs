@@ -442,7 +442,17 @@ async fn forms_are_csrf_checked_validated_and_change_state() {
             &[("on", "not a date"), ("reason", "x")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The page and the API check a withdrawal with one domain rule: field errors are 422.
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .form(
+            &format!("/bases/{id}/withdraw"),
+            &admin,
+            &[("on", "2999-01-01"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a future date");
+    assert!(r.text().contains("in the future"), "{}", r.text());
     let r = app
         .form(
             &format!("/bases/{id}/withdraw"),

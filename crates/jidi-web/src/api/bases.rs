@@ -6,8 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jidi_domain::access;
-use jidi_domain::import;
-use jidi_domain::roll::{FieldError, Status};
+use jidi_domain::roll::{Status, Withdrawal};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -58,7 +57,7 @@ pub async fn list_bases(
     ApiQuery(query): ApiQuery<BaseListQuery>,
 ) -> ApiResult<axum::Json<BaseListResponse>> {
     let req = query.parse(&state)?;
-    let scope = access::provincial_list_scope(viewer.who());
+    let scope = access::list_scope(viewer.who());
     let (bases, total) = state
         .store
         .list_bases(&req.filter, &scope, req.sort, req.order, req.store_page())
@@ -181,28 +180,8 @@ pub async fn withdraw_base(
     let id = parse_id(&id, "id")?;
     AppError::check(access::can_edit_roll(viewer.who()))?;
     viewer.check_csrf(csrf(&headers))?;
-    let mut errors = Vec::new();
-    let on = import::parse_date(&body.on);
-    match on {
-        None => errors.push(FieldError {
-            field: "on".into(),
-            message: format!("{:?} is not a date (YYYY-MM-DD)", body.on),
-        }),
-        Some(d) if d > today() => errors.push(FieldError {
-            field: "on".into(),
-            message: format!("{d} is in the future"),
-        }),
-        _ => {}
-    }
-    if body.reason.trim().is_empty() {
-        errors.push(FieldError {
-            field: "reason".into(),
-            message: "a reason is required".into(),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(AppError::invalid(errors).into());
-    }
+    let withdrawal =
+        Withdrawal::parse(&body.on, &body.reason, today()).map_err(AppError::invalid)?;
     state
         .store
         .base(id)
@@ -212,8 +191,8 @@ pub async fn withdraw_base(
         .store
         .withdraw_base(
             id,
-            on.expect("checked"),
-            body.reason.trim(),
+            withdrawal.on,
+            &withdrawal.reason,
             None,
             viewer.user_id(),
         )

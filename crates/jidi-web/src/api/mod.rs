@@ -15,6 +15,7 @@ mod extract;
 pub mod proposals;
 pub mod reference;
 pub mod results;
+pub mod rules;
 pub mod schemes;
 pub mod session;
 pub mod timelines;
@@ -94,7 +95,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(schemes::set_default_scheme))
         .routes(routes!(proposals::list_proposals))
         .routes(routes!(proposals::decide_proposal))
-        .routes(routes!(proposals::get_rules, proposals::update_rules))
+        .routes(routes!(rules::get_rules, rules::update_rules))
         .routes(routes!(timelines::get_base_timeline))
         .routes(routes!(timelines::create_incident))
         .split_for_parts()

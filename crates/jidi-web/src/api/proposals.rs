@@ -1,16 +1,14 @@
-//! Dynamic management through the API: proposals in scope, decisions, the rule table.
+//! Dynamic management through the API: proposals in scope and their decisions.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use jidi_domain::access;
-use jidi_domain::rules::RuleSet;
-use jidi_service::management;
+use axum::http::HeaderMap;
+use jidi_domain::rules::Decision;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::extract::{ApiJson, ApiQuery};
 use crate::auth::Viewer;
-use crate::error::{ApiResult, AppError, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::params::{csrf, parse_id};
 use crate::reads::proposals::{ProposalQuery, ProposalView, decide, proposal_view, proposals_page};
 use crate::state::AppState;
@@ -64,41 +62,12 @@ pub async fn decide_proposal(
 ) -> ApiResult<axum::Json<ProposalView>> {
     let id = parse_id(&id, "id")?;
     viewer.check_csrf(csrf(&headers))?;
-    let p = decide(&state, &viewer, id, body.accept, &body.reason).await?;
+    let decision = if body.accept {
+        Decision::Accept
+    } else {
+        Decision::Reject
+    };
+    let p = decide(&state, &viewer, id, decision, &body.reason).await?;
     let base = state.store.base(p.base_id).await?;
     Ok(axum::Json(proposal_view(&viewer, &p, base.as_ref())))
-}
-
-/// The rules of dynamic management in force.
-#[utoipa::path(get, path = "/api/v1/rules", tag = "management",
-    responses((status = 200, description = "The rule table", body = Object)))]
-pub async fn get_rules(State(state): State<AppState>) -> ApiResult<axum::Json<serde_json::Value>> {
-    let rules = management::rules(&state.store)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    Ok(axum::Json(serde_json::to_value(&rules).unwrap_or_default()))
-}
-
-/// Replaces the rules (ministry); problems are listed (422).
-#[utoipa::path(put, path = "/api/v1/rules", tag = "management", request_body(content = Object, description = "The rule table"),
-    security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn update_rules(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    ApiJson(rules): ApiJson<RuleSet>,
-) -> ApiResult<StatusCode> {
-    AppError::check(access::can_publish(viewer.who()))?;
-    viewer.check_csrf(csrf(&headers))?;
-    management::set_rules(&state.store, &rules, viewer.user_id())
-        .await
-        .map_err(|e| match e {
-            management::ManagementError::Rules(m) => AppError::Unprocessable {
-                message: m,
-                fields: vec![],
-            },
-            management::ManagementError::Store(s) => s.into(),
-        })?;
-    Ok(StatusCode::NO_CONTENT)
 }

@@ -264,7 +264,7 @@ pub async fn get_stats(
 ) -> ApiResult<axum::Json<StatsResponse>> {
     let c = state
         .store
-        .counts(&access::provincial_list_scope(viewer.who()))
+        .counts(&access::list_scope(viewer.who()))
         .await?;
     Ok(axum::Json(StatsResponse {
         by_tier: c.by_tier,

@@ -41,16 +41,16 @@ pub async fn list_evaluation_results(
 ) -> ApiResult<Response> {
     let id = parse_id(&id, "id")?;
     let run = visible_run(&state, &viewer, id).await?;
-    let (filter, page, per_page) = parse_results_query(&q)?;
+    let (filter, paging) = parse_results_query(&q)?;
     if let Some(format) = q.format.as_deref() {
         return Ok(export_results(&state, &viewer, &run, &filter, format).await?);
     }
-    let (items, total) = results_page(&state, &viewer, &run, &filter, page, per_page).await?;
+    let (items, total) = results_page(&state, &viewer, &run, &filter, paging).await?;
     Ok(axum::Json(ResultsResponse {
         items,
         total,
-        page,
-        per_page,
+        page: paging.page,
+        per_page: paging.per_page,
     })
     .into_response())
 }

@@ -14,7 +14,7 @@ use crate::api::extract::ApiQuery;
 use crate::auth::Viewer;
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::params::{csrf, parse_id, parse_opt};
-use crate::reads::schemes::{SchemeView, can_see_scheme, save_scheme_text, scheme_view};
+use crate::reads::schemes::{SchemeView, save_scheme_text, scheme_view};
 use crate::state::AppState;
 
 /// Year filter.
@@ -38,7 +38,7 @@ pub async fn list_schemes(
     Ok(axum::Json(
         schemes
             .iter()
-            .filter(|s| can_see_scheme(&viewer, s))
+            .filter(|s| access::can_view_scheme(viewer.who(), s.locked).granted())
             .map(scheme_view)
             .collect(),
     ))
@@ -68,14 +68,10 @@ pub async fn get_scheme(
         .scheme(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("scheme {id}")))?;
-    if !can_see_scheme(&viewer, &record) {
-        AppError::check(access::can_run_trials(viewer.who()))?;
-    }
+    AppError::check(access::can_view_scheme(viewer.who(), record.locked))?;
     let scheme = service::scheme_of(&record)?;
     match q.format.as_deref() {
-        None | Some("json") => {
-            Ok(axum::Json(serde_json::to_value(&scheme).unwrap_or_default()).into_response())
-        }
+        None | Some("json") => Ok(axum::Json(scheme).into_response()),
         Some("toml") => Ok((
             [
                 (
@@ -118,22 +114,13 @@ pub async fn create_scheme(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("json"));
-    match save_scheme_text(
-        &state,
-        &viewer,
-        if is_json {
-            "scheme.json"
-        } else {
-            "scheme.toml"
-        },
-        &text,
-        None,
-    )
-    .await
-    {
-        Ok(record) => Ok((StatusCode::CREATED, axum::Json(scheme_view(&record))).into_response()),
-        Err(problems) => Err(AppError::scheme_rejected(problems).into()),
-    }
+    let file = if is_json {
+        "scheme.json"
+    } else {
+        "scheme.toml"
+    };
+    let record = save_scheme_text(&state, &viewer, file, &text, None).await?;
+    Ok((StatusCode::CREATED, axum::Json(scheme_view(&record))).into_response())
 }
 
 /// Makes a scheme its year's default (ministry).

@@ -2,8 +2,8 @@
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use jidi_domain::access::Role;
-use jidi_domain::roll::FieldError;
+use jidi_domain::access;
+use jidi_domain::incident::IncidentReport;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -11,7 +11,7 @@ use crate::api::extract::ApiJson;
 use crate::auth::Viewer;
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::params::{csrf, parse_id};
-use crate::reads::bases::{today, visible_base};
+use crate::reads::bases::{scope, today, visible_base};
 use crate::reads::timelines::{TimelineEvent, timeline};
 use crate::state::AppState;
 
@@ -59,56 +59,17 @@ pub async fn create_incident(
 ) -> ApiResult<StatusCode> {
     let id = parse_id(&id, "id")?;
     let base = visible_base(&state, &viewer, id).await?;
-    let allowed = viewer.principal.as_ref().is_some_and(|p| {
-        p.role == Role::Ministry
-            || (p.role == Role::Province
-                && p.province_code.as_deref() == Some(base.facts.province_code.as_str()))
-    });
-    if !allowed {
-        return Err(if viewer.principal.is_some() {
-            AppError::Forbidden
-        } else {
-            AppError::Unauthorized
-        }
-        .into());
-    }
+    AppError::check(access::can_record_incident(viewer.who(), scope(&base)))?;
     viewer.check_csrf(csrf(&headers))?;
-    let mut errors = Vec::new();
-    let kind = jidi_domain::incident::IncidentKind::parse(&body.kind);
-    if kind.is_none() {
-        errors.push(FieldError {
-            field: "kind".into(),
-            message: format!("{:?} is not an incident kind", body.kind),
-        });
-    }
-    let on = jidi_domain::import::parse_date(&body.on);
-    match on {
-        None => errors.push(FieldError {
-            field: "on".into(),
-            message: format!("{:?} is not a date", body.on),
-        }),
-        Some(d) if d > today() => errors.push(FieldError {
-            field: "on".into(),
-            message: format!("{d} is in the future"),
-        }),
-        _ => {}
-    }
-    if body.description.trim().is_empty() {
-        errors.push(FieldError {
-            field: "description".into(),
-            message: "a description is required".into(),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(AppError::invalid(errors).into());
-    }
+    let report = IncidentReport::parse(&body.kind, &body.on, &body.description, today())
+        .map_err(AppError::invalid)?;
     state
         .store
         .add_incident(
             id,
-            kind.expect("checked"),
-            on.expect("checked"),
-            body.description.trim(),
+            report.kind,
+            report.on,
+            &report.description,
             viewer.user_id(),
         )
         .await?;

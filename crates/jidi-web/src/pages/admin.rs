@@ -110,8 +110,8 @@ pub(crate) async fn create_user(
     viewer.check_csrf(Some(&form.csrf))?;
     let role =
         Role::parse(&form.role).ok_or_else(|| AppError::bad_field("role", "unknown role"))?;
-    if form.password.chars().count() < 10 {
-        let msg = i18n::t(viewer.lang, "admin.password_short");
+    if let Err(rule) = access::check_new_password(&form.password) {
+        let msg = format!("{}（{rule}）", i18n::t(viewer.lang, "admin.password_short"));
         return admin_reply(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, msg, &[]).await;
     }
     let base_id = match form.base_id.trim() {

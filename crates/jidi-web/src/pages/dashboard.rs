@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::response::Html;
-use jidi_domain::access::{self};
+use jidi_domain::access::{self, ListScope};
 use jidi_domain::reference::Regions;
 use jidi_domain::roll::{Series, Tier};
 use minijinja::{Value, context};
@@ -19,7 +19,7 @@ pub(crate) async fn dashboard(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> PageResult<Html<String>> {
-    let scope = access::provincial_list_scope(viewer.who());
+    let scope = access::list_scope(viewer.who());
     let counts = state.store.counts(&scope).await?;
     let lang = viewer.lang;
     let named = |pairs: &[(String, i64)], name: &dyn Fn(&str) -> String| -> Vec<Value> {
@@ -92,9 +92,9 @@ pub(crate) async fn dashboard(
             cultivating => tier_count("cultivating"),
             // Provincial lists are not public: the public sees no such counts, a province its own.
             provincial_scope => match &scope {
-                None => Some(String::new()),
-                Some(Some(code)) => Some(Regions::get().province(code).map(|p| p.short_name.clone()).unwrap_or_default()),
-                Some(None) => None,
+                ListScope::Everything => Some(String::new()),
+                ListScope::NationalAndProvince(code) => Some(Regions::get().province(code).map(|p| p.short_name.clone()).unwrap_or_default()),
+                ListScope::NationalOnly => None,
             },
             excellence => tier_count("excellence"),
             withdrawn => counts.withdrawn,

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jidi_domain::access::{self};
+use jidi_domain::access;
 use jidi_domain::catalogue;
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -131,21 +131,17 @@ pub(crate) async fn run_page(
     let lang = viewer.lang;
     let id = parse_id(&id, "id")?;
     let run = visible_run(&state, &viewer, id).await?;
-    let (filter, page, per_page) = parse_results_query(&q)?;
-    let (items, total) = results_page(&state, &viewer, &run, &filter, page, per_page).await?;
+    let (filter, paging) = parse_results_query(&q)?;
+    let (items, total) = results_page(&state, &viewer, &run, &filter, paging).await?;
+    let (page, per_page) = (paging.page, paging.per_page);
     let view = run_view(&run);
     let scheme = state.store.scheme(run.scheme_id).await?;
-    let groups: Vec<Value> = view.summary["groups"]
-        .as_array()
-        .map(|g| {
-            g.iter()
-                .filter_map(|x| {
-                    let code = x.get(0)?.as_str()?.to_string();
-                    Some(context! { code => code.clone(), name => state.category_name(&code, lang), count => x.get(1)?.as_i64() })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let groups: Vec<Value> = view
+        .summary
+        .groups
+        .iter()
+        .map(|g| context! { code => g.code.clone(), name => state.category_name(&g.code, lang), count => g.bases })
+        .collect();
     let pages = (total as u32).div_ceil(per_page).max(1);
     let link = |p: u32| {
         let mut s = form_urlencoded::Serializer::new(String::new());
@@ -174,22 +170,13 @@ pub(crate) async fn run_page(
         }
         s.finish()
     };
-    let sensitivity = &view.summary["sensitivity"];
     let chart = serde_json::json!({ "stars": view.star_counts });
     let provinces: Vec<Value> = jidi_domain::reference::Regions::get()
         .provinces
         .iter()
         .map(|p| context! { value => p.code.clone(), label => p.name.clone() })
         .collect();
-    let diagnostics: Vec<String> = view.summary["diagnostics"]
-        .as_array()
-        .map(|d| {
-            d.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .take(30)
-                .collect()
-        })
-        .unwrap_or_default();
+    let diagnostics: Vec<String> = view.summary.diagnostics.iter().take(30).cloned().collect();
     render(
         &state,
         &viewer,
@@ -211,7 +198,7 @@ pub(crate) async fn run_page(
             export_query => export_query,
             can_publish => run.status == RunStatus::Trial && access::can_publish(viewer.who()).granted(),
             can_delete => run.status == RunStatus::Trial && access::can_run_trials(viewer.who()).granted(),
-            has_sensitivity => !sensitivity.is_null(),
+            has_sensitivity => view.summary.sensitivity.is_some(),
             diagnostics => diagnostics,
             chart_json => chart.to_string(),
         },
@@ -299,19 +286,18 @@ pub(crate) async fn scorecard_page(
             }
         })
         .collect();
-    let next = &card.details["next_star"];
-    let levers: Vec<Value> = next["levers"]
-        .as_array()
-        .map(|l| {
-            l.iter()
+    let next = card.details.next_star.as_ref();
+    let levers: Vec<Value> = next
+        .map(|n| {
+            n.levers
+                .iter()
                 .map(|x| {
-                    let code = x["indicator"].as_str().unwrap_or_default();
                     context! {
-                        name => indicator_name(code, lang),
-                        unit => catalogue::indicator(code).map(|i| i.unit.clone()),
-                        current => x["current"].as_f64(),
-                        needed => x["needed"].as_f64(),
-                        relative => x["relative_change"].as_f64(),
+                        name => indicator_name(&x.indicator, lang),
+                        unit => catalogue::indicator(&x.indicator).map(|i| i.unit.clone()),
+                        current => x.current,
+                        needed => x.needed,
+                        relative => x.relative_change,
                     }
                 })
                 .collect()
@@ -354,14 +340,14 @@ pub(crate) async fn scorecard_page(
             base_name => base.facts.name,
             dims => dims,
             contributions => contributions,
-            next_star => next.get("stars").and_then(|s| s.as_i64()),
-            next_gap => next.get("gap").and_then(|s| s.as_f64()),
-            next_threshold => next.get("threshold").and_then(|s| s.as_f64()),
+            next_star => next.map(|n| n.stars),
+            next_gap => next.map(|n| n.gap),
+            next_threshold => next.map(|n| n.threshold),
             levers => levers,
-            change => card.details.get("change").cloned().filter(|c| !c.is_null()).map(|c| context! {
-                score => c["score"].as_f64(),
-                rank => c["national_rank"].as_f64(),
-                previous_stars => c["previous_stars"].as_i64(),
+            change => card.details.change.as_ref().map(|c| context! {
+                score => c.score,
+                rank => c.national_rank,
+                previous_stars => c.previous_stars,
             }),
             chart_json => chart.to_string(),
         },

@@ -12,6 +12,7 @@ use crate::i18n::{self};
 use crate::params::parse_id;
 use crate::reads::proposals::{ProposalQuery, decide as decide_proposal, proposals_page};
 use crate::state::AppState;
+use jidi_domain::rules::Decision;
 
 /// `GET /proposals`.
 pub(crate) async fn proposals(
@@ -21,9 +22,7 @@ pub(crate) async fn proposals(
 ) -> PageResult<Html<String>> {
     let lang = viewer.lang;
     let (items, total, page) = proposals_page(&state, &viewer, &q).await?;
-    let rules = jidi_service::management::rules(&state.store)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let rules = jidi_service::management::rules(&state.store).await?;
     let rule_rows: Vec<Value> = rules
         .rules
         .iter()
@@ -79,12 +78,12 @@ pub(crate) async fn decide(
 ) -> PageResult<Response> {
     viewer.check_csrf(Some(&form.csrf))?;
     let id = parse_id(&id, "id")?;
-    let accept = match form.decision.as_str() {
-        "accept" => true,
-        "reject" => false,
+    let decision = match form.decision.as_str() {
+        "accept" => Decision::Accept,
+        "reject" => Decision::Reject,
         _ => return Err(AppError::bad_field("decision", "accept or reject").into()),
     };
-    decide_proposal(&state, &viewer, id, accept, &form.reason).await?;
+    decide_proposal(&state, &viewer, id, decision, &form.reason).await?;
     let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
         form.back
     } else {

@@ -53,11 +53,9 @@ pub(crate) fn render(
     let tmpl = state
         .templates
         .get_template(template)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("template {template}: {e}")))?;
+        .map_err(AppError::internal)?;
     let started = std::time::Instant::now();
-    let html = tmpl
-        .render(ctx)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering {template}: {e:#}")))?;
+    let html = tmpl.render(ctx).map_err(AppError::internal)?;
     tracing::trace!(
         template,
         micros = started.elapsed().as_micros() as u64,

@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jidi_domain::access::{self};
+use jidi_domain::access;
 use jidi_domain::catalogue;
 use jidi_domain::reference::{MacroRegion, Regions, STRATEGIES};
 use jidi_domain::roll::Status;
@@ -51,7 +51,7 @@ pub(crate) async fn bases(
 ) -> PageResult<Html<String>> {
     let lang = viewer.lang;
     let req = query.parse(&state)?;
-    let scope = access::provincial_list_scope(viewer.who());
+    let scope = access::list_scope(viewer.who());
     let (rows, total) = state
         .store
         .list_bases(&req.filter, &scope, req.sort, req.order, req.store_page())
@@ -575,14 +575,17 @@ pub(crate) async fn withdraw_base(
     AppError::check(access::can_edit_roll(viewer.who()))?;
     viewer.check_csrf(Some(&form.csrf))?;
     let id = parse_id(&id, "id")?;
-    let on = jidi_domain::import::parse_date(&form.on)
-        .ok_or_else(|| AppError::bad_field("on", format!("{:?} is not a date", form.on)))?;
-    if form.reason.trim().is_empty() {
-        return Err(AppError::bad_field("reason", "a reason is required").into());
-    }
+    let withdrawal = jidi_domain::roll::Withdrawal::parse(&form.on, &form.reason, today())
+        .map_err(AppError::invalid)?;
     state
         .store
-        .withdraw_base(id, on, form.reason.trim(), None, viewer.user_id())
+        .withdraw_base(
+            id,
+            withdrawal.on,
+            &withdrawal.reason,
+            None,
+            viewer.user_id(),
+        )
         .await?;
     Ok(Redirect::to(&format!("/bases/{id}")).into_response())
 }

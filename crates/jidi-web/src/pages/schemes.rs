@@ -3,7 +3,7 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jidi_domain::access::{self};
+use jidi_domain::access;
 use jidi_domain::catalogue;
 use minijinja::{Value, context};
 
@@ -13,9 +13,9 @@ use crate::auth::Viewer;
 use crate::error::{AppError, PageResult};
 use crate::i18n::{self};
 use crate::params::parse_id;
-use crate::reads::schemes::{can_see_scheme, save_scheme_text, scheme_view};
+use crate::reads::schemes::{save_scheme_text, scheme_view};
 use crate::state::AppState;
-use jidi_domain::scheme::{Scheme, SchemeFormat};
+use jidi_domain::scheme::{ImputeMethod, Scheme, SchemeFormat, StarRuleKind};
 use jidi_service::evaluation as service;
 use std::collections::HashMap;
 
@@ -30,7 +30,7 @@ pub(crate) async fn schemes(
         .schemes(None)
         .await?
         .iter()
-        .filter(|s| can_see_scheme(&viewer, s))
+        .filter(|s| access::can_view_scheme(viewer.who(), s.locked).granted())
         .map(scheme_view)
         .collect();
     render(
@@ -60,14 +60,18 @@ pub(crate) async fn import_scheme(
         .map_err(|_| AppError::bad_field("file", format!("{name} is not UTF-8 text")))?;
     match save_scheme_text(&state, &viewer, &name, &text, None).await {
         Ok(record) => Ok(Redirect::to(&format!("/schemes/{}", record.id)).into_response()),
-        Err(problems) => {
+        Err(AppError::Rejected { fields, .. }) => {
+            let problems: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect();
             let lang = viewer.lang;
             let list: Vec<_> = state
                 .store
                 .schemes(None)
                 .await?
                 .iter()
-                .filter(|s| can_see_scheme(&viewer, s))
+                .filter(|s| access::can_view_scheme(viewer.who(), s.locked).granted())
                 .map(scheme_view)
                 .collect();
             let page = render(
@@ -85,6 +89,7 @@ pub(crate) async fn import_scheme(
             )?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -98,10 +103,8 @@ pub(crate) async fn load_scheme(
         .scheme(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("scheme {id}")))?;
-    if !can_see_scheme(viewer, &record) {
-        AppError::check(access::can_run_trials(viewer.who()))?;
-    }
-    let scheme = service::scheme_of(&record).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    AppError::check(access::can_view_scheme(viewer.who(), record.locked))?;
+    let scheme = service::scheme_of(&record)?;
     Ok((record, scheme))
 }
 
@@ -170,42 +173,30 @@ pub(crate) async fn scheme_page(
     let sensitivity = runs
         .iter()
         .filter(|r| r.scheme_id == record.id)
-        .filter_map(|r| {
-            let v: serde_json::Value = serde_json::from_str(&r.summary).ok()?;
-            let s = v.get("sensitivity")?.clone();
-            (!s.is_null()).then_some((r.id, s))
-        })
-        .next();
-    let sens = sensitivity.as_ref().map(|(run_id, s)| {
-        let indicators: Vec<Value> = s["indicators"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .take(15)
-                    .map(|x| context! { name => indicator_name(x[0].as_str().unwrap_or_default(), lang), dropped => x[1].as_f64(), raised => x[2].as_f64() })
-                    .collect()
+        .find_map(|r| r.summary.sensitivity.as_ref().map(|s| (r.id, s)));
+    let sens = sensitivity.map(|(run_id, s)| {
+        let indicators: Vec<Value> = s
+            .indicators
+            .iter()
+            .take(15)
+            .map(|(code, dropped, raised)| context! { name => indicator_name(code, lang), dropped => dropped, raised => raised })
+            .collect();
+        let factors: Vec<Value> = s
+            .factors
+            .iter()
+            .map(|(f, first, total)| {
+                let name = match f.strip_prefix("weight:") {
+                    Some(d) => format!("{} {}", i18n::t(lang, "scheme.weight_of"), dimension_name(d, lang)),
+                    None => i18n::t(lang, &format!("factor.{f}")),
+                };
+                context! { name => name, first => first, total => total }
             })
-            .unwrap_or_default();
-        let factors: Vec<Value> = s["factors"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|x| {
-                        let f = x[0].as_str().unwrap_or_default();
-                        let name = match f.strip_prefix("weight:") {
-                            Some(d) => format!("{} {}", i18n::t(lang, "scheme.weight_of"), dimension_name(d, lang)),
-                            None => i18n::t(lang, &format!("factor.{f}")),
-                        };
-                        context! { name => name, first => x[1].as_f64(), total => x[2].as_f64() }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        context! { run_id => run_id, indicators => indicators, factors => factors, samples => s["samples"].as_i64() }
+            .collect();
+        context! { run_id => run_id, indicators => indicators, factors => factors, samples => s.samples }
     });
     let chart = serde_json::json!({
         "weights": scheme.dimensions.iter().map(|d| serde_json::json!({"name": lang.pick(&d.name_zh, &d.name_en), "value": d.weight})).collect::<Vec<_>>(),
-        "sensitivity": sensitivity.as_ref().map(|(_, s)| s["indicators"].as_array().map(|a| a.iter().take(15).map(|x| serde_json::json!({"name": indicator_name(x[0].as_str().unwrap_or_default(), lang), "value": x[1]})).collect::<Vec<_>>())),
+        "sensitivity": sensitivity.map(|(_, s)| s.indicators.iter().take(15).map(|(code, dropped, _)| serde_json::json!({"name": indicator_name(code, lang), "value": dropped})).collect::<Vec<_>>()),
     });
     render(
         &state,
@@ -218,16 +209,16 @@ pub(crate) async fn scheme_page(
             scheme => context! {
                 year => scheme.year,
                 description => scheme.description.clone(),
-                peer_group => scheme.peer_group.clone(),
+                peer_group => scheme.peer_group.code(),
                 cutoff => scheme.cutoff().to_string(),
                 method => context! {
                     winsorise => scheme.method.winsorise,
-                    impute => scheme.method.impute.clone(),
+                    impute => scheme.method.impute.code(),
                     normalisation => scheme.method.normalisation.clone(),
                     aggregation => scheme.method.aggregation.clone(),
-                    ties => scheme.method.ties.clone(),
+                    ties => scheme.method.ties.code(),
                 },
-                stars_rule => scheme.stars.rule.clone(),
+                stars_rule => match scheme.stars.rule { StarRuleKind::Shares => "shares", StarRuleKind::Thresholds => "thresholds" },
                 shares => scheme.stars.shares.clone(),
                 thresholds => scheme.stars.thresholds.clone(),
                 veto_kinds => scheme.veto_kinds().iter().map(|k| k.name_zh()).collect::<Vec<_>>(),
@@ -298,7 +289,7 @@ pub(crate) fn edit_page(
             normalisation => scheme.method.normalisation.clone(),
             aggregation => scheme.method.aggregation.clone(),
             winsorise => scheme.method.winsorise,
-            impute => scheme.method.impute.clone(),
+            impute => scheme.method.impute.code(),
             shares => scheme.stars.shares.clone(),
             cap_stars => scheme.vetoes.cap_stars,
             replications => scheme.uncertainty.replications,
@@ -329,7 +320,7 @@ pub(crate) async fn save_scheme(
     if let Some(text) = &edited_text {
         match service::parse_scheme("scheme.toml", text) {
             Ok(s) => scheme = s,
-            Err(e) => errors = e,
+            Err(e) => errors = e.iter().map(ToString::to_string).collect(),
         }
     } else {
         let number = |key: &str, errors: &mut Vec<String>| -> Option<f64> {
@@ -348,13 +339,19 @@ pub(crate) async fn save_scheme(
         if let Some(d) = form.get("description") {
             scheme.description = d.trim().to_string();
         }
-        for key in ["normalisation", "aggregation", "impute"] {
-            if let Some(v) = form.get(key) {
-                match key {
-                    "normalisation" => scheme.method.normalisation = v.trim().into(),
-                    "aggregation" => scheme.method.aggregation = v.trim().into(),
-                    _ => scheme.method.impute = v.trim().into(),
-                }
+        if let Some(v) = form.get("normalisation") {
+            scheme.method.normalisation = v.trim().into();
+        }
+        if let Some(v) = form.get("aggregation") {
+            scheme.method.aggregation = v.trim().into();
+        }
+        if let Some(v) = form.get("impute") {
+            match [ImputeMethod::None, ImputeMethod::Mean, ImputeMethod::Median]
+                .into_iter()
+                .find(|m| m.code() == v.trim())
+            {
+                Some(m) => scheme.method.impute = m,
+                None => errors.push(format!("impute: {v:?} is not none, mean or median")),
             }
         }
         scheme.method.winsorise = form.contains_key("winsorise");

@@ -4,7 +4,6 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jidi_domain::access::{self, BaseScope};
-use jidi_domain::import;
 use jidi_domain::roll::{Base, BaseDraft, CategorySet, FieldError, Series, Status, Tier};
 use jidi_tabular::Cell;
 use serde::{Deserialize, Serialize};
@@ -106,7 +105,7 @@ impl BaseRequest {
             .filter(|s| !s.is_empty())
         {
             None => None,
-            Some(s) => match import::parse_date(s) {
+            Some(s) => match jidi_domain::parse::parse_date(s) {
                 Some(d) => Some(d),
                 None => {
                     errors.push(FieldError {
@@ -297,7 +296,7 @@ pub async fn visible_roll(
     viewer: &Viewer,
     req: &crate::views::ListRequest,
 ) -> Result<Vec<Base>, AppError> {
-    let scope = access::provincial_list_scope(viewer.who());
+    let scope = access::list_scope(viewer.who());
     Ok(state
         .store
         .all_bases(&req.filter, &scope, req.sort, req.order)

@@ -1,16 +1,16 @@
 //! Dynamic-management proposals in the viewer's scope, and deciding one.
 
-use jidi_domain::access::{self, Role};
-use jidi_domain::roll::{Base, FieldError};
-use jidi_domain::rules::ProposalKind;
+use jidi_domain::access;
+use jidi_domain::roll::Base;
+use jidi_domain::rules::{Decision, ProposalKind, ProposalStatus};
 use jidi_service::management;
-use jidi_store::{Page, ProposalFilter, ProposalRecord};
+use jidi_store::{ProposalFilter, ProposalRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::params::parse_opt;
+use crate::params::{Paging, parse_opt};
 use crate::reads::bases::scope;
 use crate::state::AppState;
 use crate::views::tier_name;
@@ -27,6 +27,8 @@ pub struct ProposalQuery {
     pub kind: Option<String>,
     /// Page from 1.
     pub page: Option<String>,
+    /// Rows per page (1–500, default 50).
+    pub per_page: Option<String>,
     /// Interface language.
     pub lang: Option<String>,
 }
@@ -92,35 +94,21 @@ pub async fn proposals_page(
     viewer: &Viewer,
     q: &ProposalQuery,
 ) -> Result<(Vec<ProposalView>, i64, u32), AppError> {
-    let (filter, page) = proposal_scope(viewer, q)?;
-    let (rows, total) = state
-        .store
-        .proposals(
-            &filter,
-            Page {
-                offset: (page - 1) * 50,
-                limit: 50,
-            },
-        )
-        .await?;
-    Ok((proposal_views(state, viewer, &rows).await?, total, page))
+    let (filter, paging) = proposal_scope(viewer, q)?;
+    let (rows, total) = state.store.proposals(&filter, paging.store_page()).await?;
+    Ok((
+        proposal_views(state, viewer, &rows).await?,
+        total,
+        paging.page,
+    ))
 }
 
 /// The view of a proposal on `base` (`None` when the base is gone).
 pub fn proposal_view(viewer: &Viewer, p: &ProposalRecord, base: Option<&Base>) -> ProposalView {
     let lang = viewer.lang;
-    let can_decide = p.status == "pending"
+    let can_decide = p.status == ProposalStatus::Pending
         && base.is_some_and(|b| {
-            access::can_decide(
-                viewer.who(),
-                scope(b),
-                p.to_tier.or(if p.kind == ProposalKind::Exit {
-                    None
-                } else {
-                    Some(b.facts.tier)
-                }),
-            )
-            .granted()
+            access::can_decide_proposal(viewer.who(), scope(b), p.kind, p.to_tier).granted()
         });
     ProposalView {
         id: p.id,
@@ -140,24 +128,29 @@ pub fn proposal_view(viewer: &Viewer, p: &ProposalRecord, base: Option<&Base>) -
         to_tier_name: p.to_tier.map(|t| tier_name(t, lang)),
         deadline: p.deadline.map(|d| d.to_string()),
         reasons: p.reasons.clone(),
-        status: p.status.clone(),
+        status: p.status.code().into(),
         decision_reason: p.decision_reason.clone(),
         decided_at: p.decided_at.map(|t| t.to_rfc3339()),
         can_decide,
     }
 }
 
-/// The proposal filter for a viewer (401 for the public; a province sees its own; a base its own).
+/// The proposal filter for a viewer (401 for the public; a province sees its own; a base its own)
+/// and the page asked for.
 pub fn proposal_scope(
     viewer: &Viewer,
     q: &ProposalQuery,
-) -> Result<(ProposalFilter, u32), AppError> {
-    let p = viewer.principal.as_ref().ok_or(AppError::Unauthorized)?;
-    let mut filter = ProposalFilter {
+) -> Result<(ProposalFilter, Paging), AppError> {
+    let scope = access::record_scope(viewer.who()).map_err(|a| match a {
+        access::Access::NeedsLogin => AppError::Unauthorized,
+        _ => AppError::Forbidden,
+    })?;
+    let filter = ProposalFilter {
+        scope,
         status: parse_opt(
             &q.status,
             "status",
-            |v| matches!(v, "pending" | "accepted" | "rejected").then(|| v.to_string()),
+            ProposalStatus::parse,
             "pending, accepted or rejected",
         )?,
         year: parse_opt(&q.year, "year", |v| v.parse::<i32>().ok(), "a year")?,
@@ -167,21 +160,9 @@ pub fn proposal_scope(
             ProposalKind::parse,
             "promotion, warning, rectification or exit",
         )?,
-        ..ProposalFilter::default()
     };
-    match p.role {
-        Role::Ministry | Role::Evaluator => {}
-        Role::Province => filter.province = p.province_code.clone(),
-        Role::Base => filter.base_id = Some(p.base_id.unwrap_or(-1)),
-    }
-    let page = parse_opt(
-        &q.page,
-        "page",
-        |v| v.parse::<u32>().ok().filter(|x| *x > 0),
-        "a positive integer",
-    )?
-    .unwrap_or(1);
-    Ok((filter, page))
+    let paging = Paging::parse(&q.page, &q.per_page, 50, 500)?;
+    Ok((filter, paging))
 }
 
 /// Checks scope and decides; shared by the API and the page.
@@ -189,7 +170,7 @@ pub async fn decide(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
-    accept: bool,
+    decision: Decision,
     reason: &str,
 ) -> Result<ProposalRecord, AppError> {
     let p = state
@@ -202,22 +183,11 @@ pub async fn decide(
         .base(p.base_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("base {}", p.base_id)))?;
-    let target = match p.kind {
-        ProposalKind::Exit => None,
-        ProposalKind::Promotion => p.to_tier,
-        _ => Some(base.facts.tier),
-    };
-    AppError::check(access::can_decide(viewer.who(), scope(&base), target))?;
-    if reason.trim().is_empty() {
-        return Err(AppError::invalid(vec![FieldError {
-            field: "reason".into(),
-            message: "a written reason is required".into(),
-        }]));
-    }
-    management::decide(&state.store, id, accept, reason, viewer.user_id())
-        .await
-        .map_err(|e| match e {
-            management::ManagementError::Store(s) => s.into(),
-            other => AppError::Internal(anyhow::anyhow!(other)),
-        })
+    AppError::check(access::can_decide_proposal(
+        viewer.who(),
+        scope(&base),
+        p.kind,
+        p.to_tier,
+    ))?;
+    Ok(management::decide(&state.store, id, decision, reason, viewer.user_id()).await?)
 }

@@ -4,14 +4,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jidi_domain::access::{self, Principal};
 use jidi_domain::roll::Base;
-use jidi_store::{Page, ResultFilter, ResultRecord, RunRecord, RunStatus};
+use jidi_store::{ResultFilter, ResultRecord, RunRecord, RunStatus};
 use jidi_tabular::Cell;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::params::parse_opt;
+use crate::params::{Paging, parse_opt};
 use crate::reads::bases::scope;
 use crate::state::AppState;
 
@@ -90,19 +90,11 @@ pub async fn results_page(
     viewer: &Viewer,
     run: &RunRecord,
     filter: &ResultFilter,
-    page: u32,
-    per_page: u32,
+    paging: Paging,
 ) -> Result<(Vec<ResultView>, i64), AppError> {
     let (rows, total) = state
         .store
-        .run_results(
-            run.id,
-            filter,
-            Page {
-                offset: (page - 1) * per_page,
-                limit: per_page,
-            },
-        )
+        .run_results(run.id, filter, paging.store_page())
         .await?;
     Ok((result_views(state, viewer, run, &rows).await?, total))
 }
@@ -151,18 +143,13 @@ pub fn result_view(
         vetoed: full.then_some(r.vetoed),
         veto_reason: r.veto_reason.clone().filter(|_| full),
         stars_before_veto: r.stars_before_veto.filter(|_| full),
-        star_probabilities: r
-            .star_probabilities
-            .as_deref()
-            .filter(|_| full)
-            .and_then(|p| serde_json::from_str(p).ok()),
+        star_probabilities: r.star_probabilities.filter(|_| full).map(Vec::from),
         synthetic: base.facts.synthetic || run.synthetic,
     }
 }
 
 /// Parses results filters.
-pub fn parse_results_query(q: &ResultsQuery) -> Result<(ResultFilter, u32, u32), AppError> {
-    let positive = |v: &str| v.parse::<u32>().ok().filter(|x| *x > 0);
+pub fn parse_results_query(q: &ResultsQuery) -> Result<(ResultFilter, Paging), AppError> {
     let filter = ResultFilter {
         category: q.category.clone().filter(|s| !s.is_empty()),
         province: parse_opt(
@@ -183,15 +170,7 @@ pub fn parse_results_query(q: &ResultsQuery) -> Result<(ResultFilter, u32, u32),
         )?,
         base_ids: None,
     };
-    let page = parse_opt(&q.page, "page", positive, "a positive integer")?.unwrap_or(1);
-    let per_page = parse_opt(
-        &q.per_page,
-        "per_page",
-        |v| positive(v).filter(|n| *n <= 500),
-        "1 to 500",
-    )?
-    .unwrap_or(100);
-    Ok((filter, page, per_page))
+    Ok((filter, Paging::parse(&q.page, &q.per_page, 100, 500)?))
 }
 
 /// The results table as XLSX or CSV (what the viewer may see).

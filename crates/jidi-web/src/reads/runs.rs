@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use jidi_domain::access;
+use jidi_domain::evaluation::RunSummary;
 use jidi_domain::roll::FieldError;
 use jidi_service::evaluation::{self as service, SchemeChoice};
 use jidi_store::{RunRecord, RunStatus};
@@ -38,33 +39,125 @@ pub struct RunView {
     pub created_at: String,
     /// When it was published.
     pub published_at: Option<String>,
-    /// Summary: groups, diagnostics, sensitivity.
-    #[schema(value_type = Object)]
-    pub summary: serde_json::Value,
+    /// Scheme, groups, diagnostics, sensitivity.
+    pub summary: RunSummaryView,
+}
+
+/// What a run records about itself.
+#[derive(Serialize, ToSchema)]
+pub struct RunSummaryView {
+    /// The scheme's name.
+    pub scheme_name: String,
+    /// The scheme's version within its year.
+    pub scheme_version: i32,
+    /// SHA-256 of the scheme.
+    pub scheme_hash: String,
+    /// Bases per peer group.
+    pub groups: Vec<GroupView>,
+    /// Findings of the engine.
+    pub diagnostics: Vec<String>,
+    /// Ranks-sensitivity of the scheme, when it was run.
+    pub sensitivity: Option<SensitivityView>,
+    /// Weight noise of the uncertainty analysis (0.25 = ±25 %).
+    pub weight_noise: f64,
+}
+
+/// A peer group and its size.
+#[derive(Serialize, ToSchema)]
+pub struct GroupView {
+    /// Category or sub-type code.
+    pub code: String,
+    /// Bases evaluated in it.
+    pub bases: usize,
+}
+
+/// The ranks-sensitivity of a scheme.
+#[derive(Serialize, ToSchema)]
+pub struct SensitivityView {
+    /// One at a time, per indicator.
+    pub indicators: Vec<IndicatorSensitivityView>,
+    /// Variance-based indices per factor.
+    pub factors: Vec<FactorSensitivityView>,
+    /// Base sample size of the variance-based analysis.
+    pub samples: usize,
+}
+
+/// How much ranks move when one indicator changes.
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorSensitivityView {
+    /// Indicator code.
+    pub indicator: String,
+    /// Mean absolute national-rank shift when it is left out.
+    pub dropped: f64,
+    /// Mean absolute national-rank shift when its weight rises by a quarter.
+    pub raised: f64,
+}
+
+/// A factor's share of the rank variance.
+#[derive(Serialize, ToSchema)]
+pub struct FactorSensitivityView {
+    /// Factor (`weight:<dimension>`, `normalisation`, `aggregation`, `treatment`, `drop_indicator`).
+    pub factor: String,
+    /// First-order index.
+    pub first_order: f64,
+    /// Total-order index.
+    pub total_order: f64,
+}
+
+fn summary_view(s: &RunSummary) -> RunSummaryView {
+    RunSummaryView {
+        scheme_name: s.scheme_name.clone(),
+        scheme_version: s.scheme_version,
+        scheme_hash: s.scheme_hash.clone(),
+        groups: s
+            .groups
+            .iter()
+            .map(|(code, bases)| GroupView {
+                code: code.clone(),
+                bases: *bases,
+            })
+            .collect(),
+        diagnostics: s.diagnostics.clone(),
+        sensitivity: s.sensitivity.as_ref().map(|x| SensitivityView {
+            indicators: x
+                .indicators
+                .iter()
+                .map(|(indicator, dropped, raised)| IndicatorSensitivityView {
+                    indicator: indicator.clone(),
+                    dropped: *dropped,
+                    raised: *raised,
+                })
+                .collect(),
+            factors: x
+                .factors
+                .iter()
+                .map(|(factor, first, total)| FactorSensitivityView {
+                    factor: factor.clone(),
+                    first_order: *first,
+                    total_order: *total,
+                })
+                .collect(),
+            samples: x.samples,
+        }),
+        weight_noise: s.weight_noise,
+    }
 }
 
 /// The view of a run.
 pub fn run_view(r: &RunRecord) -> RunView {
-    let summary: serde_json::Value = serde_json::from_str(&r.summary).unwrap_or_default();
     RunView {
         id: r.id,
         year: r.year,
-        status: match r.status {
-            RunStatus::Trial => "trial".into(),
-            RunStatus::Published => "published".into(),
-        },
+        status: r.status.code().into(),
         scheme_id: r.scheme_id,
         n_bases: r.n_bases,
         replications: r.replications,
-        star_counts: summary["star_counts"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_i64()).collect())
-            .unwrap_or_default(),
+        star_counts: r.summary.star_counts.iter().map(|n| *n as i64).collect(),
         content_hash: r.content_hash.clone(),
         synthetic: r.synthetic,
         created_at: r.created_at.to_rfc3339(),
         published_at: r.published_at.map(|t| t.to_rfc3339()),
-        summary,
+        summary: summary_view(&r.summary),
     }
 }
 

@@ -1,6 +1,5 @@
 //! Evaluation schemes as listed, and saving an uploaded scheme file.
 
-use jidi_domain::access;
 use jidi_domain::scheme::Scheme;
 use jidi_service::evaluation as service;
 use jidi_store::SchemeRecord;
@@ -8,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Viewer;
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// A scheme as listed.
@@ -48,11 +48,6 @@ pub fn scheme_view(s: &SchemeRecord) -> SchemeView {
     }
 }
 
-/// Whether `viewer` may see `scheme`: evaluators and the ministry always; others once published.
-pub fn can_see_scheme(viewer: &Viewer, s: &SchemeRecord) -> bool {
-    s.locked || access::can_run_trials(viewer.who()).granted()
-}
-
 /// Parses, validates and stores a scheme file as a new version.
 pub async fn save_scheme_text(
     state: &AppState,
@@ -60,11 +55,9 @@ pub async fn save_scheme_text(
     file: &str,
     text: &str,
     based_on: Option<i64>,
-) -> Result<SchemeRecord, Vec<String>> {
-    let scheme = service::parse_scheme(file, text)?;
-    service::save_scheme(&state.store, &scheme, based_on, false, viewer.user_id())
-        .await
-        .map_err(|e| vec![e.to_string()])
+) -> Result<SchemeRecord, AppError> {
+    let scheme = service::parse_scheme(file, text).map_err(AppError::scheme_rejected)?;
+    Ok(service::save_scheme(&state.store, &scheme, based_on, false, viewer.user_id()).await?)
 }
 
 /// Used by scheme forms.

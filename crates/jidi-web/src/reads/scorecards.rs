@@ -1,7 +1,7 @@
 //! A base's full scorecard in a run.
 
 use jidi_domain::access;
-use jidi_domain::evaluation::{Contribution, DimensionScore};
+use jidi_domain::evaluation::Contribution;
 use jidi_store::RunRecord;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -18,18 +18,91 @@ pub struct Scorecard {
     /// The row.
     pub result: ResultView,
     /// Dimension scores with the peer-group median and best.
-    #[schema(value_type = Vec<Object>)]
-    pub dimensions: Vec<DimensionScore>,
-    /// Indicator contributions against the peer-group median.
-    #[schema(value_type = Vec<Object>)]
-    pub contributions: Vec<Contribution>,
+    pub dimensions: Vec<DimensionScoreView>,
+    /// Indicator contributions against the peer-group median, largest first.
+    pub contributions: Vec<ContributionView>,
     /// What it would take to gain a star, and the change from last year.
-    #[schema(value_type = Object)]
-    pub details: serde_json::Value,
+    pub details: ScorecardDetails,
     /// Category rank interval `[p05, p95]`.
     pub category_rank_interval: Option<[f64; 2]>,
     /// Stars in every published year `(year, stars)`.
     pub star_history: Vec<(i32, i32)>,
+}
+
+/// A dimension score with its peer group's median and best.
+#[derive(Serialize, ToSchema)]
+pub struct DimensionScoreView {
+    /// Dimension code.
+    pub code: String,
+    /// Score (0–100).
+    pub score: f64,
+    /// Peer-group median.
+    pub median: f64,
+    /// Peer-group best.
+    pub best: f64,
+}
+
+/// What one indicator adds to or takes from the score, against the peer-group median.
+#[derive(Serialize, ToSchema)]
+pub struct ContributionView {
+    /// Indicator code.
+    pub indicator: String,
+    /// Value as reported (`null` when it was missing and imputed).
+    pub value: Option<f64>,
+    /// Normalised value.
+    pub normalised: f64,
+    /// Peer-group median of the normalised value.
+    pub median: f64,
+    /// Effective weight in the index.
+    pub weight: f64,
+    /// `weight × (normalised − median)`: points above or below a median base.
+    pub contribution: f64,
+}
+
+/// The explanation of a result.
+#[derive(Serialize, ToSchema)]
+pub struct ScorecardDetails {
+    /// What it would take to gain a star (`null` at five stars).
+    pub next_star: Option<NextStarView>,
+    /// The change from last year's published result.
+    pub change: Option<ChangeView>,
+}
+
+/// What it would take to gain a star.
+#[derive(Serialize, ToSchema)]
+pub struct NextStarView {
+    /// The rating within reach.
+    pub stars: u8,
+    /// Score the base must exceed.
+    pub threshold: f64,
+    /// Points missing.
+    pub gap: f64,
+    /// Indicators that could close the gap, with the change of the raw value needed.
+    pub levers: Vec<LeverView>,
+}
+
+/// One way to close a gap.
+#[derive(Serialize, ToSchema)]
+pub struct LeverView {
+    /// Indicator code.
+    pub indicator: String,
+    /// Current value.
+    pub current: f64,
+    /// Value needed, all else equal.
+    pub needed: f64,
+    /// Relative change (0.1 = +10 %).
+    pub relative_change: f64,
+}
+
+/// The change from last year.
+#[derive(Serialize, ToSchema)]
+pub struct ChangeView {
+    /// Score difference.
+    pub score: f64,
+    /// National rank difference (negative = moved up).
+    pub national_rank: f64,
+    /// Stars last year.
+    pub previous_stars: u8,
 }
 
 /// Loads a full scorecard the viewer may see.
@@ -69,13 +142,54 @@ pub async fn scorecard(
         .collect();
     Ok(Scorecard {
         result: view,
-        dimensions: serde_json::from_str(&parts.dimension_scores).unwrap_or_default(),
-        contributions: serde_json::from_str(&parts.contributions).unwrap_or_default(),
-        details: serde_json::from_str(&parts.details).unwrap_or_default(),
+        dimensions: parts
+            .dimension_scores
+            .iter()
+            .map(|d| DimensionScoreView {
+                code: d.code.clone(),
+                score: d.score,
+                median: d.median,
+                best: d.best,
+            })
+            .collect(),
+        contributions: parts.contributions.iter().map(contribution_view).collect(),
+        details: ScorecardDetails {
+            next_star: parts.explanation.next_star.as_ref().map(|n| NextStarView {
+                stars: n.stars,
+                threshold: n.threshold,
+                gap: n.gap,
+                levers: n
+                    .levers
+                    .iter()
+                    .map(|l| LeverView {
+                        indicator: l.indicator.clone(),
+                        current: l.current,
+                        needed: l.needed,
+                        relative_change: l.relative_change,
+                    })
+                    .collect(),
+            }),
+            change: parts.explanation.change.map(|c| ChangeView {
+                score: c.score,
+                national_rank: c.national_rank,
+                previous_stars: c.previous_stars,
+            }),
+        },
         category_rank_interval: r
             .category_rank_p05
             .zip(r.category_rank_p95)
             .map(|(a, b)| [a, b]),
         star_history: history,
     })
+}
+
+fn contribution_view(c: &Contribution) -> ContributionView {
+    ContributionView {
+        indicator: c.indicator.clone(),
+        value: c.value,
+        normalised: c.normalised,
+        median: c.median,
+        weight: c.weight,
+        contribution: c.contribution,
+    }
 }

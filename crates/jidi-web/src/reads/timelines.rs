@@ -1,6 +1,6 @@
 //! A base's timeline: tier changes, ratings, and within scope proposals and incidents.
 
-use jidi_domain::access;
+use jidi_domain::access::{self, RecordScope};
 use jidi_domain::roll::Base;
 use jidi_store::{Page, ProposalFilter, ResultRecord};
 use serde::Serialize;
@@ -54,10 +54,11 @@ pub async fn timeline(
             detail: h.note,
         });
     }
+    let sees_incidents = access::can_view_incidents(viewer.who(), scope(base)).granted();
     for (year, r) in ratings.iter().cloned() {
         let stars = r.stars.unwrap_or(0).clamp(0, 5) as usize;
         let mut detail = String::new();
-        if r.vetoed {
+        if r.vetoed && sees_incidents {
             detail = format!(
                 "{}：{}",
                 crate::i18n::t(lang, "evaluation.vetoed"),
@@ -79,16 +80,13 @@ pub async fn timeline(
         let (proposals, _) = state
             .store
             .proposals(
-                &ProposalFilter {
-                    base_id: Some(base.id),
-                    ..ProposalFilter::default()
-                },
+                &ProposalFilter::within(RecordScope::Base(base.id)),
                 Page::first(200),
             )
             .await?;
         for p in proposals {
             let kind = lang.pick(p.kind.name_zh(), p.kind.name_en());
-            let status = crate::i18n::t(lang, &format!("proposal.status.{}", p.status));
+            let status = crate::i18n::t(lang, &format!("proposal.status.{}", p.status.code()));
             events.push(TimelineEvent {
                 date: p.decided_at.map_or_else(
                     || p.created_at.date_naive().to_string(),
@@ -105,6 +103,8 @@ pub async fn timeline(
                 ),
             });
         }
+    }
+    if sees_incidents {
         for (kind, on, description, _) in state.store.base_incidents(base.id).await? {
             let name = jidi_domain::incident::IncidentKind::parse(&kind)
                 .map_or(kind.clone(), |k| k.name_zh().to_string());

@@ -8,8 +8,8 @@ use jidi_domain::rules::{Decision, ProposalKind, ProposalStatus};
 use jidi_service::demo::{self, DemoOptions};
 use jidi_service::evaluation::{self, SchemeChoice};
 use jidi_service::management;
-use jidi_store::testing::TestDb;
 use jidi_store::{Page, ProposalFilter, RunStatus, StoreError};
+use jidi_test_support::{TestDb, backend_tests};
 
 fn options() -> DemoOptions {
     let mut o = DemoOptions::standard(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
@@ -44,209 +44,207 @@ async fn tamper(db: &TestDb, run_id: i64) {
     }
 }
 
-#[tokio::test]
-async fn demo_trial_publish_propose_decide() {
-    for db in TestDb::all().await {
-        let store = &db.store;
-        let label = db.label;
-        let report = demo::load(store, &options()).await.unwrap();
-        assert_eq!(report.users, demo::ACCOUNTS.len());
+async fn demo_trial_publish_propose_decide(db: TestDb) {
+    let store = &db.store;
+    let label = db.label;
+    let report = demo::load(store, &options()).await.unwrap();
+    assert_eq!(report.users, demo::ACCOUNTS.len());
 
-        // A trial of 2024 and one of 2025 with the default scheme.
-        let prior = evaluation::run_evaluation(store, 2024, SchemeChoice::Default, false, None)
-            .await
-            .unwrap();
-        evaluation::publish(store, prior.run.id, None)
-            .await
-            .unwrap();
-        let trial = evaluation::run_evaluation(store, 2025, SchemeChoice::Default, true, None)
-            .await
-            .unwrap();
-        assert_eq!(trial.run.status, RunStatus::Trial, "[{label}]");
-        assert!(
-            store.published_run(2025).await.unwrap().is_none(),
-            "[{label}] a trial is not published"
-        );
-        assert!(
-            evaluation::verify_run(store, trial.run.id).await.unwrap(),
-            "[{label}] hash verifies"
-        );
-        // Last year's result is carried into this year's explanation.
-        let (rows, total) = store
-            .run_results(trial.run.id, &Default::default(), Page::first(5))
-            .await
-            .unwrap();
-        assert_eq!(total as usize, trial.evaluation.results.len());
-        let parts = store
-            .result_details(trial.run.id, rows[0].base_id)
+    // A trial of 2024 and one of 2025 with the default scheme.
+    let prior = evaluation::run_evaluation(store, 2024, SchemeChoice::Default, false, None)
+        .await
+        .unwrap();
+    evaluation::publish(store, prior.run.id, None)
+        .await
+        .unwrap();
+    let trial = evaluation::run_evaluation(store, 2025, SchemeChoice::Default, true, None)
+        .await
+        .unwrap();
+    assert_eq!(trial.run.status, RunStatus::Trial, "[{label}]");
+    assert!(
+        store.published_run(2025).await.unwrap().is_none(),
+        "[{label}] a trial is not published"
+    );
+    assert!(
+        evaluation::verify_run(store, trial.run.id).await.unwrap(),
+        "[{label}] hash verifies"
+    );
+    // Last year's result is carried into this year's explanation.
+    let (rows, total) = store
+        .run_results(trial.run.id, &Default::default(), Page::first(5))
+        .await
+        .unwrap();
+    assert_eq!(total as usize, trial.evaluation.results.len());
+    let parts = store
+        .result_details(trial.run.id, rows[0].base_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        parts.explanation.change.is_some(),
+        "[{label}] {:?}",
+        parts.explanation
+    );
+
+    // Publish: frozen, scheme locked, one published run per year.
+    let (published, proposals) = evaluation::publish(store, trial.run.id, None)
+        .await
+        .unwrap();
+    assert_eq!(published.status, RunStatus::Published);
+    assert!(
+        store
+            .scheme(published.scheme_id)
             .await
             .unwrap()
-            .unwrap();
-        assert!(
-            parts.explanation.change.is_some(),
-            "[{label}] {:?}",
-            parts.explanation
-        );
+            .unwrap()
+            .locked
+    );
+    assert!(
+        proposals > 0,
+        "[{label}] the rules find something to propose"
+    );
+    // The roll now carries each evaluated base's 2025 rating.
+    let first = &trial.evaluation.results[0];
+    let base = store.base(first.base_id).await.unwrap().unwrap();
+    assert_eq!(
+        base.latest_rating,
+        Some((2025, first.stars as i32)),
+        "[{label}]"
+    );
+    // An older year published afterwards does not replace it.
+    let older = evaluation::run_evaluation(store, 2023, SchemeChoice::Default, false, None)
+        .await
+        .unwrap();
+    evaluation::publish(store, older.run.id, None)
+        .await
+        .unwrap();
+    let base = store.base(first.base_id).await.unwrap().unwrap();
+    assert_eq!(base.latest_rating.map(|r| r.0), Some(2025), "[{label}]");
+    assert!(matches!(
+        store.publish_run(trial.run.id, None).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let again = evaluation::run_evaluation(store, 2025, SchemeChoice::Default, false, None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            store.publish_run(again.run.id, None).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "[{label}] second publication of a year"
+    );
+    assert!(
+        matches!(
+            store.delete_trial_run(published.id, None).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "[{label}] published runs are never deleted"
+    );
+    store.delete_trial_run(again.run.id, None).await.unwrap();
 
-        // Publish: frozen, scheme locked, one published run per year.
-        let (published, proposals) = evaluation::publish(store, trial.run.id, None)
-            .await
-            .unwrap();
-        assert_eq!(published.status, RunStatus::Published);
+    // Tampering with a published result is detected by its hash.
+    assert!(evaluation::verify_run(store, published.id).await.unwrap());
+    tamper(&db, published.id).await;
+    assert!(
+        !evaluation::verify_run(store, published.id).await.unwrap(),
+        "[{label}] tampering detected"
+    );
+
+    // Decisions change the tier history.
+    let (promotions, _) = store
+        .proposals(
+            &ProposalFilter {
+                kind: Some(ProposalKind::Promotion),
+                status: Some(ProposalStatus::Pending),
+                ..ProposalFilter::within(RecordScope::All)
+            },
+            Page::first(50),
+        )
+        .await
+        .unwrap();
+    let p = promotions
+        .iter()
+        .find(|p| p.to_tier == Some(Tier::National))
+        .expect("a provincial base meets the application conditions");
+    let decided = management::decide(
+        store,
+        p.id,
+        Decision::Accept,
+        "经审核，符合国家级示范基地申报条件",
+        Some(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(decided.status, ProposalStatus::Accepted);
+    let base = store.base(p.base_id).await.unwrap().unwrap();
+    assert_eq!(base.facts.tier, Tier::National);
+    let history = store.tier_history(p.base_id).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.from, last.to, last.proposal_id),
+        (Some(Tier::Provincial), Some(Tier::National), Some(p.id))
+    );
+    assert!(matches!(
+        management::decide(store, p.id, Decision::Reject, "x", None).await,
+        Err(management::ManagementError::Store(StoreError::Conflict(_)))
+    ));
+    assert!(matches!(
+        store
+            .decide_proposal(
+                p.id,
+                Decision::Accept,
+                " ",
+                jidi_store::ProposalEffect::Record,
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                "",
+                None
+            )
+            .await,
+        Err(StoreError::Conflict(_) | StoreError::Invalid(_))
+    ));
+
+    // A rejected proposal leaves the roll alone but keeps its reason.
+    let (pending, _) = store
+        .proposals(
+            &ProposalFilter {
+                status: Some(ProposalStatus::Pending),
+                ..ProposalFilter::within(RecordScope::All)
+            },
+            Page::first(200),
+        )
+        .await
+        .unwrap();
+    if let Some(other) = pending.iter().find(|x| x.kind == ProposalKind::Exit) {
+        management::decide(
+            store,
+            other.id,
+            Decision::Accept,
+            "一票否决，予以摘牌",
+            Some(1),
+        )
+        .await
+        .unwrap();
+        let b = store.base(other.base_id).await.unwrap().unwrap();
         assert!(
-            store
-                .scheme(published.scheme_id)
-                .await
-                .unwrap()
-                .unwrap()
-                .locked
-        );
-        assert!(
-            proposals > 0,
-            "[{label}] the rules find something to propose"
-        );
-        // The roll now carries each evaluated base's 2025 rating.
-        let first = &trial.evaluation.results[0];
-        let base = store.base(first.base_id).await.unwrap().unwrap();
-        assert_eq!(
-            base.latest_rating,
-            Some((2025, first.stars as i32)),
+            matches!(b.facts.status, Status::Withdrawn { .. }),
             "[{label}]"
         );
-        // An older year published afterwards does not replace it.
-        let older = evaluation::run_evaluation(store, 2023, SchemeChoice::Default, false, None)
-            .await
-            .unwrap();
-        evaluation::publish(store, older.run.id, None)
-            .await
-            .unwrap();
-        let base = store.base(first.base_id).await.unwrap().unwrap();
-        assert_eq!(base.latest_rating.map(|r| r.0), Some(2025), "[{label}]");
-        assert!(matches!(
-            store.publish_run(trial.run.id, None).await,
-            Err(StoreError::Conflict(_))
-        ));
-        let again = evaluation::run_evaluation(store, 2025, SchemeChoice::Default, false, None)
-            .await
-            .unwrap();
-        assert!(
-            matches!(
-                store.publish_run(again.run.id, None).await,
-                Err(StoreError::Conflict(_))
-            ),
-            "[{label}] second publication of a year"
-        );
-        assert!(
-            matches!(
-                store.delete_trial_run(published.id, None).await,
-                Err(StoreError::Conflict(_))
-            ),
-            "[{label}] published runs are never deleted"
-        );
-        store.delete_trial_run(again.run.id, None).await.unwrap();
-
-        // Tampering with a published result is detected by its hash.
-        assert!(evaluation::verify_run(store, published.id).await.unwrap());
-        tamper(&db, published.id).await;
-        assert!(
-            !evaluation::verify_run(store, published.id).await.unwrap(),
-            "[{label}] tampering detected"
-        );
-
-        // Decisions change the tier history.
-        let (promotions, _) = store
-            .proposals(
-                &ProposalFilter {
-                    kind: Some(ProposalKind::Promotion),
-                    status: Some(ProposalStatus::Pending),
-                    ..ProposalFilter::within(RecordScope::All)
-                },
-                Page::first(50),
-            )
-            .await
-            .unwrap();
-        let p = promotions
-            .iter()
-            .find(|p| p.to_tier == Some(Tier::National))
-            .expect("a provincial base meets the application conditions");
-        let decided = management::decide(
-            store,
-            p.id,
-            Decision::Accept,
-            "经审核，符合国家级示范基地申报条件",
-            Some(1),
-        )
-        .await
-        .unwrap();
-        assert_eq!(decided.status, ProposalStatus::Accepted);
-        let base = store.base(p.base_id).await.unwrap().unwrap();
-        assert_eq!(base.facts.tier, Tier::National);
-        let history = store.tier_history(p.base_id).await.unwrap();
-        let last = history.last().unwrap();
-        assert_eq!(
-            (last.from, last.to, last.proposal_id),
-            (Some(Tier::Provincial), Some(Tier::National), Some(p.id))
-        );
-        assert!(matches!(
-            management::decide(store, p.id, Decision::Reject, "x", None).await,
-            Err(management::ManagementError::Store(StoreError::Conflict(_)))
-        ));
-        assert!(matches!(
-            store
-                .decide_proposal(
-                    p.id,
-                    Decision::Accept,
-                    " ",
-                    jidi_store::ProposalEffect::Record,
-                    NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                    "",
-                    None
-                )
-                .await,
-            Err(StoreError::Conflict(_) | StoreError::Invalid(_))
-        ));
-
-        // A rejected proposal leaves the roll alone but keeps its reason.
-        let (pending, _) = store
-            .proposals(
-                &ProposalFilter {
-                    status: Some(ProposalStatus::Pending),
-                    ..ProposalFilter::within(RecordScope::All)
-                },
-                Page::first(200),
-            )
-            .await
-            .unwrap();
-        if let Some(other) = pending.iter().find(|x| x.kind == ProposalKind::Exit) {
-            management::decide(
-                store,
-                other.id,
-                Decision::Accept,
-                "一票否决，予以摘牌",
-                Some(1),
-            )
-            .await
-            .unwrap();
-            let b = store.base(other.base_id).await.unwrap().unwrap();
-            assert!(
-                matches!(b.facts.status, Status::Withdrawn { .. }),
-                "[{label}]"
-            );
-        }
-        let w = pending
-            .iter()
-            .find(|x| x.kind == ProposalKind::Warning)
-            .expect("a warning");
-        let r = management::decide(
-            store,
-            w.id,
-            Decision::Reject,
-            "数据口径有误，暂不预警",
-            Some(1),
-        )
-        .await
-        .unwrap();
-        assert_eq!(r.decision_reason.as_deref(), Some("数据口径有误，暂不预警"));
-        db.finish().await;
     }
+    let w = pending
+        .iter()
+        .find(|x| x.kind == ProposalKind::Warning)
+        .expect("a warning");
+    let r = management::decide(
+        store,
+        w.id,
+        Decision::Reject,
+        "数据口径有误，暂不预警",
+        Some(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.decision_reason.as_deref(), Some("数据口径有误，暂不预警"));
+    db.finish().await;
 }
+backend_tests!(demo_trial_publish_propose_decide);

@@ -18,7 +18,6 @@ mod runs;
 mod schemes;
 mod settings;
 mod store;
-pub mod testing;
 mod values;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};

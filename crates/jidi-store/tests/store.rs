@@ -6,10 +6,10 @@ use chrono::{Duration, NaiveDate, Utc};
 use jidi_demo::{self as demo, DemoConfig};
 use jidi_domain::access::{ListScope, Role};
 use jidi_domain::roll::{BaseDraft, Series, Status, Tier};
-use jidi_store::testing::TestDb;
 use jidi_store::{
     BaseFilter, BaseSort, LoginAttempt, NewUser, Page, SortOrder, StatusFilter, Store, StoreError,
 };
+use jidi_test_support::{TestDb, backend_tests};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
@@ -37,30 +37,28 @@ fn draft(name: &str, province: &str, tier: Tier) -> BaseDraft {
     }
 }
 
-/// Runs `body` once per configured backend.
-macro_rules! each_backend {
-    (|$store:ident| $body:block) => {{
-        for db in TestDb::all().await {
-            let label = db.label;
-            {
-                let $store: &Store = &db.store;
-                let result: Result<(), String> = async {
-                    $body;
-                    Ok(())
-                }
-                .await;
-                if let Err(e) = result {
-                    panic!("[{label}] {e}");
-                }
+/// Runs `body` on the store of `db`, labelling failures with the backend, then drops the
+/// database.
+macro_rules! with_store {
+    ($db:ident, |$store:ident| $body:block) => {{
+        let label = $db.label;
+        {
+            let $store: &Store = &$db.store;
+            let result: Result<(), String> = async {
+                $body;
+                Ok(())
             }
-            db.finish().await;
+            .await;
+            if let Err(e) = result {
+                panic!("[{label}] {e}");
+            }
         }
+        $db.finish().await;
     }};
 }
 
-#[tokio::test]
-async fn migrations_are_idempotent_and_load_reference_data() {
-    each_backend!(|store| {
+async fn migrations_are_idempotent_and_load_reference_data(db: TestDb) {
+    with_store!(db, |store| {
         store.migrate().await.unwrap();
         assert_eq!(store.applied_migrations().await.unwrap(), vec![1, 2, 3]);
         let cats = store.categories().await.unwrap();
@@ -68,12 +66,24 @@ async fn migrations_are_idempotent_and_load_reference_data() {
         assert!(store.is_empty().await.unwrap());
     });
 }
+backend_tests!(migrations_are_idempotent_and_load_reference_data);
 
 /// A database left by the release with migrations 1–2 upgrades with its published results intact:
 /// the scorecard parts move to their own table and the roll learns each base's latest rating.
+/// Both backends: SQLite here, PostgreSQL below (ignored without a server).
 #[tokio::test]
-async fn upgrading_keeps_published_results() {
-    for db in TestDb::all_at(Some(2)).await {
+async fn upgrading_keeps_published_results_sqlite() {
+    upgrading_keeps_published_results(TestDb::sqlite_at(Some(2)).await).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: set JIDI_TEST_DATABASE_URL and run with --include-ignored"]
+async fn upgrading_keeps_published_results_postgres() {
+    upgrading_keeps_published_results(TestDb::postgres_at(Some(2)).await).await;
+}
+
+async fn upgrading_keeps_published_results(db: TestDb) {
+    {
         let store = &db.store;
         let id = store
             .create_base(
@@ -117,9 +127,8 @@ async fn upgrading_keeps_published_results() {
     }
 }
 
-#[tokio::test]
-async fn bases_are_created_listed_filtered_and_paged() {
-    each_backend!(|store| {
+async fn bases_are_created_listed_filtered_and_paged(db: TestDb) {
+    with_store!(db, |store| {
         let mut ids = Vec::new();
         for (i, p) in ["420000", "420000", "430000", "110000"].iter().enumerate() {
             let mut d = draft(
@@ -303,10 +312,10 @@ async fn bases_are_created_listed_filtered_and_paged() {
         assert_eq!(counts.designations_by_year, vec![(2012, 3)]);
     });
 }
+backend_tests!(bases_are_created_listed_filtered_and_paged);
 
-#[tokio::test]
-async fn imports_are_all_or_nothing() {
-    each_backend!(|store| {
+async fn imports_are_all_or_nothing(db: TestDb) {
+    with_store!(db, |store| {
         store
             .create_base(&draft("甲·园区", "420000", Tier::National), None, today())
             .await
@@ -341,10 +350,10 @@ async fn imports_are_all_or_nothing() {
         );
     });
 }
+backend_tests!(imports_are_all_or_nothing);
 
-#[tokio::test]
-async fn updates_and_withdrawals_write_the_tier_history() {
-    each_backend!(|store| {
+async fn updates_and_withdrawals_write_the_tier_history(db: TestDb) {
+    with_store!(db, |store| {
         let id = store
             .create_base(&draft("丁·园区", "420000", Tier::Provincial), None, today())
             .await
@@ -392,10 +401,10 @@ async fn updates_and_withdrawals_write_the_tier_history() {
         assert_eq!(withdrawn, 1);
     });
 }
+backend_tests!(updates_and_withdrawals_write_the_tier_history);
 
-#[tokio::test]
-async fn users_sessions_and_login_attempts() {
-    each_backend!(|store| {
+async fn users_sessions_and_login_attempts(db: TestDb) {
+    with_store!(db, |store| {
         let id = store
             .create_user(
                 &NewUser {
@@ -478,15 +487,15 @@ async fn users_sessions_and_login_attempts() {
         );
     });
 }
+backend_tests!(users_sessions_and_login_attempts);
 
-#[tokio::test]
-async fn the_demo_loads_whole() {
+async fn the_demo_loads_whole(db: TestDb) {
     let mut config = DemoConfig::standard(today());
     config.provincial = 30;
     config.cultivating = 10;
     config.months = 12;
     let data = demo::generate(&config);
-    each_backend!(|store| {
+    with_store!(db, |store| {
         let summary = store
             .load_demo(&data, |ids| {
                 vec![NewUser {
@@ -577,11 +586,11 @@ async fn the_demo_loads_whole() {
         assert_eq!(id, data.bases.len() as i64 + 1);
     });
 }
+backend_tests!(the_demo_loads_whole);
 
 /// Values that 15 significant digits would round, and extremes, come back bit for bit on both
 /// backends (a guard against any reader that goes through text).
-#[tokio::test]
-async fn series_values_read_back_bit_for_bit() {
+async fn series_values_read_back_bit_for_bit(db: TestDb) {
     use sqlx::Connection as _;
     let values = [
         0.1 + 0.2,
@@ -595,7 +604,7 @@ async fn series_values_read_back_bit_for_bit() {
         // on disk, so the sign of zero is lost before any reading code sees it.)
         5e-324,
     ];
-    for db in TestDb::all().await {
+    {
         let store = &db.store;
         let base_id = store
             .create_base(
@@ -636,12 +645,11 @@ async fn series_values_read_back_bit_for_bit() {
         }
         match store.backend() {
             jidi_store::Backend::Sqlite => {
-                let path = format!("sqlite://{}/jidi.sqlite", db.location);
-                let mut conn = sqlx::SqliteConnection::connect(&path).await.unwrap();
+                let mut conn = sqlx::SqliteConnection::connect(&db.url()).await.unwrap();
                 write_all!(conn);
             }
             jidi_store::Backend::Postgres => {
-                let mut conn = sqlx::PgConnection::connect(&db.location).await.unwrap();
+                let mut conn = sqlx::PgConnection::connect(&db.url()).await.unwrap();
                 write_all!(conn);
             }
         }
@@ -676,3 +684,4 @@ async fn series_values_read_back_bit_for_bit() {
         db.finish().await;
     }
 }
+backend_tests!(series_values_read_back_bit_for_bit);

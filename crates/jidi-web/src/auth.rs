@@ -55,6 +55,18 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// Nobody signed in.
+    pub fn anonymous(lang: Lang) -> Viewer {
+        Viewer {
+            principal: None,
+            display_name: None,
+            csrf: None,
+            bearer: false,
+            lang,
+            session_hash: None,
+        }
+    }
+
     /// The principal as an `Option<&Principal>` for access checks.
     pub fn who(&self) -> Option<&Principal> {
         self.principal.as_ref()
@@ -106,12 +118,8 @@ impl FromRequestParts<AppState> for Viewer {
             None => (cookies::get(&parts.headers, cookies::SESSION), false),
         };
         let mut viewer = Viewer {
-            principal: None,
-            display_name: None,
-            csrf: None,
             bearer: is_bearer,
-            lang,
-            session_hash: None,
+            ..Viewer::anonymous(lang)
         };
         if let Some(token) = token {
             let hash = token_hash(&token);

@@ -58,6 +58,14 @@ pub enum AppError {
         /// Seconds to wait.
         retry_after: u64,
     },
+    /// An error the framework answered before a handler ran (405, 413, an undecodable path, a bad
+    /// header), reshaped into the common envelope.
+    Http {
+        /// Its status.
+        status: StatusCode,
+        /// What the framework said.
+        message: String,
+    },
     /// A bug, corrupt data or an unavailable database (500); the detail and its causes are
     /// logged, never shown.
     Internal(Box<dyn std::error::Error + Send + Sync>),
@@ -117,6 +125,7 @@ impl AppError {
             }
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Http { status, .. } => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -131,6 +140,21 @@ impl AppError {
             AppError::Rejected { code, .. } => code,
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Http { status, .. } => match status.as_u16() {
+                400 => "bad_request",
+                404 => "not_found",
+                405 => "method_not_allowed",
+                406 => "not_acceptable",
+                408 => "request_timeout",
+                411 => "length_required",
+                413 => "payload_too_large",
+                414 => "uri_too_long",
+                415 => "unsupported_media_type",
+                422 => "validation_failed",
+                431 => "header_fields_too_large",
+                s if s >= 500 => "internal",
+                _ => "http_error",
+            },
             AppError::Internal(_) => "internal",
         }
     }
@@ -148,6 +172,7 @@ impl AppError {
             AppError::TooManyRequests { retry_after } => {
                 format!("too many failed attempts; try again in {retry_after} s")
             }
+            AppError::Http { message, .. } => message.clone(),
             AppError::Internal(_) => "internal error; it has been logged".into(),
         }
     }
@@ -414,8 +439,9 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// An [`AppError`] answered as an HTML page (the browser). Sign-in errors redirect to the login
-/// page.
+/// An [`AppError`] answered as an HTML page (the browser). The handler only marks the response
+/// with an [`ErrorPage`]; the `error_pages` layer of the router renders it in the normal layout and
+/// the viewer's language, and turns a sign-in error into a redirect that keeps the destination.
 #[derive(Debug)]
 pub struct PageError(pub AppError);
 
@@ -428,28 +454,38 @@ impl<E: Into<AppError>> From<E> for PageError {
 /// Page handler result.
 pub type PageResult<T> = Result<T, PageError>;
 
+/// What a failed page shows: carried in the response's extensions from the handler to the layer
+/// that renders it.
+#[derive(Clone, Debug)]
+pub struct ErrorPage {
+    /// The status.
+    pub status: StatusCode,
+    /// The message shown (never an internal detail).
+    pub message: String,
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let e = self.0;
         if let AppError::Internal(inner) = &e {
             tracing::error!(error = %chain(inner.as_ref()), "internal error in page request");
         }
-        if matches!(e, AppError::Unauthorized) {
-            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
-        }
-        let title = match e.status().as_u16() {
-            403 => "无权访问 · Forbidden",
-            404 => "未找到 · Not found",
-            400 | 422 => "请求有误 · Bad request",
-            409 => "冲突 · Conflict",
-            429 => "请稍后再试 · Too many attempts",
-            _ => "出错了 · Error",
+        let page = ErrorPage {
+            status: e.status(),
+            message: e.message(),
         };
-        let html = format!(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"container narrow\"><h1>{title}</h1><p>{}</p><p><a href=\"/\">返回首页 · Home</a></p></main></body></html>",
-            html_escape(&e.message())
-        );
-        (e.status(), Html(html)).into_response()
+        // A bare page for a response that never passes the layer; the layer replaces it.
+        let mut response = (
+            e.status(),
+            Html(format!(
+                "<!doctype html><title>{}</title><p>{}</p>",
+                e.status(),
+                html_escape(&page.message)
+            )),
+        )
+            .into_response();
+        response.extensions_mut().insert(page);
+        response
     }
 }
 

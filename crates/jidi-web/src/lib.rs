@@ -93,8 +93,7 @@ pub fn router(state: AppState) -> Router {
             post(pages::schemes::default_scheme),
         )
         .route("/proposals", get(pages::proposals::proposals))
-        .route("/proposals/{id}/decision", post(pages::proposals::decide))
-        .layer(middleware::from_fn(page_headers));
+        .route("/proposals/{id}/decision", post(pages::proposals::decide));
     Router::new()
         .merge(pages)
         .merge(api)
@@ -102,7 +101,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(assets::get_asset))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), error_shapes))
         .layer(DefaultBodyLimit::max(20 * 1024 * 1024))
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(access_log))
         .with_state(state)
 }
@@ -133,15 +134,16 @@ async fn not_found(req: Request) -> Response {
     }
 }
 
-/// Security headers of HTML pages. Scripts come only from `/static`; chart data travels in
-/// `<script type="application/json">` blocks, which the policy does not execute.
-async fn page_headers(req: Request, next: Next) -> Response {
+/// Security headers of every response: pages, the API, its documentation, errors. Scripts come
+/// only from `/static` (chart data travels in `<script type="application/json">` blocks, which the
+/// policy does not execute); nothing may frame the site.
+async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
         ),
     );
     h.insert(
@@ -154,6 +156,119 @@ async fn page_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     res
+}
+
+/// One error shape everywhere. An API error is the JSON envelope, whoever answered: a handler,
+/// or the framework before any handler ran (405, 413, an undecodable path or header), whose plain
+/// text is reshaped here. A page error is rendered in the normal layout, in the viewer's language;
+/// a sign-in error becomes a redirect to the login page that keeps the destination.
+async fn error_shapes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let uri = req.uri().clone();
+    let method = req.method().clone();
+    let headers = req.headers().clone();
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if uri.path().starts_with("/api/") {
+        if is_json {
+            return res;
+        }
+        let allow = res.headers().get(header::ALLOW).cloned();
+        let message = framework_message(res).await;
+        let mut reshaped =
+            error::ApiError(error::AppError::Http { status, message }).into_response();
+        if let Some(allow) = allow {
+            reshaped.headers_mut().insert(header::ALLOW, allow);
+        }
+        return reshaped;
+    }
+    let marked = res.extensions().get::<error::ErrorPage>().cloned();
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let page = match marked {
+        Some(page) => page,
+        // A page the handler rendered itself (a form shown again with its errors) stands.
+        None if is_html || uri.path().starts_with("/static/") => return res,
+        None => error::ErrorPage {
+            status,
+            message: framework_message(res).await,
+        },
+    };
+    if page.status == StatusCode::UNAUTHORIZED {
+        let here = if method == axum::http::Method::GET {
+            uri.path_and_query().map_or("/", |p| p.as_str()).to_string()
+        } else {
+            "/".to_string()
+        };
+        let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+        return (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, format!("/login?next={next}&reason=auth"))],
+        )
+            .into_response();
+    }
+    let mut parts = axum::http::Request::builder()
+        .uri(uri.clone())
+        .body(())
+        .map(|r| r.into_parts().0)
+        .unwrap_or_else(|_| axum::http::Request::new(()).into_parts().0);
+    parts.headers = headers;
+    let viewer =
+        match <auth::Viewer as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+            &mut parts, &state,
+        )
+        .await
+        {
+            Ok(v) => v,
+            Err(_) => {
+                auth::Viewer::anonymous(i18n::Lang::from_request(&parts.headers, uri.query()))
+            }
+        };
+    let lang = viewer.lang;
+    let key = format!("error.title.{}", page.status.as_u16());
+    let title = match i18n::t(lang, &key) {
+        t if t == key => i18n::t(lang, "error.title.other"),
+        t => t,
+    };
+    match pages::render::render(
+        &state,
+        &viewer,
+        "error.html",
+        "",
+        minijinja::context! {
+            title => title,
+            message => page.message.clone(),
+            here => uri.path_and_query().map_or("/", |p| p.as_str()),
+        },
+    ) {
+        Ok(html) => (page.status, html).into_response(),
+        Err(_) => (page.status, page.message).into_response(),
+    }
+}
+
+/// The text the framework put in an error response, bounded (it is short; a long body is not
+/// the framework's).
+async fn framework_message(res: Response) -> String {
+    let status = res.status();
+    let body = axum::body::to_bytes(res.into_body(), 4096)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&body).trim().to_string();
+    if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_lowercase()
+    } else {
+        text
+    }
 }
 
 async fn access_log(req: Request, next: Next) -> Response {

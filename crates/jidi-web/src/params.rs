@@ -33,6 +33,19 @@ pub fn parse_opt<T>(
     }
 }
 
+/// `target` when it is a path of this site (`/…`), else `None`. Browsers read a backslash as a
+/// slash and drop tabs and newlines inside URLs, so `/\\evil.com` and `/\t/evil.com` would leave
+/// the site: anything with a control character or a backslash is refused, as are `//host` and
+/// any scheme.
+pub fn local_path(target: &str) -> Option<String> {
+    let ok = target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.contains('\\')
+        && !target.chars().any(char::is_control)
+        && target.len() <= 2048;
+    ok.then(|| target.to_string())
+}
+
 /// A page of a list as asked for: validated once, with an offset that cannot overflow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paging {
@@ -88,6 +101,24 @@ mod tests {
 
     fn some(v: &str) -> Option<String> {
         Some(v.to_string())
+    }
+
+    #[test]
+    fn only_paths_of_this_site_are_destinations() {
+        for ok in ["/", "/bases?page=2", "/bases/3#x"] {
+            assert_eq!(local_path(ok).as_deref(), Some(ok));
+        }
+        for bad in [
+            "//evil.com",
+            "/\\evil.com",
+            "/\t/evil.com",
+            "https://evil.com",
+            "evil.com",
+            "/\n/evil.com",
+            "",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -5,400 +5,395 @@
 mod support;
 
 use axum::http::{Method, StatusCode};
+use jidi_test_support::{TestDb, backend_tests};
 use serde_json::{Value, json};
 use support::{App, Auth, assert_error, demo_options};
 
 const DONGHU: &str = "电子信息(光电子)·武汉东湖新技术开发区";
 
-async fn app_without_evaluations() -> Vec<App> {
-    let mut out = Vec::new();
-    for db in jidi_store::testing::TestDb::all().await {
-        let mut o = demo_options();
-        o.evaluations = false;
-        out.push(App::over(db, &o).await);
-    }
-    out
+async fn app_without_evaluations(db: TestDb) -> App {
+    let mut o = demo_options();
+    o.evaluations = false;
+    App::over(db, &o).await
 }
 
 fn items(v: &Value) -> &Vec<Value> {
     v["items"].as_array().expect("items")
 }
 
-#[tokio::test]
-async fn evaluation_flow_through_the_api() {
-    for app in app_without_evaluations().await {
-        let l = app.label();
-        let anon = Auth::Anonymous;
-        let admin = app.login("admin").await;
-        let evaluator = app.login("evaluator").await;
-        let hubei = app.login("hubei").await;
-        let hunan = app.login("hunan").await;
-        let donghu_user = app.login("donghu").await;
-        let donghu = app.base_id(DONGHU).await;
+async fn evaluation_flow_through_the_api(db: TestDb) {
+    let app = app_without_evaluations(db).await;
+    let l = app.label();
+    let anon = Auth::Anonymous;
+    let admin = app.login("admin").await;
+    let evaluator = app.login("evaluator").await;
+    let hubei = app.login("hubei").await;
+    let hunan = app.login("hunan").await;
+    let donghu_user = app.login("donghu").await;
+    let donghu = app.base_id(DONGHU).await;
 
-        // Running a trial: evaluators and the ministry only; bad years and bodies are explained.
-        let req = json!({"year": 2024});
-        assert_error(
-            &app.json(Method::POST, "/api/v1/evaluations", &anon, &req)
-                .await,
-            StatusCode::UNAUTHORIZED,
-            l,
-        );
-        assert_error(
-            &app.json(Method::POST, "/api/v1/evaluations", &hubei, &req)
-                .await,
-            StatusCode::FORBIDDEN,
-            l,
-        );
-        assert_error(
-            &app.json(Method::POST, "/api/v1/evaluations", &donghu_user, &req)
-                .await,
-            StatusCode::FORBIDDEN,
-            l,
-        );
-        let j = assert_error(
-            &app.json(
-                Method::POST,
-                "/api/v1/evaluations",
-                &evaluator,
-                &json!({"year": 1990}),
-            )
+    // Running a trial: evaluators and the ministry only; bad years and bodies are explained.
+    let req = json!({"year": 2024});
+    assert_error(
+        &app.json(Method::POST, "/api/v1/evaluations", &anon, &req)
             .await,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            l,
-        );
-        assert_eq!(j["error"]["fields"][0]["field"], "year");
-        assert_error(
-            &app.json(
-                Method::POST,
-                "/api/v1/evaluations",
-                &evaluator,
-                &json!({"year": "2024"}),
-            )
+        StatusCode::UNAUTHORIZED,
+        l,
+    );
+    assert_error(
+        &app.json(Method::POST, "/api/v1/evaluations", &hubei, &req)
             .await,
-            StatusCode::BAD_REQUEST,
-            l,
-        );
-        assert_error(
-            &app.json(
-                Method::POST,
-                "/api/v1/evaluations",
-                &evaluator,
-                &json!({"year": 2024, "scheme_id": 9999}),
-            )
+        StatusCode::FORBIDDEN,
+        l,
+    );
+    assert_error(
+        &app.json(Method::POST, "/api/v1/evaluations", &donghu_user, &req)
             .await,
-            StatusCode::NOT_FOUND,
-            l,
-        );
-        let r = app
-            .json(
-                Method::POST,
-                "/api/v1/evaluations",
-                &evaluator,
-                &json!({"year": 2024, "sensitivity": true}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
-        let trial = r.json();
-        let id = trial["id"].as_i64().unwrap();
-        assert_eq!(trial["status"], "trial");
-        assert_eq!(
-            trial["n_bases"], 445,
-            "{l}: every current national base of 2024"
-        );
-        assert_eq!(trial["synthetic"], true);
-        let stars: i64 = trial["star_counts"]
+        StatusCode::FORBIDDEN,
+        l,
+    );
+    let j = assert_error(
+        &app.json(
+            Method::POST,
+            "/api/v1/evaluations",
+            &evaluator,
+            &json!({"year": 1990}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        l,
+    );
+    assert_eq!(j["error"]["fields"][0]["field"], "year");
+    assert_error(
+        &app.json(
+            Method::POST,
+            "/api/v1/evaluations",
+            &evaluator,
+            &json!({"year": "2024"}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        l,
+    );
+    assert_error(
+        &app.json(
+            Method::POST,
+            "/api/v1/evaluations",
+            &evaluator,
+            &json!({"year": 2024, "scheme_id": 9999}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        l,
+    );
+    let r = app
+        .json(
+            Method::POST,
+            "/api/v1/evaluations",
+            &evaluator,
+            &json!({"year": 2024, "sensitivity": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
+    let trial = r.json();
+    let id = trial["id"].as_i64().unwrap();
+    assert_eq!(trial["status"], "trial");
+    assert_eq!(
+        trial["n_bases"], 445,
+        "{l}: every current national base of 2024"
+    );
+    assert_eq!(trial["synthetic"], true);
+    let stars: i64 = trial["star_counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_i64().unwrap())
+        .sum();
+    assert_eq!(stars, 445);
+    assert!(
+        trial["summary"]["sensitivity"].is_array() || trial["summary"]["sensitivity"].is_object(),
+        "{l}: {}",
+        trial["summary"]
+    );
+
+    // A trial is invisible outside evaluators and the ministry.
+    let path = format!("/api/v1/evaluations/{id}");
+    assert_eq!(app.get(&path, &admin).await.status, StatusCode::OK);
+    assert_error(&app.get(&path, &anon).await, StatusCode::UNAUTHORIZED, l);
+    assert_error(&app.get(&path, &hubei).await, StatusCode::FORBIDDEN, l);
+    assert_error(
+        &app.get(&format!("{path}/results"), &donghu_user).await,
+        StatusCode::FORBIDDEN,
+        l,
+    );
+    assert_error(
+        &app.get(&format!("{path}/results/{donghu}"), &donghu_user)
+            .await,
+        StatusCode::FORBIDDEN,
+        l,
+    );
+    assert!(
+        app.get("/api/v1/evaluations", &anon)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{l}"
+    );
+    assert_eq!(
+        app.get("/api/v1/evaluations", &evaluator)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Publishing: only the ministry; it freezes the run and makes proposals.
+    assert_error(
+        &app.call(
+            Method::POST,
+            &format!("{path}/publish"),
+            &evaluator,
+            None,
+            vec![],
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        l,
+    );
+    let r = app
+        .call(
+            Method::POST,
+            &format!("{path}/publish"),
+            &admin,
+            None,
+            vec![],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
+    let published = r.json();
+    assert_eq!(published["run"]["status"], "published");
+    let hash = published["run"]["content_hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(hash.len(), 64);
+    let v = app.get(&format!("{path}/verify"), &anon).await.json();
+    assert_eq!(v["verified"], true, "{l}: {v}");
+    assert_eq!(v["content_hash"], hash.as_str());
+    assert_error(
+        &app.call(Method::DELETE, &path, &admin, None, vec![]).await,
+        StatusCode::CONFLICT,
+        l,
+    );
+    assert_error(
+        &app.call(
+            Method::POST,
+            &format!("{path}/publish"),
+            &admin,
+            None,
+            vec![],
+        )
+        .await,
+        StatusCode::CONFLICT,
+        l,
+    );
+    let second = app
+        .json(
+            Method::POST,
+            "/api/v1/evaluations",
+            &evaluator,
+            &json!({"year": 2024}),
+        )
+        .await
+        .json();
+    let second_id = second["id"].as_i64().unwrap();
+    assert_eq!(
+        second["content_hash"],
+        hash.as_str(),
+        "{l}: the same inputs and scheme give the same hash"
+    );
+    assert_error(
+        &app.call(
+            Method::POST,
+            &format!("/api/v1/evaluations/{second_id}/publish"),
+            &admin,
+            None,
+            vec![],
+        )
+        .await,
+        StatusCode::CONFLICT,
+        l,
+    );
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/evaluations/{second_id}"),
+            &evaluator,
+            None,
+            vec![],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}");
+    let year_schemes = app.get("/api/v1/schemes?year=2024", &anon).await.json();
+    assert!(
+        year_schemes
             .as_array()
             .unwrap()
             .iter()
-            .map(|x| x.as_i64().unwrap())
-            .sum();
-        assert_eq!(stars, 445);
-        assert!(
-            trial["summary"]["sensitivity"].is_array()
-                || trial["summary"]["sensitivity"].is_object(),
-            "{l}: {}",
-            trial["summary"]
-        );
+            .any(|s| s["locked"] == true),
+        "{l}: the published scheme is locked and public: {year_schemes}"
+    );
 
-        // A trial is invisible outside evaluators and the ministry.
-        let path = format!("/api/v1/evaluations/{id}");
-        assert_eq!(app.get(&path, &admin).await.status, StatusCode::OK);
-        assert_error(&app.get(&path, &anon).await, StatusCode::UNAUTHORIZED, l);
-        assert_error(&app.get(&path, &hubei).await, StatusCode::FORBIDDEN, l);
-        assert_error(
-            &app.get(&format!("{path}/results"), &donghu_user).await,
-            StatusCode::FORBIDDEN,
-            l,
-        );
-        assert_error(
-            &app.get(&format!("{path}/results/{donghu}"), &donghu_user)
-                .await,
-            StatusCode::FORBIDDEN,
-            l,
-        );
-        assert!(
-            app.get("/api/v1/evaluations", &anon)
-                .await
-                .json()
-                .as_array()
-                .unwrap()
-                .is_empty(),
-            "{l}"
-        );
-        assert_eq!(
-            app.get("/api/v1/evaluations", &evaluator)
-                .await
-                .json()
-                .as_array()
-                .unwrap()
-                .len(),
-            1
-        );
-
-        // Publishing: only the ministry; it freezes the run and makes proposals.
-        assert_error(
-            &app.call(
-                Method::POST,
-                &format!("{path}/publish"),
-                &evaluator,
-                None,
-                vec![],
-            )
-            .await,
-            StatusCode::FORBIDDEN,
-            l,
-        );
-        let r = app
-            .call(
-                Method::POST,
-                &format!("{path}/publish"),
-                &admin,
-                None,
-                vec![],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
-        let published = r.json();
-        assert_eq!(published["run"]["status"], "published");
-        let hash = published["run"]["content_hash"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        assert_eq!(hash.len(), 64);
-        let v = app.get(&format!("{path}/verify"), &anon).await.json();
-        assert_eq!(v["verified"], true, "{l}: {v}");
-        assert_eq!(v["content_hash"], hash.as_str());
-        assert_error(
-            &app.call(Method::DELETE, &path, &admin, None, vec![]).await,
-            StatusCode::CONFLICT,
-            l,
-        );
-        assert_error(
-            &app.call(
-                Method::POST,
-                &format!("{path}/publish"),
-                &admin,
-                None,
-                vec![],
-            )
-            .await,
-            StatusCode::CONFLICT,
-            l,
-        );
-        let second = app
-            .json(
-                Method::POST,
-                "/api/v1/evaluations",
-                &evaluator,
-                &json!({"year": 2024}),
-            )
-            .await
-            .json();
-        let second_id = second["id"].as_i64().unwrap();
-        assert_eq!(
-            second["content_hash"],
-            hash.as_str(),
-            "{l}: the same inputs and scheme give the same hash"
-        );
-        assert_error(
-            &app.call(
-                Method::POST,
-                &format!("/api/v1/evaluations/{second_id}/publish"),
-                &admin,
-                None,
-                vec![],
-            )
-            .await,
-            StatusCode::CONFLICT,
-            l,
-        );
-        let r = app
-            .call(
-                Method::DELETE,
-                &format!("/api/v1/evaluations/{second_id}"),
-                &evaluator,
-                None,
-                vec![],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}");
-        let year_schemes = app.get("/api/v1/schemes?year=2024", &anon).await.json();
-        assert!(
-            year_schemes
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|s| s["locked"] == true),
-            "{l}: the published scheme is locked and public: {year_schemes}"
-        );
-
-        // Published results by role: stars for everyone, figures within scope.
-        let all = app
-            .get(&format!("{path}/results?per_page=500"), &anon)
-            .await
-            .json();
-        assert_eq!(all["total"], 445);
-        assert!(
-            items(&all)
-                .iter()
-                .all(|r| r["stars"].is_number() && r["score"].is_null() && r["full"] == false),
-            "{l}"
-        );
-        let mine = app
-            .get(&format!("{path}/results?per_page=500"), &hubei)
-            .await
-            .json();
-        for r in items(&mine) {
-            assert_eq!(
-                r["full"] == true,
-                r["province_code"] == "420000",
-                "{l}: {r}"
-            );
-            assert_eq!(r["score"].is_number(), r["province_code"] == "420000");
-        }
-        let own = app
-            .get(&format!("{path}/results?per_page=500"), &donghu_user)
-            .await
-            .json();
-        assert_eq!(
-            items(&own).iter().filter(|r| r["full"] == true).count(),
-            1,
-            "{l}"
-        );
-        let filtered = app
-            .get(
-                &format!("{path}/results?stars=5&category=information"),
-                &anon,
-            )
-            .await
-            .json();
-        assert!(
-            items(&filtered)
-                .iter()
-                .all(|r| r["stars"] == 5 && r["category"] == "information"),
-            "{l}"
-        );
-        assert_error(
-            &app.get(&format!("{path}/results?stars=6"), &anon).await,
-            StatusCode::BAD_REQUEST,
-            l,
-        );
-        assert_error(
-            &app.get(&format!("{path}/results?per_page=x"), &anon).await,
-            StatusCode::BAD_REQUEST,
-            l,
-        );
-
-        let card_path = format!("{path}/results/{donghu}");
-        assert_error(
-            &app.get(&card_path, &anon).await,
-            StatusCode::UNAUTHORIZED,
-            l,
-        );
-        assert_error(&app.get(&card_path, &hunan).await, StatusCode::FORBIDDEN, l);
-        let card = app.get(&card_path, &donghu_user).await;
-        assert_eq!(card.status, StatusCode::OK, "{l}: {}", card.text());
-        let card = card.json();
-        assert_eq!(
-            card["dimensions"].as_array().unwrap().len(),
-            6,
-            "{l}: six national dimensions"
-        );
-        assert!(card["contributions"].as_array().unwrap().len() >= 30, "{l}");
-        let p05 = card["result"]["rank_p05"].as_f64().unwrap();
-        let p95 = card["result"]["rank_p95"].as_f64().unwrap();
-        let rank = card["result"]["national_rank"].as_f64().unwrap();
-        assert!(
-            p05 <= p95 && (1.0..=445.0).contains(&p05) && rank >= 1.0,
-            "{l}: {p05} {rank} {p95}"
-        );
-        let probs: f64 = card["result"]["star_probabilities"]
-            .as_array()
-            .unwrap()
+    // Published results by role: stars for everyone, figures within scope.
+    let all = app
+        .get(&format!("{path}/results?per_page=500"), &anon)
+        .await
+        .json();
+    assert_eq!(all["total"], 445);
+    assert!(
+        items(&all)
             .iter()
-            .map(|x| x.as_f64().unwrap())
-            .sum();
-        assert!(
-            (probs - 1.0).abs() < 1e-9,
-            "{l}: star probabilities sum to {probs}"
+            .all(|r| r["stars"].is_number() && r["score"].is_null() && r["full"] == false),
+        "{l}"
+    );
+    let mine = app
+        .get(&format!("{path}/results?per_page=500"), &hubei)
+        .await
+        .json();
+    for r in items(&mine) {
+        assert_eq!(
+            r["full"] == true,
+            r["province_code"] == "420000",
+            "{l}: {r}"
         );
-        assert_eq!(app.get(&card_path, &hubei).await.status, StatusCode::OK);
-        let other = items(&all)
-            .iter()
-            .find(|r| r["province_code"] == "430000")
-            .unwrap()["base_id"]
-            .as_i64()
-            .unwrap();
-        assert_error(
-            &app.get(&format!("{path}/results/{other}"), &donghu_user)
-                .await,
-            StatusCode::FORBIDDEN,
-            l,
-        );
-
-        // The next year: the change from last year appears.
-        let r = app
-            .json(
-                Method::POST,
-                "/api/v1/evaluations",
-                &admin,
-                &json!({"year": 2025}),
-            )
-            .await;
-        let id25 = r.json()["id"].as_i64().unwrap();
-        let r = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/evaluations/{id25}/publish"),
-                &admin,
-                None,
-                vec![],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
-        let made = r.json()["proposals"].as_u64().unwrap();
-        assert!(made > 0, "{l}: publication made no proposals");
-        let card = app
-            .get(
-                &format!("/api/v1/evaluations/{id25}/results/{donghu}"),
-                &donghu_user,
-            )
-            .await
-            .json();
-        assert!(
-            card["details"]["change"]["score"].is_number(),
-            "{l}: {}",
-            card["details"]
-        );
-        assert_eq!(card["star_history"].as_array().unwrap().len(), 2, "{l}");
-
-        proposals(&app).await;
-        schemes(&app).await;
-        rules_and_incidents(&app).await;
-        app.finish().await;
+        assert_eq!(r["score"].is_number(), r["province_code"] == "420000");
     }
+    let own = app
+        .get(&format!("{path}/results?per_page=500"), &donghu_user)
+        .await
+        .json();
+    assert_eq!(
+        items(&own).iter().filter(|r| r["full"] == true).count(),
+        1,
+        "{l}"
+    );
+    let filtered = app
+        .get(
+            &format!("{path}/results?stars=5&category=information"),
+            &anon,
+        )
+        .await
+        .json();
+    assert!(
+        items(&filtered)
+            .iter()
+            .all(|r| r["stars"] == 5 && r["category"] == "information"),
+        "{l}"
+    );
+    assert_error(
+        &app.get(&format!("{path}/results?stars=6"), &anon).await,
+        StatusCode::BAD_REQUEST,
+        l,
+    );
+    assert_error(
+        &app.get(&format!("{path}/results?per_page=x"), &anon).await,
+        StatusCode::BAD_REQUEST,
+        l,
+    );
+
+    let card_path = format!("{path}/results/{donghu}");
+    assert_error(
+        &app.get(&card_path, &anon).await,
+        StatusCode::UNAUTHORIZED,
+        l,
+    );
+    assert_error(&app.get(&card_path, &hunan).await, StatusCode::FORBIDDEN, l);
+    let card = app.get(&card_path, &donghu_user).await;
+    assert_eq!(card.status, StatusCode::OK, "{l}: {}", card.text());
+    let card = card.json();
+    assert_eq!(
+        card["dimensions"].as_array().unwrap().len(),
+        6,
+        "{l}: six national dimensions"
+    );
+    assert!(card["contributions"].as_array().unwrap().len() >= 30, "{l}");
+    let p05 = card["result"]["rank_p05"].as_f64().unwrap();
+    let p95 = card["result"]["rank_p95"].as_f64().unwrap();
+    let rank = card["result"]["national_rank"].as_f64().unwrap();
+    assert!(
+        p05 <= p95 && (1.0..=445.0).contains(&p05) && rank >= 1.0,
+        "{l}: {p05} {rank} {p95}"
+    );
+    let probs: f64 = card["result"]["star_probabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .sum();
+    assert!(
+        (probs - 1.0).abs() < 1e-9,
+        "{l}: star probabilities sum to {probs}"
+    );
+    assert_eq!(app.get(&card_path, &hubei).await.status, StatusCode::OK);
+    let other = items(&all)
+        .iter()
+        .find(|r| r["province_code"] == "430000")
+        .unwrap()["base_id"]
+        .as_i64()
+        .unwrap();
+    assert_error(
+        &app.get(&format!("{path}/results/{other}"), &donghu_user)
+            .await,
+        StatusCode::FORBIDDEN,
+        l,
+    );
+
+    // The next year: the change from last year appears.
+    let r = app
+        .json(
+            Method::POST,
+            "/api/v1/evaluations",
+            &admin,
+            &json!({"year": 2025}),
+        )
+        .await;
+    let id25 = r.json()["id"].as_i64().unwrap();
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/evaluations/{id25}/publish"),
+            &admin,
+            None,
+            vec![],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.text());
+    let made = r.json()["proposals"].as_u64().unwrap();
+    assert!(made > 0, "{l}: publication made no proposals");
+    let card = app
+        .get(
+            &format!("/api/v1/evaluations/{id25}/results/{donghu}"),
+            &donghu_user,
+        )
+        .await
+        .json();
+    assert!(
+        card["details"]["change"]["score"].is_number(),
+        "{l}: {}",
+        card["details"]
+    );
+    assert_eq!(card["star_history"].as_array().unwrap().len(), 2, "{l}");
+
+    proposals(&app).await;
+    schemes(&app).await;
+    rules_and_incidents(&app).await;
+    app.finish().await;
 }
+backend_tests!(evaluation_flow_through_the_api);
 
 async fn proposals(app: &App) {
     let l = app.label();

@@ -5,8 +5,9 @@
 mod support;
 
 use axum::http::{Method, StatusCode};
+use jidi_test_support::{TestDb, backend_tests};
 use serde_json::{Value, json};
-use support::{App, Auth, assert_error};
+use support::{App, Auth, assert_error, demo_options};
 
 const DONGHU: &str = "电子信息(光电子)·武汉东湖新技术开发区";
 
@@ -33,20 +34,19 @@ fn new_base(name: &str) -> Value {
     })
 }
 
-#[tokio::test]
-async fn roll_api_on_every_backend() {
-    for app in App::all().await {
-        listing_and_filters(&app).await;
-        scopes(&app).await;
-        bad_queries(&app).await;
-        writes(&app).await;
-        import(&app).await;
-        export(&app).await;
-        sessions(&app).await;
-        reference(&app).await;
-        app.finish().await;
-    }
+async fn roll_api_on_every_backend(db: TestDb) {
+    let app = App::over(db, &demo_options()).await;
+    listing_and_filters(&app).await;
+    scopes(&app).await;
+    bad_queries(&app).await;
+    writes(&app).await;
+    import(&app).await;
+    export(&app).await;
+    sessions(&app).await;
+    reference(&app).await;
+    app.finish().await;
 }
+backend_tests!(roll_api_on_every_backend);
 
 async fn listing_and_filters(app: &App) {
     let l = app.label();

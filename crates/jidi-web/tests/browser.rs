@@ -1,7 +1,7 @@
 //! End to end in headless Chromium (Debian's `chromium` and `chromium-driver`): a province user
 //! signs in through the login form, filters the base list, opens a base profile and sees its
-//! charts drawn by the vendored ECharts. Skipped when chromedriver is missing, unless
-//! `JIDI_REQUIRE_BROWSER=1` (CI sets it).
+//! charts drawn by the vendored ECharts. Ignored by default (it needs the browser); CI installs
+//! both packages and runs it with `--include-ignored`, and it then fails if they are missing.
 
 mod support;
 
@@ -22,21 +22,16 @@ impl Drop for Driver {
     }
 }
 
-fn chromedriver() -> Option<String> {
+fn chromedriver() -> String {
     let candidates = [
         std::env::var("CHROMEDRIVER").ok(),
         Some("/usr/bin/chromedriver".into()),
     ];
-    let found = candidates
+    candidates
         .into_iter()
         .flatten()
-        .find(|p| std::path::Path::new(p).exists());
-    if found.is_none() && std::env::var("JIDI_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-        panic!(
-            "JIDI_REQUIRE_BROWSER=1 but chromedriver is not installed (apt-get install chromium chromium-driver)"
-        );
-    }
-    found
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("chromedriver is not installed (apt-get install chromium chromium-driver)")
 }
 
 fn free_port() -> u16 {
@@ -62,11 +57,9 @@ async fn wait_for_port(port: u16) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and chromedriver (apt-get install chromium chromium-driver); run with --include-ignored"]
 async fn province_user_signs_in_filters_and_opens_a_profile() {
-    let Some(driver_path) = chromedriver() else {
-        eprintln!("skipped: chromedriver not found");
-        return;
-    };
+    let driver_path = chromedriver();
     let app = App::sqlite().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -5,8 +5,9 @@
 mod support;
 
 use axum::http::{Method, StatusCode, header};
+use jidi_test_support::{TestDb, backend_tests};
 use serde_json::Value;
-use support::{App, Auth, Reply};
+use support::{App, Auth, Reply, demo_options};
 
 const DONGHU: &str = "电子信息(光电子)·武汉东湖新技术开发区";
 
@@ -80,9 +81,8 @@ enum Expect {
     Forbidden,
 }
 
-#[tokio::test]
-async fn every_page_renders_for_every_role() {
-    let app = App::sqlite().await;
+async fn every_page_renders_for_every_role(db: TestDb) {
+    let app = App::over(db, &demo_options()).await;
     let ids = ids(&app).await;
     let Ids {
         donghu,
@@ -327,15 +327,16 @@ async fn every_page_renders_for_every_role() {
         .get("/lang/en?back=//evil.example", &Auth::Anonymous)
         .await;
     assert_eq!(away.headers[header::LOCATION], "/", "open redirect");
+    app.finish().await;
 }
+backend_tests!(every_page_renders_for_every_role);
 
 fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-#[tokio::test]
-async fn forms_are_csrf_checked_validated_and_change_state() {
-    let app = App::sqlite().await;
+async fn forms_are_csrf_checked_validated_and_change_state(db: TestDb) {
+    let app = App::over(db, &demo_options()).await;
     let ids = ids(&app).await;
 
     // Login: the form's token must match its cookie.
@@ -722,7 +723,9 @@ async fn forms_are_csrf_checked_validated_and_change_state() {
     let r = app.form("/logout", &admin, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(is_login_redirect(&app.get("/admin", &admin).await));
+    app.finish().await;
 }
+backend_tests!(forms_are_csrf_checked_validated_and_change_state);
 
 async fn upload(app: &App, path: &str, auth: &Auth, file: &str, bytes: &[u8]) -> Reply {
     let boundary = "jidi-test-boundary";

@@ -17,14 +17,13 @@ use crate::state::AppState;
 #[derive(Deserialize)]
 pub(crate) struct LoginQuery {
     next: Option<String>,
+    reason: Option<String>,
 }
 
+/// Where to go after signing in or switching the language: a path of this site, else home.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
-    // Only local paths, so that the login page cannot be used to redirect elsewhere.
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") => n.to_string(),
-        _ => "/".to_string(),
-    }
+    next.and_then(crate::params::local_path)
+        .unwrap_or_else(|| "/".to_string())
 }
 
 /// `GET /login`.
@@ -33,7 +32,9 @@ pub(crate) async fn login_form(
     viewer: Viewer,
     Query(q): Query<LoginQuery>,
 ) -> PageResult<Response> {
-    login_page(&state, &viewer, q.next.as_deref(), None, StatusCode::OK)
+    let notice =
+        (q.reason.as_deref() == Some("auth")).then(|| i18n::t(viewer.lang, "login.reason.auth"));
+    login_page(&state, &viewer, q.next.as_deref(), notice, StatusCode::OK)
 }
 
 pub(crate) fn login_page(

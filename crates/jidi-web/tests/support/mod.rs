@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::NaiveDate;
 use http_body_util::BodyExt;
 use jidi_service::demo::{self, DemoOptions};
-use jidi_store::testing::TestDb;
+use jidi_test_support::TestDb;
 use jidi_web::{AppState, WebConfig};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -76,15 +76,6 @@ pub enum Auth {
 }
 
 impl App {
-    /// One application per configured backend, each with the demo loaded.
-    pub async fn all() -> Vec<App> {
-        let mut out = Vec::new();
-        for db in TestDb::all().await {
-            out.push(App::over(db, &demo_options()).await);
-        }
-        out
-    }
-
     /// SQLite only (for tests about the web layer itself, not the store).
     pub async fn sqlite() -> App {
         App::over(TestDb::sqlite().await, &demo_options()).await

@@ -285,21 +285,34 @@ impl Ets {
                 {
                     return Err(EtsError::NonPositive { model: spec.name() });
                 }
-                fit_spec(spec, m, y, &mut cache)
+                fit_spec(spec, m, y, &mut cache, None)
                     .ok_or(EtsError::NoLikelihood { model: spec.name() })
             }
             None => {
                 let seasonal = m > 1 && n >= 2 * m;
                 let mut best: Option<FittedEts> = None;
+                // Fits kept to start others: an additive-error fit starts its multiplicative-error
+                // twin, and a multiplicative-error additive-season fit the multiplicative season.
+                let mut warmers: Vec<FittedEts> = Vec::new();
                 for spec in EtsSpec::candidates(seasonal, positive) {
                     if n <= needed_for(spec, m) {
                         continue;
                     }
-                    if let Some(fit) = fit_spec(spec, m, y, &mut cache)
-                        && fit.aicc.is_finite()
-                        && best.as_ref().is_none_or(|b| fit.aicc < b.aicc)
-                    {
-                        best = Some(fit);
+                    let warm = warmers.iter().find(|f| {
+                        f.spec.trend == spec.trend
+                            && (f.spec.season == spec.season
+                                || (spec.season == SeasonKind::Multiplicative
+                                    && f.spec.season == SeasonKind::Additive
+                                    && f.spec.error == ErrorKind::Multiplicative))
+                    });
+                    let Some(fit) = fit_spec(spec, m, y, &mut cache, warm) else {
+                        continue;
+                    };
+                    if fit.aicc.is_finite() && best.as_ref().is_none_or(|b| fit.aicc < b.aicc) {
+                        best = Some(fit.clone());
+                    }
+                    if spec.season != SeasonKind::Multiplicative {
+                        warmers.push(fit);
                     }
                 }
                 best.ok_or(EtsError::TooShort {
@@ -597,56 +610,145 @@ fn filter(
     season0: &[f64],
     y: &[f64],
     buf: &mut Vec<f64>,
-    mut residuals: Option<&mut [f64]>,
+    residuals: Option<&mut [f64]>,
 ) -> Filtered {
     buf.clear();
     buf.extend(season0.iter().rev());
-    let m = buf.len();
-    let seasonal = spec.season != SeasonKind::None;
+    const N: u8 = 0;
+    const A: u8 = 1;
+    const M: u8 = 2;
+    let mult = spec.error == ErrorKind::Multiplicative;
+    let trend = spec.trend != TrendKind::None;
+    // One monomorphised loop per model: the branches on the components leave the hot loop.
+    macro_rules! dispatch {
+        ($($m:literal, $t:literal, $s:ident => $season:path);* $(;)?) => {
+            match (mult, trend, spec.season) {
+                $(($m, $t, $season) => filter_core::<$m, $t, $s>(p, l0, b0, y, buf, residuals),)*
+            }
+        };
+    }
+    dispatch!(
+        false, false, N => SeasonKind::None;
+        false, false, A => SeasonKind::Additive;
+        false, false, M => SeasonKind::Multiplicative;
+        false, true, N => SeasonKind::None;
+        false, true, A => SeasonKind::Additive;
+        false, true, M => SeasonKind::Multiplicative;
+        true, false, N => SeasonKind::None;
+        true, false, A => SeasonKind::Additive;
+        true, false, M => SeasonKind::Multiplicative;
+        true, true, N => SeasonKind::None;
+        true, true, A => SeasonKind::Additive;
+        true, true, M => SeasonKind::Multiplicative;
+    )
+}
+
+/// The filter for one model: `MULT` multiplicative error, `TREND` a (possibly damped) trend,
+/// `SEASON` 0 none, 1 additive, 2 multiplicative. `buf` holds the seasonal states oldest first;
+/// the loop walks the series one season at a time beside it, so the seasonal state of each step
+/// is the next element of `buf` (no index arithmetic, no bounds checks).
+fn filter_core<const MULT: bool, const TREND: bool, const SEASON: u8>(
+    p: EtsParams,
+    l0: f64,
+    b0: f64,
+    y: &[f64],
+    buf: &mut [f64],
+    residuals: Option<&mut [f64]>,
+) -> Filtered {
+    match residuals {
+        Some(r) => filter_loop::<MULT, TREND, SEASON, true>(p, l0, b0, y, buf, r),
+        None => filter_loop::<MULT, TREND, SEASON, false>(p, l0, b0, y, buf, &mut []),
+    }
+}
+
+fn filter_loop<const MULT: bool, const TREND: bool, const SEASON: u8, const RESID: bool>(
+    p: EtsParams,
+    l0: f64,
+    b0: f64,
+    y: &[f64],
+    buf: &mut [f64],
+    residuals: &mut [f64],
+) -> Filtered {
+    let m = buf.len().max(1);
     let (mut l, mut b) = (l0, b0);
-    let mut pos = 0usize;
     let mut sse = 0.0;
+    // Σ log μ is accumulated as a product, logged once a season (at most every 24 steps): a
+    // logarithm per step would be the most expensive operation of the loop.
     let mut sum_log = 0.0;
-    let mult_error = spec.error == ErrorKind::Multiplicative;
-    for (t, &yt) in y.iter().enumerate() {
-        let s = if seasonal { buf[pos] } else { 0.0 };
-        let phib = if spec.trend == TrendKind::None {
-            0.0
+    let beta_over_alpha = p.beta / p.alpha;
+    let alpha = p.alpha;
+    let gamma = p.gamma;
+    let phi = p.phi;
+    let mut dummy = [0.0];
+    let chunk = if SEASON == 0 { 24 } else { m };
+    for (c, ys) in y.chunks(chunk).enumerate() {
+        let states: &mut [f64] = if SEASON == 0 {
+            &mut dummy
         } else {
-            p.phi * b
+            &mut buf[..ys.len()]
         };
-        let q = l + phib;
-        let mu = match spec.season {
-            SeasonKind::None => q,
-            SeasonKind::Additive => q + s,
-            SeasonKind::Multiplicative => q * s,
-        };
-        let e = if mult_error {
-            if !(mu > TOL) {
-                return Filtered::failed();
+        let mut product = 1.0;
+        for (k, &yt) in ys.iter().enumerate() {
+            let slot = if SEASON == 0 {
+                &mut states[0]
+            } else {
+                &mut states[k]
+            };
+            let s = *slot;
+            let phib = if TREND { phi * b } else { 0.0 };
+            let q = l + phib;
+            let mu = match SEASON {
+                0 => q,
+                1 => q + s,
+                _ => q * s,
+            };
+            let e = if MULT {
+                if !(mu > TOL) {
+                    return Filtered::failed();
+                }
+                product *= mu;
+                (yt - mu) / mu
+            } else {
+                yt - mu
+            };
+            sse += e * e;
+            if RESID {
+                residuals[c * chunk + k] = e;
             }
-            sum_log += mu.ln();
-            (yt - mu) / mu
-        } else {
-            yt - mu
-        };
-        sse += e * e;
-        if let Some(r) = residuals.as_deref_mut() {
-            r[t] = e;
+            let deseasonalised = match SEASON {
+                0 => yt,
+                1 => yt - s,
+                _ => {
+                    if s.abs() < TOL {
+                        HUGE
+                    } else {
+                        yt / s
+                    }
+                }
+            };
+            let new_l = q + alpha * (deseasonalised - q);
+            if TREND {
+                b = phib + beta_over_alpha * ((new_l - l) - phib);
+            }
+            if SEASON != 0 {
+                let target = if SEASON == 1 {
+                    yt - q
+                } else if q.abs() < TOL {
+                    HUGE
+                } else {
+                    yt / q
+                };
+                *slot = s + gamma * (target - s);
+            }
+            l = new_l;
         }
-        let mut dummy = 0.0;
-        let slot = if seasonal { &mut buf[pos] } else { &mut dummy };
-        update(spec, p, &mut l, &mut b, s, slot, q, phib, yt);
-        if seasonal {
-            pos += 1;
-            if pos == m {
-                pos = 0;
-            }
+        if MULT {
+            sum_log += product.ln();
         }
     }
     let n = y.len() as f64;
     let mut lik = n * sse.ln();
-    if mult_error {
+    if MULT {
         lik += 2.0 * sum_log;
     }
     if lik < -1e10 {
@@ -660,7 +762,7 @@ fn filter(
         sse,
         level: l,
         trend: b,
-        pos,
+        pos: if SEASON == 0 { 0 } else { y.len() % m },
     }
 }
 
@@ -807,9 +909,13 @@ pub fn initial_state(
     (l0, b0, season_states)
 }
 
+/// Initial states `(l0, b0, s_1..s_m)`.
+type InitialStates = (f64, f64, Vec<f64>);
+
+/// The heuristic initial states by (has trend, season), shared by the candidates of one fit.
 #[derive(Default)]
 struct InitCache {
-    entries: Vec<((bool, SeasonKind), (f64, f64, Vec<f64>))>,
+    entries: Vec<((bool, SeasonKind), InitialStates)>,
 }
 
 impl InitCache {
@@ -936,18 +1042,44 @@ fn initial_params(spec: EtsSpec, m: usize) -> EtsParams {
 }
 
 const NELDER_MEAD: NelderMead = NelderMead {
-    max_evals: 400,
-    f_tol: 1e-6,
-    x_tol: 1e-5,
+    max_evals: 300,
+    f_tol: 1e-3,
+    x_tol: 1e-4,
 };
 
-fn fit_spec(spec: EtsSpec, m: usize, y: &[f64], cache: &mut InitCache) -> Option<FittedEts> {
+/// Fits one model. `warm`, a fit of the same trend and season with the other error type, gives
+/// the starting point (a smaller simplex around its optimum) instead of the heuristic.
+fn fit_spec(
+    spec: EtsSpec,
+    m: usize,
+    y: &[f64],
+    cache: &mut InitCache,
+    warm: Option<&FittedEts>,
+) -> Option<FittedEts> {
     let m = if spec.season == SeasonKind::None {
         1
     } else {
         m
     };
-    let (l0, b0, mut season0) = cache.get(y, m, spec.trend, spec.season);
+    let (l0, b0, mut season0) = match warm {
+        Some(w) if w.spec.season == spec.season => {
+            (w.initial.level, w.initial.trend, w.initial.season.clone())
+        }
+        Some(w) => {
+            // From an additive season to a multiplicative one: s ↦ 1 + s/l0, normalised.
+            let l0 = w.initial.level;
+            let mut season: Vec<f64> = w
+                .initial
+                .season
+                .iter()
+                .map(|s| (1.0 + s / l0).max(1e-2))
+                .collect();
+            let sum: f64 = season.iter().sum();
+            season.iter_mut().for_each(|s| *s *= m as f64 / sum);
+            (l0, w.initial.trend, season)
+        }
+        None => cache.get(y, m, spec.trend, spec.season),
+    };
     let scale = l0
         .abs()
         .max(y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64)
@@ -958,18 +1090,20 @@ fn fit_spec(spec: EtsSpec, m: usize, y: &[f64], cache: &mut InitCache) -> Option
         scale,
     };
     let mut buf = Vec::with_capacity(m);
-    let start = layout.coordinates(initial_params(spec, m), l0, b0);
+    let start = layout.coordinates(warm.map_or(initial_params(spec, m), |w| w.params), l0, b0);
+    let shrink = if warm.is_some() { 0.3 } else { 1.0 };
     let steps: Vec<f64> = start
         .iter()
         .enumerate()
         .map(|(i, &u)| {
-            if i < layout.n_smoothing {
-                1.5
-            } else if i == layout.n_smoothing {
-                0.1 * u.abs().max(0.1)
-            } else {
-                0.2 * u.abs().max(0.01)
-            }
+            shrink
+                * if i < layout.n_smoothing {
+                    1.5
+                } else if i == layout.n_smoothing {
+                    0.1 * u.abs().max(0.1)
+                } else {
+                    0.2 * u.abs().max(0.01)
+                }
         })
         .collect();
     let objective = |u: &[f64], season0: &[f64], buf: &mut Vec<f64>| {
@@ -979,15 +1113,19 @@ fn fit_spec(spec: EtsSpec, m: usize, y: &[f64], cache: &mut InitCache) -> Option
     };
     let mut best = NELDER_MEAD.minimise(&start, &steps, |u| objective(u, &season0, &mut buf));
     // One restart from the optimum: Nelder–Mead often stalls on a face of the simplex.
-    let again = NELDER_MEAD.minimise(&best.x, &steps, |u| objective(u, &season0, &mut buf));
-    if again.f < best.f {
-        best = again;
+    let small_steps: Vec<f64> = steps.iter().map(|s| s * 0.5).collect();
+    if best.evals >= NELDER_MEAD.max_evals {
+        let again =
+            NELDER_MEAD.minimise(&best.x, &small_steps, |u| objective(u, &season0, &mut buf));
+        if again.f < best.f {
+            best = again;
+        }
     }
     if !best.f.is_finite() {
         return None;
     }
     let params = layout.params(&best.x);
-    if spec.season == SeasonKind::Additive {
+    if spec.season == SeasonKind::Additive && warm.is_none() {
         // The one-step forecasts are affine in the initial states: refine them all by
         // (weighted) least squares with the smoothing parameters held, then re-optimise.
         if let Some((l_ls, b_ls, s_ls)) = refine_states(spec, params, m, y, &mut buf) {
@@ -995,7 +1133,8 @@ fn fit_spec(spec: EtsSpec, m: usize, y: &[f64], cache: &mut InitCache) -> Option
             if candidate.neg2_loglik < best.f {
                 season0 = s_ls;
                 let start = layout.coordinates(params, l_ls, b_ls);
-                let re = NELDER_MEAD.minimise(&start, &steps, |u| objective(u, &season0, &mut buf));
+                let re = NELDER_MEAD
+                    .minimise(&start, &small_steps, |u| objective(u, &season0, &mut buf));
                 if re.f < candidate.neg2_loglik {
                     best = re;
                 } else {
@@ -1139,7 +1278,7 @@ pub(crate) fn fit_ses(y: &[f64]) -> Option<FittedEts> {
         trend: TrendKind::None,
         season: SeasonKind::None,
     };
-    fit_spec(spec, 1, y, &mut InitCache::default())
+    fit_spec(spec, 1, y, &mut InitCache::default(), None)
 }
 
 /// Evaluates a given model with given parameters and initial states (no estimation), for tests

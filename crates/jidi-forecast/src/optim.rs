@@ -6,9 +6,9 @@
 pub(crate) struct NelderMead {
     /// The maximum number of function evaluations.
     pub max_evals: usize,
-    /// Stop when the best and worst vertex values differ by less than this (absolute).
+    /// Stop when the best and worst vertex values differ by at most this (absolute).
     pub f_tol: f64,
-    /// Stop when every vertex is within this distance of the best in every coordinate.
+    /// Or when every vertex is within this distance of the best in every coordinate.
     pub x_tol: f64,
 }
 
@@ -17,6 +17,7 @@ pub(crate) struct NelderMead {
 pub(crate) struct Minimum {
     pub x: Vec<f64>,
     pub f: f64,
+    pub evals: usize,
 }
 
 impl NelderMead {
@@ -32,6 +33,7 @@ impl NelderMead {
             return Minimum {
                 x: Vec::new(),
                 f: f(x0),
+                evals: 1,
             };
         }
         // Simplex stored row-major: vertex i at [i*d .. (i+1)*d].
@@ -59,15 +61,18 @@ impl NelderMead {
             if evals >= self.max_evals {
                 break;
             }
-            if (values[worst] - values[best]).abs() <= self.f_tol && values[best].is_finite() {
+            if values[best].is_finite() {
+                if (values[worst] - values[best]).abs() <= self.f_tol {
+                    break;
+                }
                 let bx = &simplex[best * d..(best + 1) * d];
-                let spread = (0..=d).all(|i| {
+                let collapsed = (0..=d).all(|i| {
                     simplex[i * d..(i + 1) * d]
                         .iter()
                         .zip(bx)
                         .all(|(a, b)| (a - b).abs() <= self.x_tol)
                 });
-                if spread || (values[worst] - values[best]).abs() <= self.f_tol * 1e-3 {
+                if collapsed {
                     break;
                 }
             }
@@ -134,6 +139,7 @@ impl NelderMead {
         Minimum {
             x: simplex[best * d..(best + 1) * d].to_vec(),
             f: values[best],
+            evals,
         }
     }
 }
@@ -153,7 +159,8 @@ mod tests {
             f_tol: 1e-14,
             x_tol: 1e-9,
         };
-        let cases: [(&str, fn(&[f64]) -> f64, [f64; 2], [f64; 2]); 2] = [
+        type Case = (&'static str, fn(&[f64]) -> f64, [f64; 2], [f64; 2]);
+        let cases: [Case; 2] = [
             (
                 "quadratic",
                 |x| (x[0] - 3.0).powi(2) + 10.0 * (x[1] + 1.0).powi(2),
@@ -169,8 +176,8 @@ mod tests {
         ];
         for (name, f, start, expected) in cases {
             let m = nm.minimise(&start, &[0.5, 0.5], f);
-            for j in 0..2 {
-                assert!((m.x[j] - expected[j]).abs() < 1e-4, "{name}: {:?}", m.x);
+            for (got, want) in m.x.iter().zip(expected) {
+                assert!((got - want).abs() < 1e-4, "{name}: {:?}", m.x);
             }
         }
     }

@@ -79,7 +79,7 @@ pub(crate) fn seasonal_figure(y: &[f64], m: usize, multiplicative: bool) -> Vec<
     let mut sums = vec![0.0; m];
     let mut counts = vec![0usize; m];
     for t in half..n.saturating_sub(half) {
-        let trend = if m % 2 == 0 {
+        let trend = if m.is_multiple_of(2) {
             let mut s = 0.5 * (y[t - half] + y[t + half]);
             for v in &y[t + 1 - half..t + half] {
                 s += v;

@@ -38,16 +38,6 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
-    /// A model that was asked for explicitly cannot be fitted to this series.
-    #[error("series {series:?}: {model} cannot be fitted: {reason}")]
-    CannotFit {
-        /// The series.
-        series: String,
-        /// The model.
-        model: String,
-        /// Why.
-        reason: String,
-    },
 }
 
 /// A fallback or adjustment made while forecasting one series. The forecast is still valid; the

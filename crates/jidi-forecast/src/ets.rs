@@ -52,6 +52,21 @@
 //! [`SIMULATED_PATHS`] simulated sample paths, drawn from a PCG generator seeded from the series
 //! itself (so the same series always gets the same interval). `σ²` is `Σe² / (n − k)` with `k`
 //! the number of estimated parameters.
+//!
+//! ```
+//! use jidi_forecast::ets::{self, ErrorKind, EtsParams, EtsSpec, EtsState, SeasonKind, TrendKind};
+//!
+//! // Simple exponential smoothing, ETS(A,N,N), with α = 0.5 from ℓ0 = 10: the first error is
+//! // 12 − 10 = 2 and the level moves half-way, to 11; the second observation is 11, no error.
+//! let spec = EtsSpec { error: ErrorKind::Additive, trend: TrendKind::None, season: SeasonKind::None };
+//! let params = EtsParams { alpha: 0.5, beta: 0.0, gamma: 0.0, phi: 1.0 };
+//! let start = EtsState { level: 10.0, trend: 0.0, season: vec![] };
+//! let fit = ets::evaluate(spec, params, &start, &[12.0, 11.0]);
+//! assert_eq!(fit.residuals, vec![2.0, 0.0]);
+//! assert_eq!(fit.point_forecast(2), vec![11.0, 11.0]);
+//! // −2 log L as `ets` reports it: n log Σe² = 2 log 4.
+//! assert!((fit.neg2_loglik - 2.0 * 4f64.ln()).abs() < 1e-12);
+//! ```
 
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;

@@ -31,6 +31,7 @@
 //!
 //! # Conventions
 //!
+//! Forecasts and interval bounds of a series without negative values are clamped at zero.
 //! Observations are `f64` and must be finite: a gap is an error ([`Error::MissingValue`]), never
 //! interpolated, because only the caller knows the calendar to name the missing period. The level
 //! is a probability (0.95 for a 95 % interval). Horizons count steps after the last observation.
@@ -363,7 +364,20 @@ pub fn forecast(series: &Series, config: &Config) -> Result<Forecast, Error> {
             }
         }
     };
-    Ok(out)
+    Ok(clamp_non_negative(y, out))
+}
+
+/// Forecasts and bounds of a series with no negative value are not negative (as in the M4
+/// benchmarks' code): a count or an amount cannot go below zero.
+fn clamp_non_negative(y: &[f64], mut f: Forecast) -> Forecast {
+    if y.iter().all(|&v| v >= 0.0) {
+        for v in f.point.iter_mut().chain(&mut f.lower).chain(&mut f.upper) {
+            if *v < 0.0 {
+                *v = 0.0;
+            }
+        }
+    }
+    f
 }
 
 /// Forecasts many series on `config.threads` threads (all cores when 0). Result `i` belongs to

@@ -197,3 +197,16 @@ fn simulated_intervals_are_reproducible_and_plausible() {
     // Intervals widen with the horizon (compare a season apart to remove the seasonal factor).
     assert!(a.upper[12] - a.lower[12] > a.upper[0] - a.lower[0]);
 }
+
+#[test]
+fn non_negative_series_get_non_negative_forecasts() {
+    // A decaying count that reaches zero: a trend model would extrapolate below zero.
+    let y: Vec<f64> = (0..40).map(|t| (40.0 - 1.5 * t as f64).max(0.0)).collect();
+    for method in Method::ALL {
+        let f = check(y.clone(), method);
+        assert!(
+            f.point.iter().chain(&f.lower).all(|&v| v >= 0.0),
+            "{method:?}: {f:?}"
+        );
+    }
+}

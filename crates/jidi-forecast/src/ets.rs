@@ -71,7 +71,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
-use crate::optim::NelderMead;
+use crate::optim::{LANES, NelderMead};
 use crate::stats;
 
 /// Number of sample paths for the simulated intervals of class-3 models.
@@ -781,6 +781,148 @@ fn filter_loop<const MULT: bool, const TREND: bool, const SEASON: u8, const RESI
     }
 }
 
+/// `−2 log L` of up to [`LANES`] parameter sets at once (the same values as [`filter`]): the lanes
+/// run side by side through the series, so the latency of one recursion hides the others'.
+/// Unused lanes repeat the first.
+fn filter_lanes(
+    spec: EtsSpec,
+    p: &[EtsParams; LANES],
+    l0: [f64; LANES],
+    b0: [f64; LANES],
+    season0: &[f64],
+    y: &[f64],
+    buf: &mut Vec<[f64; LANES]>,
+) -> [f64; LANES] {
+    buf.clear();
+    buf.extend(season0.iter().rev().map(|&s| [s; LANES]));
+    const N: u8 = 0;
+    const A: u8 = 1;
+    const M: u8 = 2;
+    let mult = spec.error == ErrorKind::Multiplicative;
+    let trend = spec.trend != TrendKind::None;
+    macro_rules! dispatch {
+        ($($m:literal, $t:literal, $s:ident => $season:path);* $(;)?) => {
+            match (mult, trend, spec.season) {
+                $(($m, $t, $season) => lanes_loop::<$m, $t, $s>(p, l0, b0, y, buf),)*
+            }
+        };
+    }
+    dispatch!(
+        false, false, N => SeasonKind::None;
+        false, false, A => SeasonKind::Additive;
+        false, false, M => SeasonKind::Multiplicative;
+        false, true, N => SeasonKind::None;
+        false, true, A => SeasonKind::Additive;
+        false, true, M => SeasonKind::Multiplicative;
+        true, false, N => SeasonKind::None;
+        true, false, A => SeasonKind::Additive;
+        true, false, M => SeasonKind::Multiplicative;
+        true, true, N => SeasonKind::None;
+        true, true, A => SeasonKind::Additive;
+        true, true, M => SeasonKind::Multiplicative;
+    )
+}
+
+fn lanes_loop<const MULT: bool, const TREND: bool, const SEASON: u8>(
+    p: &[EtsParams; LANES],
+    l0: [f64; LANES],
+    b0: [f64; LANES],
+    y: &[f64],
+    buf: &mut [[f64; LANES]],
+) -> [f64; LANES] {
+    let m = buf.len().max(1);
+    let mut l = l0;
+    let mut b = b0;
+    let mut sse = [0.0; LANES];
+    let mut sum_log = [0.0; LANES];
+    let mut ok = [true; LANES];
+    let alpha = p.map(|q| q.alpha);
+    let gamma = p.map(|q| q.gamma);
+    let phi = p.map(|q| q.phi);
+    let beta_over_alpha = p.map(|q| q.beta / q.alpha);
+    let mut dummy = [[0.0; LANES]];
+    let chunk = if SEASON == 0 { 24 } else { m };
+    for ys in y.chunks(chunk) {
+        let states: &mut [[f64; LANES]] = if SEASON == 0 {
+            &mut dummy
+        } else {
+            &mut buf[..ys.len()]
+        };
+        let mut product = [1.0; LANES];
+        for (k, &yt) in ys.iter().enumerate() {
+            let slot = if SEASON == 0 {
+                &mut states[0]
+            } else {
+                &mut states[k]
+            };
+            for j in 0..LANES {
+                let s = slot[j];
+                let phib = if TREND { phi[j] * b[j] } else { 0.0 };
+                let q = l[j] + phib;
+                let mu = match SEASON {
+                    0 => q,
+                    1 => q + s,
+                    _ => q * s,
+                };
+                let e = if MULT {
+                    ok[j] &= mu > TOL;
+                    product[j] *= mu;
+                    (yt - mu) / mu
+                } else {
+                    yt - mu
+                };
+                sse[j] += e * e;
+                let deseasonalised = match SEASON {
+                    0 => yt,
+                    1 => yt - s,
+                    _ => {
+                        if s.abs() < TOL {
+                            HUGE
+                        } else {
+                            yt / s
+                        }
+                    }
+                };
+                let new_l = q + alpha[j] * (deseasonalised - q);
+                if TREND {
+                    b[j] = phib + beta_over_alpha[j] * ((new_l - l[j]) - phib);
+                }
+                if SEASON != 0 {
+                    let target = if SEASON == 1 {
+                        yt - q
+                    } else if q.abs() < TOL {
+                        HUGE
+                    } else {
+                        yt / q
+                    };
+                    slot[j] = s + gamma[j] * (target - s);
+                }
+                l[j] = new_l;
+            }
+        }
+        if MULT {
+            for j in 0..LANES {
+                sum_log[j] += product[j].ln();
+            }
+        }
+    }
+    let n = y.len() as f64;
+    let mut out = [f64::INFINITY; LANES];
+    for j in 0..LANES {
+        let mut lik = n * sse[j].ln();
+        if MULT {
+            lik += 2.0 * sum_log[j];
+        }
+        if lik < -1e10 {
+            lik = -1e10;
+        }
+        if ok[j] && lik.is_finite() && l[j].is_finite() && b[j].is_finite() {
+            out[j] = lik;
+        }
+    }
+    out
+}
+
 struct Filtered {
     neg2_loglik: f64,
     sse: f64,
@@ -1121,17 +1263,37 @@ fn fit_spec(
                 }
         })
         .collect();
-    let objective = |u: &[f64], season0: &[f64], buf: &mut Vec<f64>| {
-        let p = layout.params(u);
-        let (l, b) = layout.states(u);
-        filter(spec, p, l, b, season0, y, buf, None).neg2_loglik
+    let d = start.len();
+    let mut lanes_buf: Vec<[f64; LANES]> = Vec::with_capacity(m);
+    let objective = |points: &[f64],
+                     out: &mut [f64; LANES],
+                     season0: &[f64],
+                     lanes_buf: &mut Vec<[f64; LANES]>| {
+        let n_points = points.len() / d;
+        let mut params = [EtsParams {
+            alpha: 0.0,
+            beta: 0.0,
+            gamma: 0.0,
+            phi: 1.0,
+        }; LANES];
+        let mut l0 = [0.0; LANES];
+        let mut b0 = [0.0; LANES];
+        for k in 0..LANES {
+            let u = &points[(k.min(n_points - 1)) * d..][..d];
+            params[k] = layout.params(u);
+            (l0[k], b0[k]) = layout.states(u);
+        }
+        *out = filter_lanes(spec, &params, l0, b0, season0, y, lanes_buf);
     };
-    let mut best = NELDER_MEAD.minimise(&start, &steps, |u| objective(u, &season0, &mut buf));
+    let mut best = NELDER_MEAD.minimise_batched(&start, &steps, |u, out| {
+        objective(u, out, &season0, &mut lanes_buf)
+    });
     // One restart from the optimum: Nelder–Mead often stalls on a face of the simplex.
     let small_steps: Vec<f64> = steps.iter().map(|s| s * 0.5).collect();
     if best.evals >= NELDER_MEAD.max_evals {
-        let again =
-            NELDER_MEAD.minimise(&best.x, &small_steps, |u| objective(u, &season0, &mut buf));
+        let again = NELDER_MEAD.minimise_batched(&best.x, &small_steps, |u, out| {
+            objective(u, out, &season0, &mut lanes_buf)
+        });
         if again.f < best.f {
             best = again;
         }
@@ -1148,8 +1310,9 @@ fn fit_spec(
             if candidate.neg2_loglik < best.f {
                 season0 = s_ls;
                 let start = layout.coordinates(params, l_ls, b_ls);
-                let re = NELDER_MEAD
-                    .minimise(&start, &small_steps, |u| objective(u, &season0, &mut buf));
+                let re = NELDER_MEAD.minimise_batched(&start, &small_steps, |u, out| {
+                    objective(u, out, &season0, &mut lanes_buf)
+                });
                 if re.f < candidate.neg2_loglik {
                     best = re;
                 } else {
@@ -1316,6 +1479,47 @@ pub fn evaluate(spec: EtsSpec, params: EtsParams, initial: &EtsState, y: &[f64])
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lanes_filter_gives_the_scalar_filter_values_for_every_model() {
+        let y: Vec<f64> = (0..50)
+            .map(|t| {
+                100.0
+                    + t as f64
+                    + 10.0 * (t as f64 * std::f64::consts::FRAC_PI_6).sin()
+                    + (t % 7) as f64
+            })
+            .collect();
+        let mut buf = Vec::new();
+        let mut lanes_buf = Vec::new();
+        for spec in EtsSpec::candidates(true, true) {
+            let seasonal = spec.season != SeasonKind::None;
+            let season0: Vec<f64> = match spec.season {
+                SeasonKind::None => Vec::new(),
+                SeasonKind::Additive => (0..12).map(|i| (i as f64 - 5.5) * 2.0).collect(),
+                SeasonKind::Multiplicative => {
+                    (0..12).map(|i| 1.0 + (i as f64 - 5.5) * 0.02).collect()
+                }
+            };
+            let params: [EtsParams; LANES] = std::array::from_fn(|k| EtsParams {
+                alpha: 0.1 + 0.2 * k as f64,
+                beta: 0.01 * (k + 1) as f64,
+                gamma: if seasonal { 0.05 * (k + 1) as f64 } else { 0.0 },
+                phi: if spec.trend == TrendKind::Damped {
+                    0.9
+                } else {
+                    1.0
+                },
+            });
+            let l0 = std::array::from_fn(|k| 95.0 + k as f64);
+            let b0 = std::array::from_fn(|k| 0.5 * k as f64);
+            let lanes = filter_lanes(spec, &params, l0, b0, &season0, &y, &mut lanes_buf);
+            for k in 0..LANES {
+                let scalar = filter(spec, params[k], l0[k], b0[k], &season0, &y, &mut buf, None);
+                assert_eq!(lanes[k], scalar.neg2_loglik, "{} lane {k}", spec.name());
+            }
+        }
+    }
 
     #[test]
     fn candidates_follow_ets_restrictions() {

@@ -350,6 +350,15 @@ pub fn forecast(series: &Series, config: &Config) -> Result<Forecast, Error> {
                 let f = naive_fallback("Comb", &mut diagnostics);
                 done(f, "Naive".into(), diagnostics)
             } else {
+                // Each member obeys the non-negativity rule before they are averaged.
+                let non_negative = y.iter().all(|&v| v >= 0.0);
+                for (_, part) in &mut parts {
+                    for v in part.iter_mut().flatten() {
+                        if non_negative && *v < 0.0 {
+                            *v = 0.0;
+                        }
+                    }
+                }
                 let k = parts.len() as f64;
                 let mut combined = [vec![0.0; h], vec![0.0; h], vec![0.0; h]];
                 for (_, part) in &parts {

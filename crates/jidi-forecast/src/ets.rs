@@ -32,7 +32,11 @@
 //! re-optimised. This is where the crate departs from `forecast::ets`, which puts all `m − 1`
 //! seasonal states into the Nelder–Mead search: a 17-dimensional simplex is slow and rarely
 //! converges within its iteration cap. The parameter count used by the information criteria still
-//! includes the seasonal states, as in `ets`.
+//! includes the seasonal states, as in `ets`. Multiplicative-error models start from the optimum of
+//! their additive-error twin, multiplicative-season models from the multiplicative-error
+//! additive-season fit (seasonal states mapped `s ↦ 1 + s/ℓ0`). Each Nelder–Mead iteration
+//! evaluates its reflection, expansion and both contractions together through a four-lane filter;
+//! that changes the cost, not the search.
 //!
 //! # Selection
 //!

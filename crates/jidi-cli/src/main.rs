@@ -17,6 +17,7 @@ use clap::{Args, Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod evaluate;
+mod forecast;
 mod index;
 mod roll;
 mod users;
@@ -104,6 +105,8 @@ enum Command {
     Weights(index::WeightsArgs),
     /// Run a year's development-quality evaluation on the database and write the results.
     Evaluate(evaluate::EvaluateArgs),
+    /// Forecast monthly or quarterly series from a CSV file (no database).
+    Forecast(forecast::ForecastArgs),
 }
 
 #[derive(Args)]
@@ -210,6 +213,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Index(args) => index::index(*args),
         Command::Weights(args) => index::weights(args),
         Command::Evaluate(args) => evaluate::run(&cli.db, args).await,
+        Command::Forecast(args) => forecast::run(args),
     }
 }
 

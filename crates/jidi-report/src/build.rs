@@ -438,6 +438,26 @@ impl Builder {
         columns: Vec<Column>,
         rows: Vec<Vec<Vec<Inline>>>,
     ) -> usize {
+        // A column with no value in any row (say, last year's, when no previous year is known)
+        // is left out rather than printed full of dashes.
+        let is_dash = |cell: &Vec<Inline>| matches!(cell.as_slice(), [Inline::Text(t)] if t == "—");
+        let keep: Vec<bool> = (0..columns.len())
+            .map(|k| rows.is_empty() || rows.iter().any(|r| r.get(k).is_some_and(|c| !is_dash(c))))
+            .collect();
+        let columns: Vec<Column> = columns
+            .into_iter()
+            .zip(&keep)
+            .filter_map(|(c, &k)| k.then_some(c))
+            .collect();
+        let rows: Vec<Vec<Vec<Inline>>> = rows
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .zip(&keep)
+                    .filter_map(|(c, &k)| k.then_some(c))
+                    .collect()
+            })
+            .collect();
         self.n_tables += 1;
         let n = self.n_tables;
         let caption = match self.lang {
@@ -1428,15 +1448,14 @@ impl Builder {
             if let (Some(w), Some(n)) = (widest, narrowest)
                 && w.key != n.key
             {
-                let wf = self.prose(
+                let wf = self.places(
                     &format!("evaluation.uncertainty.{}.median_interval_width", w.key),
                     &w.median_interval_width,
                 );
-                let nf = self.prose(
+                let nf = self.places(
                     &format!("evaluation.uncertainty.{}.median_interval_width", n.key),
                     &n.median_interval_width,
                 );
-                let (wf, nf) = (self.places(wf), self.places(nf));
                 match self.lang {
                     Lang::Zh => {
                         p.t("其中")
@@ -1528,19 +1547,13 @@ impl Builder {
         }
     }
 
-    fn places(&self, fig: Inline) -> Vec<Inline> {
-        // Ranks read `第12位` in prose; an interval width reads `12位` / `12 places`.
-        match fig {
-            Inline::Fig(idx, _) => {
-                let value = self.reg.records[idx].value;
-                let shown = match self.lang {
-                    Lang::Zh => format!("{}位", wording::fixed(value, 0)),
-                    Lang::En => format!("{} places", wording::fixed(value, 0)),
-                };
-                vec![Inline::Fig(idx, shown)]
-            }
-            other => vec![other],
-        }
+    /// A number of rank places: `12位`, `12 places` (a rank itself reads `第12位`).
+    fn places(&mut self, id: &str, f: &Figure) -> Vec<Inline> {
+        let shown = match self.lang {
+            Lang::Zh => format!("{}位", wording::fixed(f.value, 0)),
+            Lang::En => format!("{} places", wording::fixed(f.value, 0)),
+        };
+        vec![self.reg.show(id, f, shown)]
     }
 
     fn rated_rows(

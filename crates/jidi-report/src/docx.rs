@@ -2,9 +2,10 @@
 //!
 //! Why by hand and not with a DOCX crate: what the report needs is a small, fixed subset of
 //! WordprocessingML (paragraphs with built-in style ids, tables, a TOC field, one header and one
-//! footer, bookmarks) plus native DrawingML charts. The DOCX crates on crates.io either have no
-//! native charts (docx-rs embeds only pictures) or pull in a second XML and zip stack; the `zip`
-//! crate is already in the tree through calamine and rust_xlsxwriter. Writing the parts as
+//! footer, bookmarks) plus native DrawingML charts. docx-rs (0.4), the most used DOCX writer,
+//! offers paragraphs, tables and pictures but, as far as its documentation shows, no chart parts,
+//! so the charts would be hand-written XML anyway, and it brings its own XML and zip versions;
+//! the `zip` crate is already in the tree through calamine and rust_xlsxwriter. Writing the parts as
 //! strings also makes the bytes easy to keep deterministic: no random ids, no clock, sorted and
 //! fixed part order, every zip entry dated 1980-01-01 00:00:00.
 //!

@@ -40,9 +40,11 @@
 //! The PDF is printed from [`render_print_html`] by headless Chromium, outside this crate:
 //! `chromium` followed by [`pdf_command_args`]. Chromium (≥ 131) prints the `@page` margin
 //! boxes: the year, edition (and "synthetic data" mark) at the top of every page, `— n —` at the
-//! bottom. Measured on the project machine (2 cores, Chromium 156, fonts-noto-cjk): the full
-//! synthetic report (445 bases, 52 A4 pages) prints in about 3 s wall time, almost all of it
-//! Chromium's start-up and layout; `pdffonts` lists Noto Sans/Serif CJK SC embedded.
+//! bottom. Measured by hand on the project machine (2 cores, Debian Chromium 156,
+//! `fonts-noto-cjk`): the full synthetic report (445 bases) prints to 40 A4 pages in 5.1–5.6 s
+//! wall time (1.1 s of CPU), of which about 2.7 s is Chromium's start-up (the minimal report
+//! takes 2.6–3.0 s); `pdftotext` finds the Chinese text, the header line on all 40 pages and the
+//! `— n —` page numbers. Chromium embeds the CJK glyphs as Type 3 fonts (text still extracts).
 //!
 //! # Typography and numbers
 //!

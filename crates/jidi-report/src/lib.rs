@@ -2,7 +2,7 @@
 //!
 //! # Brief overview
 //!
-//! A [`Report`](model::Report) is plain data: the roll, the year's published evaluation, tier
+//! A [`Report`] is plain data: the roll, the year's published evaluation, tier
 //! decisions, economic figures, innovation, green and safety, monitoring, data collection and an
 //! appendix, every section but the roll optional. Every number in it is a
 //! [`Figure`](model::Figure): a raw value, a [`Unit`](model::Unit) and the

@@ -120,9 +120,13 @@ struct ServeArgs {
     /// Mark cookies Secure (when served over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
-    /// Trust X-Forwarded-For for client addresses (behind a reverse proxy).
+    /// Behind a reverse proxy: take client addresses (for login throttling) from the
+    /// X-Forwarded-For entry the proxy appended, the right-most one.
     #[arg(long)]
     trust_proxy: bool,
+    /// With --trust-proxy, the number of trusted proxies that append to X-Forwarded-For.
+    #[arg(long, default_value_t = 1, requires = "trust_proxy")]
+    proxy_hops: usize,
     /// An approved standard map of China (GeoJSON) to show on the dashboard; without it the
     /// dashboard shows a province grid and ranked bars.
     #[arg(long, env = "JIDI_MAP_FILE")]
@@ -299,7 +303,11 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let config = jidi_web::WebConfig {
         secure_cookies: args.secure_cookies,
         session_hours: args.session_hours,
-        trust_proxy: args.trust_proxy,
+        proxy_hops: if args.trust_proxy {
+            args.proxy_hops.max(1)
+        } else {
+            0
+        },
         map_file: args.map_file,
     };
     store

@@ -82,6 +82,9 @@ pub async fn run(db: &DbArgs, command: UserCommand) -> anyhow::Result<()> {
             let role = Role::parse(&role).ok_or_else(|| {
                 anyhow::anyhow!("--role {role:?} must be ministry, province, base or evaluator")
             })?;
+            if let Err(rule) = jidi_domain::access::check_username(&username) {
+                bail!("--username {username:?}: {rule}");
+            }
             if role == Role::Province {
                 let p = province
                     .as_deref()

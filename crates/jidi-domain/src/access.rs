@@ -177,6 +177,15 @@ pub fn can_decide(viewer: Option<&Principal>, base: BaseScope<'_>, to: Option<Ti
     Access::from_bool(viewer, ok)
 }
 
+/// May `viewer` decide any proposal at all (the ministry, and provinces for their own tiers)? Asked
+/// before a decision's body is read.
+pub fn can_decide_some(viewer: Option<&Principal>) -> Access {
+    Access::from_bool(
+        viewer,
+        viewer.is_some_and(|p| matches!(p.role, Role::Ministry | Role::Province)),
+    )
+}
+
 /// May `viewer` decide a proposal of `kind` on `base`? What it would change decides it: an exit
 /// removes the base, a promotion moves it to `to_tier`, and a warning or rectification keeps it
 /// where it is.
@@ -282,6 +291,19 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 /// The longest password accepted, in bytes: Argon2 hashes any length, but an unbounded input is
 /// an unbounded cost per sign-in attempt.
 pub const MAX_PASSWORD_BYTES: usize = 256;
+
+/// Checks a new username: 2 to 32 characters of ASCII letters, digits, `.`, `_` and `-`.
+pub fn check_username(username: &str) -> Result<(), String> {
+    let ok = (2..=32).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err("a username has 2 to 32 letters, digits, '.', '_' or '-'".into())
+    }
+}
 
 /// Checks a new password against the account rules; the message names the rule.
 pub fn check_new_password(password: &str) -> Result<(), String> {

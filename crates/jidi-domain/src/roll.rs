@@ -387,6 +387,26 @@ impl BaseDraft {
                 "an empty leading industry",
             ));
         }
+        if self.leading_industries.len() > 20 {
+            errors.push(FieldError::new(
+                "leading_industries",
+                "at most 20 leading industries",
+            ));
+        }
+        for (field, value, max) in [
+            ("name", Some(self.name.as_str()), usize::MAX),
+            ("managing_body", self.managing_body.as_deref(), 200),
+            ("source", self.source.as_deref(), 2_000),
+            ("note", self.note.as_deref(), 2_000),
+        ] {
+            errors.extend(value.and_then(|v| check_text(field, v, max)));
+        }
+        for industry in &self.leading_industries {
+            errors.extend(check_text("leading_industries", industry, 100));
+        }
+        if let Status::Withdrawn { reason, .. } = &self.status {
+            errors.extend(check_text("withdrawn_reason", reason, 2_000));
+        }
         if let Status::Withdrawn { on, reason } = &self.status {
             if reason.trim().is_empty() {
                 errors.push(FieldError::new(
@@ -407,6 +427,79 @@ impl BaseDraft {
     /// The region of the base's province.
     pub fn region(&self) -> Option<crate::reference::MacroRegion> {
         crate::reference::MacroRegion::of_province(&self.province_code)
+    }
+}
+
+/// A category or sub-type the ministry adds, checked once for the page and the API: a code of
+/// lowercase letters, digits and underscores not yet taken, an existing top-level parent when it
+/// is a sub-type, and names within bounds.
+pub fn new_category(
+    code: &str,
+    parent: Option<&str>,
+    name_zh: &str,
+    name_en: &str,
+    existing: &[Category],
+) -> Result<Category, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let code = code.trim();
+    if code.is_empty()
+        || code.len() > 40
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        errors.push(FieldError::new(
+            "code",
+            format!("{code:?} must be 1–40 lowercase letters, digits and underscores"),
+        ));
+    } else if existing.iter().any(|c| c.code == code) {
+        errors.push(FieldError::new("code", format!("{code:?} exists already")));
+    }
+    let parent = parent.map(str::trim).filter(|p| !p.is_empty());
+    if let Some(p) = parent
+        && !existing.iter().any(|c| c.code == p && c.parent.is_none())
+    {
+        errors.push(FieldError::new(
+            "parent",
+            format!("{p:?} is not a category"),
+        ));
+    }
+    if name_zh.trim().is_empty() {
+        errors.push(FieldError::new("name_zh", "a Chinese name is required"));
+    }
+    errors.extend(check_text("name_zh", name_zh.trim(), 60));
+    errors.extend(check_text("name_en", name_en.trim(), 120));
+    if errors.is_empty() {
+        Ok(Category {
+            code: code.to_string(),
+            parent: parent.map(str::to_string),
+            name_zh: name_zh.trim().to_string(),
+            name_en: name_en.trim().to_string(),
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks free text typed by a person: at most `max_chars` characters and no control characters
+/// (NUL above all, which PostgreSQL refuses in text) other than line breaks and tabs. Every
+/// free-text field of the product goes through this or a stricter rule.
+pub fn check_text(field: &str, value: &str, max_chars: usize) -> Option<FieldError> {
+    if value.chars().count() > max_chars {
+        Some(FieldError::new(
+            field,
+            format!("at most {max_chars} characters"),
+        ))
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Some(FieldError::new(
+            field,
+            "control characters (such as NUL) are not allowed",
+        ))
+    } else {
+        None
     }
 }
 

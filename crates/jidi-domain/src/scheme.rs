@@ -360,6 +360,14 @@ impl Scheme {
         if self.name.trim().is_empty() {
             err("name".into(), "a name is required".into());
         }
+        for (path, text, max) in [
+            ("name", self.name.as_str(), 200),
+            ("description", self.description.as_str(), 5_000),
+        ] {
+            if let Some(e) = crate::roll::check_text(path, text, max) {
+                err(path.into(), e.message);
+            }
+        }
         let mut dims = HashSet::new();
         if self.dimensions.is_empty() {
             err(

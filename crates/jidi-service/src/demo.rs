@@ -130,17 +130,11 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
     let started = Instant::now();
     let data = demo::generate(&options.config);
     let generated = started.elapsed().as_secs_f64();
-    // Hash the account passwords on blocking threads while the data is written.
+    // The account passwords, hashed on the bounded password threads.
     let hashing = Instant::now();
-    let mut handles = Vec::new();
-    for a in ACCOUNTS {
-        handles.push(tokio::task::spawn_blocking(move || {
-            crate::passwords::hash(a.password)
-        }));
-    }
     let mut hashes = Vec::new();
-    for h in handles {
-        hashes.push(h.await.map_err(crate::passwords::PasswordError::from)??);
+    for a in ACCOUNTS {
+        hashes.push(crate::passwords::hash_blocking(a.password.to_string()).await?);
     }
     let hashed = hashing.elapsed().as_secs_f64();
     let loading = Instant::now();
@@ -191,7 +185,7 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
                 let (_, made) = evaluation::publish(store, outcome.run.id, None).await?;
                 proposals = made;
             } else {
-                store.publish_run(outcome.run.id, None).await?;
+                store.publish_run(outcome.run.id, None, &[]).await?;
             }
             evaluations.push((year, outcome.evaluation.results.len(), five));
         }

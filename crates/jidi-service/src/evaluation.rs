@@ -38,7 +38,13 @@ pub enum EvaluationServiceError {
     /// Making the year's proposals failed.
     #[error(transparent)]
     Management(#[from] crate::management::ManagementError),
+    /// No slot for the computation freed up in time, or it failed.
+    #[error(transparent)]
+    Cpu(#[from] crate::cpu::CpuError),
 }
+
+/// How long a run waits for a heavy-work slot (another evaluation or import may hold it).
+const HEAVY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
 
 fn wrong_year(what: String, year: i32) -> EvaluationServiceError {
     EvaluationServiceError::Scheme(vec![SchemeError {
@@ -213,14 +219,21 @@ pub async fn run_evaluation(
     let incidents = store.incidents_in_year(year).await?;
     let previous = previous_results(store, year - 1).await?;
     let synthetic = store.is_demo().await?;
-    let evaluation = evaluation::evaluate(&EvaluationInput {
-        scheme: &scheme,
-        bases: &bases,
-        values: &values,
-        incidents: &incidents,
-        previous: &previous,
-        with_sensitivity,
-    })?;
+    // A thousand replications (and the sensitivity analysis) are seconds of CPU: they run on a
+    // bounded blocking thread, never on an async worker.
+    let (evaluation, scheme) = crate::cpu::run_heavy(HEAVY_PATIENCE, move || {
+        let evaluation = evaluation::evaluate(&EvaluationInput {
+            scheme: &scheme,
+            bases: &bases,
+            values: &values,
+            incidents: &incidents,
+            previous: &previous,
+            with_sensitivity,
+        });
+        (evaluation, scheme)
+    })
+    .await?;
+    let evaluation = evaluation?;
     let run = new_run(&evaluation, &record, &scheme, synthetic, actor);
     let id = store.insert_run(&run).await?;
     let run = store
@@ -394,9 +407,16 @@ pub async fn verify_run(store: &Store, run_id: i64) -> Result<bool> {
     Ok(checks.iter().all(|c| c.1))
 }
 
-/// Publishes a trial run and makes the year's proposals.
+/// Publishes a trial run with the year's proposals, in one transaction: the proposals are made
+/// first, with the run's results counting as published, then stored with the publication.
 pub async fn publish(store: &Store, run_id: i64, actor: Option<i64>) -> Result<(RunRecord, usize)> {
-    let run = store.publish_run(run_id, actor).await?;
-    let proposals = crate::management::generate_proposals(store, run.year, Some(run.id)).await?;
-    Ok((run, proposals))
+    let run = store
+        .run(run_id)
+        .await?
+        .ok_or(jidi_store::StoreError::NotFound {
+            entity: "evaluation run",
+            key: run_id.to_string(),
+        })?;
+    let drafts = crate::management::proposal_drafts(store, run.year, Some(run.id)).await?;
+    Ok(store.publish_run(run_id, actor, &drafts).await?)
 }

@@ -5,9 +5,11 @@
 //! * [`management`]: turn published results into proposals and decide them.
 //! * [`demo`]: load the demo programme with its accounts and published history.
 //! * [`roll`]: import a roll file, all or nothing.
-//! * [`passwords`]: Argon2id hashing.
+//! * [`passwords`]: Argon2id hashing, bounded.
+//! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
 #![deny(missing_docs)]
 
+pub mod cpu;
 pub mod demo;
 pub mod evaluation;
 pub mod management;

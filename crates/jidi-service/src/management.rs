@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use jidi_domain::access::ListScope;
 use jidi_domain::roll::Status;
 use jidi_domain::rules::{
-    Decision, ProposalKind, RuleBase, RuleInput, RuleSet, YearResult, tier_change_note,
+    Decision, ProposalDraft, ProposalKind, RuleBase, RuleInput, RuleSet, YearResult,
+    tier_change_note,
 };
 use jidi_store::{BaseFilter, BaseSort, ProposalEffect, ProposalRecord, SortOrder, Store};
 
@@ -27,6 +28,9 @@ pub enum ManagementError {
     /// The decision's reason is empty.
     #[error("a decision needs a written reason")]
     NoReason,
+    /// The decision's reason breaks the rule for free text.
+    #[error("reason: {0}")]
+    BadReason(String),
 }
 
 type Result<T> = std::result::Result<T, ManagementError>;
@@ -50,8 +54,13 @@ pub async fn set_rules(store: &Store, rules: &RuleSet, actor: Option<i64>) -> Re
     Ok(())
 }
 
-/// Applies the rules to a year and stores new proposals; returns how many were new.
-pub async fn generate_proposals(store: &Store, year: i32, run_id: Option<i64>) -> Result<usize> {
+/// The proposals the rules make for `year`. With `pending`, that (trial) run's results count as
+/// published: publishing computes them first and stores them with the run in one transaction.
+pub async fn proposal_drafts(
+    store: &Store,
+    year: i32,
+    pending: Option<i64>,
+) -> Result<Vec<ProposalDraft>> {
     let rules = rules(store).await?;
     let filter = BaseFilter {
         status: Some(jidi_store::StatusFilter::Current),
@@ -81,7 +90,7 @@ pub async fn generate_proposals(store: &Store, year: i32, run_id: Option<i64>) -
         })
         .collect();
     let history: HashMap<i64, Vec<YearResult>> = store
-        .published_star_history(year)
+        .published_star_history(year, pending)
         .await?
         .into_iter()
         .map(|(b, h)| {
@@ -110,14 +119,13 @@ pub async fn generate_proposals(store: &Store, year: i32, run_id: Option<i64>) -
         .map(|p| ((p.base_id, p.indicator), p.value))
         .collect();
     let rectifications = store.accepted_rectifications().await?;
-    let drafts = rules.apply(&RuleInput {
+    Ok(rules.apply(&RuleInput {
         year,
         bases: &rule_bases,
         history: &history,
         values: &values,
         rectifications: &rectifications,
-    });
-    Ok(store.insert_proposals(&drafts, run_id).await?)
+    }))
 }
 
 /// What accepting a proposal of this kind does to the roll.
@@ -140,6 +148,9 @@ pub async fn decide(
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ManagementError::NoReason);
+    }
+    if let Some(e) = jidi_domain::roll::check_text("reason", reason, 2_000) {
+        return Err(ManagementError::BadReason(e.message));
     }
     let p = store
         .proposal(id)

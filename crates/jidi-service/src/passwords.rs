@@ -9,9 +9,9 @@ pub enum PasswordError {
     /// Argon2 refused (it does not for passwords within the account rules).
     #[error("hashing a password: {0}")]
     Hash(String),
-    /// The blocking task did not finish.
-    #[error("the hashing task failed")]
-    Task(#[from] tokio::task::JoinError),
+    /// The blocking task did not finish, or every slot stayed busy.
+    #[error(transparent)]
+    Cpu(#[from] crate::cpu::CpuError),
 }
 
 /// Hashes a password with Argon2id (default parameters: m = 19 MiB, t = 2, p = 1). Slow on purpose:
@@ -30,9 +30,26 @@ pub fn verify(password: &str, hash: &str) -> bool {
         .is_ok()
 }
 
-/// Hashes on a blocking thread.
+/// How long a sign-in waits for a free password slot before the server answers that it is busy.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Hashes on a blocking thread, one of a bounded number at a time.
 pub async fn hash_blocking(password: String) -> Result<String, PasswordError> {
-    tokio::task::spawn_blocking(move || hash(&password)).await?
+    crate::cpu::run_bounded(crate::cpu::password_slots(), PATIENCE, move || {
+        hash(&password)
+    })
+    .await?
+}
+
+/// Verifies on a blocking thread, one of a bounded number at a time; `Busy` when the slots stay
+/// taken (a flood of sign-ins), never an unbounded queue of hashes in memory.
+pub async fn verify_blocking(password: String, hash: String) -> Result<bool, PasswordError> {
+    Ok(
+        crate::cpu::run_bounded(crate::cpu::password_slots(), PATIENCE, move || {
+            verify(&password, &hash)
+        })
+        .await?,
+    )
 }
 
 #[cfg(test)]

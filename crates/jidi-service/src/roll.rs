@@ -2,6 +2,8 @@
 //! names already on the roll, then write all or nothing. The web upload, the API and `jidi import
 //! roll` all come through here.
 
+use std::collections::HashSet;
+
 use jidi_domain::import::{self, ImportError, Sheet};
 use jidi_domain::reference::Category;
 use jidi_domain::roll::{Base, CategorySet, Status};
@@ -17,6 +19,27 @@ pub struct ImportOutcome {
     pub valid_rows: usize,
     /// Whether nothing was written on purpose.
     pub dry_run: bool,
+}
+
+/// How long an import waits for a heavy-work slot.
+const IMPORT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A store failure during an import, as one whole-file problem: a conflict keeps its message (a
+/// name taken meanwhile), anything else is logged and reported without the database's own text.
+fn database(file: &str, e: &jidi_store::StoreError) -> Vec<ImportError> {
+    match e {
+        jidi_store::StoreError::Conflict(m) | jidi_store::StoreError::Invalid(m) => {
+            whole_file(file, "conflict", m.clone())
+        }
+        other => {
+            tracing::error!(error = %other, "roll import: the store failed");
+            whole_file(
+                file,
+                "database",
+                "the database failed; nothing was written (the error is logged)".into(),
+            )
+        }
+    }
 }
 
 fn whole_file(file: &str, rule: &'static str, message: String) -> Vec<ImportError> {
@@ -39,8 +62,20 @@ pub async fn import_roll(
     actor: Option<i64>,
     dry_run: bool,
 ) -> Result<ImportOutcome, Vec<ImportError>> {
-    let table = jidi_tabular::read(file, bytes)
-        .map_err(|e| whole_file(file, "unreadable_file", e.to_string()))?;
+    // Reading and checking a large file is CPU work: on a bounded blocking thread.
+    let owned = (file.to_string(), bytes.to_vec());
+    let table = crate::cpu::run_heavy(IMPORT_PATIENCE, move || {
+        jidi_tabular::read(&owned.0, &owned.1)
+    })
+    .await
+    .map_err(|e| whole_file(file, "busy", e.to_string()))?
+    .map_err(|e| {
+        let rule = match e {
+            jidi_tabular::TabularError::TooLarge { .. } => "too_large",
+            _ => "unreadable_file",
+        };
+        whole_file(file, rule, e.to_string())
+    })?;
     let names: Vec<String> = table
         .column(&["name", "名称", "基地名称"])
         .map(|i| {
@@ -52,25 +87,37 @@ pub async fn import_roll(
         })
         .unwrap_or_default();
     // Only the names in the file are looked up, so the check stays cheap on a large roll.
-    let existing = store
+    let existing: HashSet<String> = store
         .existing_names(&names)
         .await
-        .map_err(|e| whole_file(file, "database", e.to_string()))?;
-    let label = |i: usize| table.column_label(i);
-    let sheet = Sheet {
-        file,
-        header: &table.header,
-        rows: table
-            .rows
-            .iter()
-            .map(|r| (r.number, r.cells.as_slice()))
-            .collect(),
-        column_label: &label,
-    };
+        .map_err(|e| database(file, &e))?
+        .into_iter()
+        .collect();
     let today = crate::today();
-    let drafts = import::roll_from_sheet(&sheet, &CategorySet { categories }, today, &|n| {
-        existing.iter().any(|e| e == n)
-    })?;
+    let categories = categories.to_vec();
+    let drafts = crate::cpu::run_heavy(IMPORT_PATIENCE, move || {
+        let label = |i: usize| table.column_label(i);
+        let sheet = Sheet {
+            file: &table.file,
+            header: &table.header,
+            rows: table
+                .rows
+                .iter()
+                .map(|r| (r.number, r.cells.as_slice()))
+                .collect(),
+            column_label: &label,
+        };
+        import::roll_from_sheet(
+            &sheet,
+            &CategorySet {
+                categories: &categories,
+            },
+            today,
+            &|n| existing.contains(n),
+        )
+    })
+    .await
+    .map_err(|e| whole_file(file, "busy", e.to_string()))??;
     if dry_run {
         return Ok(ImportOutcome {
             created: Vec::new(),
@@ -81,7 +128,7 @@ pub async fn import_roll(
     let created = store
         .create_bases(&drafts, actor, today)
         .await
-        .map_err(|e| whole_file(file, "database", e.to_string()))?;
+        .map_err(|e| database(file, &e))?;
     Ok(ImportOutcome {
         valid_rows: created.len(),
         created,

@@ -121,7 +121,7 @@ async fn demo_trial_publish_propose_decide(db: TestDb) {
     let base = store.base(first.base_id).await.unwrap().unwrap();
     assert_eq!(base.latest_rating.map(|r| r.0), Some(2025), "[{label}]");
     assert!(matches!(
-        store.publish_run(trial.run.id, None).await,
+        store.publish_run(trial.run.id, None, &[]).await,
         Err(StoreError::Conflict(_))
     ));
     let again = evaluation::run_evaluation(store, 2025, SchemeChoice::Default, false, None)
@@ -129,7 +129,7 @@ async fn demo_trial_publish_propose_decide(db: TestDb) {
         .unwrap();
     assert!(
         matches!(
-            store.publish_run(again.run.id, None).await,
+            store.publish_run(again.run.id, None, &[]).await,
             Err(StoreError::Conflict(_))
         ),
         "[{label}] second publication of a year"

@@ -264,6 +264,48 @@ impl Store {
         Ok(())
     }
 
+    /// Reserves a sign-in attempt for each of `keys` before the password is checked: the attempt is
+    /// recorded as failed at once, and the answer is the largest number of failures, this one
+    /// included, that any key has since `since` (or its last success, if later). Because every
+    /// request counts after its own insert, the k-th concurrent attempt sees at least k: of 60
+    /// simultaneous attempts at most the allowed number go on to the password check. Returns the
+    /// ids of the reserved attempts, to be marked as succeeded when the password is right.
+    pub async fn reserve_login_attempt(
+        &self,
+        keys: &[&str],
+        at: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<(Vec<i64>, i64)> {
+        let mut ids = Vec::with_capacity(keys.len());
+        let mut worst = 0;
+        for key in keys {
+            let (id, failures): (i64, i64) = on_pool!(self, pool => {
+                let id: i64 = sqlx::query_scalar("INSERT INTO login_attempts (attempt_key, succeeded, attempted_at) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(*key).bind(false).bind(at).fetch_one(pool).await?;
+                let last_success: Option<DateTime<Utc>> = sqlx::query_scalar("SELECT MAX(attempted_at) FROM login_attempts WHERE attempt_key = $1 AND succeeded = $2")
+                    .bind(*key).bind(true).fetch_one(pool).await?;
+                let from = match last_success { Some(t) if t > since => t, _ => since };
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE attempt_key = $1 AND succeeded = $2 AND attempted_at > $3")
+                    .bind(*key).bind(false).bind(from).fetch_one(pool).await?;
+                (id, n)
+            });
+            ids.push(id);
+            worst = worst.max(failures);
+        }
+        Ok((ids, worst))
+    }
+
+    /// Marks reserved attempts as succeeded (the password was right).
+    pub async fn mark_login_succeeded(&self, ids: &[i64]) -> Result<()> {
+        for id in ids {
+            on_pool!(self, pool => {
+                sqlx::query("UPDATE login_attempts SET succeeded = $1 WHERE id = $2")
+                    .bind(true).bind(*id).execute(pool).await?;
+            });
+        }
+        Ok(())
+    }
+
     /// Failed attempts for `key` since `since`, counting only those after its last success.
     pub async fn recent_failures(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
         on_pool!(self, pool => {

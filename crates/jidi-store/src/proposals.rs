@@ -86,6 +86,9 @@ pub enum ProposalEffect {
     Withdraw,
 }
 
+/// Inserts a pending proposal; one already made (same base, year, kind and rule) is kept.
+pub(crate) const INSERT_PROPOSAL: &str = "INSERT INTO proposals (base_id, run_id, year, kind, rule_code, from_tier, to_tier, deadline, reasons, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT (base_id, year, kind, rule_code) DO NOTHING";
+
 const PROPOSAL_COLUMNS: &str = "p.id, p.base_id, p.run_id, p.year, p.kind, p.rule_code, p.from_tier, p.to_tier, p.deadline, p.reasons, p.status, p.created_at, p.decided_by, p.decided_at, p.decision_reason";
 
 fn proposal_from_row(r: &impl Row) -> Result<ProposalRecord> {
@@ -129,7 +132,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let mut added = 0;
             for p in drafts {
-                let n = sqlx::query("INSERT INTO proposals (base_id, run_id, year, kind, rule_code, from_tier, to_tier, deadline, reasons, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT (base_id, year, kind, rule_code) DO NOTHING")
+                let n = sqlx::query(INSERT_PROPOSAL)
                     .bind(p.base_id).bind(run_id).bind(p.year).bind(p.kind.code()).bind(&p.rule)
                     .bind(p.from_tier.code()).bind(p.to_tier.map(|t| t.code())).bind(p.deadline)
                     .bind(crate::row::to_json(&p.reasons)).bind(now)

@@ -255,14 +255,16 @@ impl Store {
         })
     }
 
-    /// Published `(year, stars, vetoed)` of every base, up to `year`.
+    /// Published `(year, stars, vetoed)` of every base, up to `year`; with `pending`, that run's
+    /// results count as published (the history the rules see while it is being published).
     pub async fn published_star_history(
         &self,
         up_to: i32,
+        pending: Option<i64>,
     ) -> Result<HashMap<i64, Vec<(i32, i32, bool)>>> {
         on_pool!(self, pool => {
-            let rows = sqlx::query("SELECT r.base_id, e.year, r.stars, r.vetoed FROM evaluation_results r JOIN evaluation_runs e ON e.id = r.run_id WHERE e.status = 'published' AND e.year <= $1 AND r.stars IS NOT NULL")
-                .bind(up_to).fetch_all(pool).await?;
+            let rows = sqlx::query("SELECT r.base_id, e.year, r.stars, r.vetoed FROM evaluation_results r JOIN evaluation_runs e ON e.id = r.run_id WHERE (e.status = 'published' OR e.id = $2) AND e.year <= $1 AND r.stars IS NOT NULL")
+                .bind(up_to).bind(pending.unwrap_or(-1)).fetch_all(pool).await?;
             let mut out: HashMap<i64, Vec<(i32, i32, bool)>> = HashMap::new();
             for r in &rows {
                 out.entry(r.int("base_id")?).or_default().push((r.int32("year")?, r.int32("stars")?, r.boolean("vetoed")?));

@@ -8,9 +8,11 @@ use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::error::{Result, StoreError};
+use crate::proposals::INSERT_PROPOSAL;
 use crate::results::{RESULT_COLUMNS, ResultDetails, ResultRecord, result_params};
 use crate::roll::INSERT_AUDIT;
 use jidi_domain::evaluation::RunSummary;
+use jidi_domain::rules::ProposalDraft;
 
 use crate::row::{Conditions, Param, Row, bind_params, push_where, to_json, value_rows};
 use crate::store::{Store, on_pool};
@@ -209,7 +211,15 @@ impl Store {
 
     /// Publishes a trial run: freezes it, locks its scheme. Refused for a published run and when the
     /// year already has one.
-    pub async fn publish_run(&self, id: i64, actor: Option<i64>) -> Result<RunRecord> {
+    /// Publishes a trial run and stores the proposals its results give, in one transaction: a
+    /// published run always has its proposals (a crash or error in between leaves the run a trial
+    /// and nothing stored). Returns the published run and how many proposals were new.
+    pub async fn publish_run(
+        &self,
+        id: i64,
+        actor: Option<i64>,
+        proposals: &[ProposalDraft],
+    ) -> Result<(RunRecord, usize)> {
         let run = self.run(id).await?.ok_or(StoreError::NotFound {
             entity: "evaluation run",
             key: id.to_string(),
@@ -226,7 +236,7 @@ impl Store {
             )));
         }
         let now = Utc::now();
-        on_pool!(self, pool => {
+        let added = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query("UPDATE evaluation_runs SET status = 'published', published_by = $1, published_at = $2 WHERE id = $3 AND status = 'trial'")
                 .bind(actor).bind(now).bind(id).execute(&mut *tx).await
@@ -241,15 +251,25 @@ impl Store {
             sqlx::query("UPDATE bases SET latest_stars = (SELECT r.stars FROM evaluation_results r WHERE r.run_id = $1 AND r.base_id = bases.id), latest_stars_year = $2 \
                          WHERE id IN (SELECT base_id FROM evaluation_results WHERE run_id = $1 AND stars IS NOT NULL) AND (latest_stars_year IS NULL OR latest_stars_year <= $2)")
                 .bind(id).bind(run.year).execute(&mut *tx).await?;
+            let mut added = 0usize;
+            for p in proposals {
+                added += sqlx::query(INSERT_PROPOSAL)
+                    .bind(p.base_id).bind(Some(id)).bind(p.year).bind(p.kind.code()).bind(&p.rule)
+                    .bind(p.from_tier.code()).bind(p.to_tier.map(|t| t.code())).bind(p.deadline)
+                    .bind(to_json(&p.reasons)).bind(now)
+                    .execute(&mut *tx).await?.rows_affected() as usize;
+            }
             sqlx::query(INSERT_AUDIT).bind(now).bind(actor).bind("publish").bind("evaluation").bind(id.to_string())
-                .bind(serde_json::json!({"year": run.year, "hash": run.content_hash}).to_string())
+                .bind(serde_json::json!({"year": run.year, "hash": run.content_hash, "proposals": added}).to_string())
                 .execute(&mut *tx).await?;
             tx.commit().await?;
+            added
         });
-        self.run(id).await?.ok_or(StoreError::NotFound {
+        let run = self.run(id).await?.ok_or(StoreError::NotFound {
             entity: "evaluation run",
             key: id.to_string(),
-        })
+        })?;
+        Ok((run, added))
     }
 
     /// Deletes a trial run with its inputs and results; published runs are refused.

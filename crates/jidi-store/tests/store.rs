@@ -1,13 +1,15 @@
-//! The store's integration suite. Every test runs against SQLite and, when
-//! `JIDI_TEST_DATABASE_URL` is set, against a fresh PostgreSQL database: the same assertions on
-//! both backends.
+//! The store's integration suite. Every test runs against SQLite and (ignored unless asked for)
+//! against a fresh PostgreSQL database: the same assertions on both backends.
 
 use chrono::{Duration, NaiveDate, Utc};
 use jidi_demo::{self as demo, DemoConfig};
-use jidi_domain::access::{ListScope, Role};
+use jidi_domain::access::{ListScope, RecordScope, Role};
+use jidi_domain::evaluation::RunSummary;
 use jidi_domain::roll::{BaseDraft, Series, Status, Tier};
+use jidi_domain::rules::{ProposalDraft, ProposalKind};
 use jidi_store::{
-    BaseFilter, BaseSort, LoginAttempt, NewUser, Page, SortOrder, StatusFilter, Store, StoreError,
+    BaseFilter, BaseSort, LoginAttempt, NewRun, NewUser, Page, ProposalFilter, ResultRecord,
+    RunStatus, SortOrder, StatusFilter, Store, StoreError,
 };
 use jidi_test_support::{TestDb, backend_tests};
 
@@ -685,3 +687,111 @@ async fn series_values_read_back_bit_for_bit(db: TestDb) {
     }
 }
 backend_tests!(series_values_read_back_bit_for_bit);
+
+/// Regression: publishing committed the run first and made its proposals afterwards, so a failure
+/// in between left a published run without proposals and no way to make them. Now both go in one
+/// transaction: a failing proposal leaves the run a trial with nothing stored.
+async fn publishing_is_atomic(db: TestDb) {
+    let store = &db.store;
+    let base = store
+        .create_base(
+            &draft("装备制造(原子)·发布园区", "420000", Tier::National),
+            None,
+            today(),
+        )
+        .await
+        .unwrap();
+    let scheme = store
+        .insert_scheme(2024, "v1", "{}", "h", None, true, None)
+        .await
+        .unwrap();
+    let result = ResultRecord {
+        run_id: 0,
+        base_id: base,
+        category_code: "equipment".into(),
+        province_code: "420000".into(),
+        score: Some(50.0),
+        national_rank: Some(1.0),
+        category_rank: Some(1.0),
+        stars: Some(1),
+        stars_before_veto: Some(1),
+        vetoed: false,
+        veto_reason: None,
+        rank_median: None,
+        rank_p05: None,
+        rank_p95: None,
+        category_rank_p05: None,
+        category_rank_p95: None,
+        star_probabilities: None,
+    };
+    let run = store
+        .insert_run(&NewRun {
+            year: 2024,
+            scheme_id: scheme.id,
+            replications: 0,
+            seed: 1,
+            inputs_hash: "a".into(),
+            results_hash: "b".into(),
+            content_hash: "c".into(),
+            synthetic: true,
+            summary: RunSummary {
+                scheme_name: "v1".into(),
+                scheme_version: 1,
+                scheme_hash: "h".into(),
+                star_counts: [1, 0, 0, 0, 0],
+                groups: vec![("equipment".into(), 1)],
+                diagnostics: vec![],
+                sensitivity: None,
+                weight_noise: 0.25,
+            },
+            created_by: None,
+            results: vec![result],
+            details: vec![],
+            inputs: vec![],
+        })
+        .await
+        .unwrap();
+    let warning = |base_id: i64| ProposalDraft {
+        base_id,
+        year: 2024,
+        kind: ProposalKind::Warning,
+        rule: "W1".into(),
+        from_tier: Tier::National,
+        to_tier: None,
+        deadline: None,
+        reasons: vec!["2024年评价1星".into()],
+    };
+    // A proposal about a base that does not exist breaks the transaction.
+    assert!(
+        store
+            .publish_run(run, None, &[warning(base), warning(999_999)])
+            .await
+            .is_err()
+    );
+    let after = store.run(run).await.unwrap().unwrap();
+    assert_eq!(
+        after.status,
+        RunStatus::Trial,
+        "[{}] still a trial",
+        db.label
+    );
+    let (none, _) = store
+        .proposals(&ProposalFilter::within(RecordScope::All), Page::first(10))
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "[{}] no proposal was stored", db.label);
+    let scheme_after = store.scheme(scheme.id).await.unwrap().unwrap();
+    assert!(
+        !scheme_after.locked,
+        "[{}] the scheme stays unlocked",
+        db.label
+    );
+    // The same publication with its valid proposal goes through whole.
+    let (published, added) = store
+        .publish_run(run, None, &[warning(base)])
+        .await
+        .unwrap();
+    assert_eq!((published.status, added), (RunStatus::Published, 1));
+    db.finish().await;
+}
+backend_tests!(publishing_is_atomic);

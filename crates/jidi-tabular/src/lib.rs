@@ -7,9 +7,13 @@
 //! it without mojibake, and XLSX through rust_xlsxwriter with a bold frozen header.
 #![deny(missing_docs)]
 
-use std::io::Cursor;
+mod csv_file;
+mod limits;
+mod xlsx_file;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+pub use csv_file::{read_csv, read_csv_with, write_csv};
+pub use limits::Limits;
+pub use xlsx_file::{read_spreadsheet, read_spreadsheet_with, write_xlsx};
 
 /// Why a file could not be read as a table.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +42,15 @@ pub enum TabularError {
     Empty {
         /// File name.
         file: String,
+    },
+    /// The file exceeds what jidi reads: too large, too many rows, columns or cells, or a cell too
+    /// long. Checked before and while reading, so that a small hostile file cannot exhaust memory.
+    #[error("{file}: {message}")]
+    TooLarge {
+        /// File name.
+        file: String,
+        /// What exceeds which limit.
+        message: String,
     },
     /// Writing failed.
     #[error("writing {what}: {message}")]
@@ -104,169 +117,30 @@ pub fn column_letter(mut index: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Reads a CSV or XLSX file, by its content (XLSX files are ZIP archives) and then its name.
+/// Reads a CSV or XLSX file, by its content (XLSX files are ZIP archives) and then its name,
+/// within [`Limits::UPLOAD`].
 pub fn read(file: &str, bytes: &[u8]) -> Result<Table, TabularError> {
+    read_with(file, bytes, &Limits::UPLOAD)
+}
+
+/// Reads a CSV or XLSX file within `limits`.
+pub fn read_with(file: &str, bytes: &[u8], limits: &Limits) -> Result<Table, TabularError> {
     let lower = file.to_ascii_lowercase();
-    if bytes.starts_with(b"PK\x03\x04") || lower.ends_with(".xlsx") || lower.ends_with(".xls") {
-        read_spreadsheet(file, bytes, None)
-    } else {
-        read_csv(file, bytes)
-    }
-}
-
-/// Decodes CSV bytes: UTF-8 (a leading BOM is dropped), else GB18030.
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
-    }
-}
-
-/// Reads a CSV file.
-pub fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, TabularError> {
-    let text = decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header: Vec<String> = match records.next() {
-        None => {
-            return Err(TabularError::Empty { file: file.into() });
-        }
-        Some(Err(e)) => {
-            return Err(TabularError::Csv {
-                file: file.into(),
-                row: 1,
-                message: e.to_string(),
-            });
-        }
-        Some(Ok(r)) => r.iter().map(|c| c.trim().to_string()).collect(),
-    };
-    let mut rows = Vec::new();
-    for record in records {
-        let record = record.map_err(|e| TabularError::Csv {
+    if bytes.starts_with(b"PK\x03\x04") || lower.ends_with(".xlsx") {
+        read_spreadsheet_with(file, bytes, None, limits)
+    } else if lower.ends_with(".xls")
+        || lower.ends_with(".ods")
+        || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+    {
+        Err(TabularError::Spreadsheet {
             file: file.into(),
-            row: e.position().map_or(0, |p| p.line() as usize),
-            message: e.to_string(),
-        })?;
-        let number = record
-            .position()
-            .map_or(rows.len() + 2, |p| p.line() as usize);
-        let mut cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        cells.resize(header.len().max(cells.len()), String::new());
-        rows.push(Row { number, cells });
-    }
-    Ok(Table {
-        file: file.into(),
-        header,
-        rows,
-        spreadsheet: false,
-    })
-}
-
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => format_number(*f),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => {
-            let (y, m, day, h, min, s, _) = d.to_ymd_hms_milli();
-            if (h, min, s) == (0, 0, 0) {
-                format!("{y:04}-{m:02}-{day:02}")
-            } else {
-                format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{s:02}")
-            }
-        }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-/// Shortest text that reads back as the same number; integral values without a decimal point
-/// (Excel stores 2018 as 2018.0).
-pub fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
+            message:
+                "only .xlsx workbooks are read (save an .xls or .ods file as .xlsx, or as CSV)"
+                    .into(),
+        })
     } else {
-        format!("{x}")
+        read_csv_with(file, bytes, limits)
     }
-}
-
-/// Reads a spreadsheet: the named sheet, or the first.
-pub fn read_spreadsheet(
-    file: &str,
-    bytes: &[u8],
-    sheet: Option<&str>,
-) -> Result<Table, TabularError> {
-    let err = |message: String| TabularError::Spreadsheet {
-        file: file.into(),
-        message,
-    };
-    let mut workbook =
-        open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| err(e.to_string()))?;
-    let names = workbook.sheet_names();
-    let name = match sheet {
-        Some(s) => names
-            .iter()
-            .find(|n| n.as_str() == s)
-            .cloned()
-            .ok_or_else(|| {
-                err(format!(
-                    "no sheet named {s:?} (sheets: {})",
-                    names.join(", ")
-                ))
-            })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| err("the workbook has no sheet".into()))?,
-    };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| err(e.to_string()))?;
-    // Row numbers as Excel shows them, even when the used range does not start at A1.
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let first_col = range.start().map_or(0, |(_, c)| c as usize);
-    let mut rows_iter = range.rows().enumerate();
-    let Some((_, header_cells)) = rows_iter.next() else {
-        return Err(TabularError::Empty { file: file.into() });
-    };
-    let mut header: Vec<String> = vec![String::new(); first_col];
-    header.extend(header_cells.iter().map(cell_text));
-    let mut rows = Vec::new();
-    for (i, cells) in rows_iter {
-        let mut text: Vec<String> = vec![String::new(); first_col];
-        text.extend(cells.iter().map(cell_text));
-        if text.iter().all(String::is_empty) {
-            continue;
-        }
-        text.resize(header.len().max(text.len()), String::new());
-        rows.push(Row {
-            number: first_row + i + 1,
-            cells: text,
-        });
-    }
-    // Columns left of the used range have empty headers; drop them from both sides.
-    let lead = header.iter().take_while(|h| h.is_empty()).count();
-    if lead > 0 {
-        header.drain(..lead);
-        for r in &mut rows {
-            r.cells.drain(..lead.min(r.cells.len()));
-        }
-    }
-    Ok(Table {
-        file: file.into(),
-        header,
-        rows,
-        spreadsheet: true,
-    })
 }
 
 /// A cell to write.
@@ -302,7 +176,7 @@ impl From<Option<f64>> for Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Number(x) => format!("{x}"),
@@ -311,65 +185,14 @@ impl Cell {
     }
 }
 
-/// Writes a CSV file in UTF-8 with a byte-order mark.
-pub fn write_csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, TabularError> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let write_err = |e: csv::Error| TabularError::Write {
-            what: "CSV".into(),
-            message: e.to_string(),
-        };
-        w.write_record(header).map_err(write_err)?;
-        for r in rows {
-            w.write_record(r.iter().map(Cell::text))
-                .map_err(write_err)?;
-        }
-        w.flush().map_err(|e| TabularError::Write {
-            what: "CSV".into(),
-            message: e.to_string(),
-        })?;
+/// Shortest text that reads back as the same number; integral values without a decimal point
+/// (Excel stores 2018 as 2018.0).
+pub fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
     }
-    Ok(out)
-}
-
-/// Writes an XLSX workbook with one sheet.
-pub fn write_xlsx(
-    sheet: &str,
-    header: &[&str],
-    rows: &[Vec<Cell>],
-) -> Result<Vec<u8>, TabularError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| TabularError::Write {
-        what: "XLSX".into(),
-        message: e.to_string(),
-    };
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name(sheet).map_err(err)?;
-    let bold = Format::new().set_bold();
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
-        ws.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).clamp(10.0, 40.0))
-            .map_err(err)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = (r + 1) as u32;
-        for (c, cell) in row.iter().enumerate() {
-            match cell {
-                Cell::Text(s) => {
-                    ws.write_string(r, c as u16, s).map_err(err)?;
-                }
-                Cell::Number(x) => {
-                    ws.write_number(r, c as u16, *x).map_err(err)?;
-                }
-                Cell::Empty => {}
-            }
-        }
-    }
-    ws.set_freeze_panes(1, 0).map_err(err)?;
-    book.save_to_buffer().map_err(err)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use chrono::{Duration, Utc};
 use jidi_domain::access::Principal;
-use jidi_store::{LoginAttempt, User};
+use jidi_store::User;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -151,7 +151,17 @@ pub struct NewSession {
     pub user: User,
 }
 
+/// The longest username accepted, in bytes.
+pub const MAX_USERNAME_BYTES: usize = 64;
+/// Failed sign-ins tolerated from one address, whatever the usernames, within the window.
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 50;
+
 /// Checks a username and password, with throttling, and opens a session.
+///
+/// The attempt is reserved (recorded as failed) before the password is checked, per username and
+/// address and per address alone, so that a burst of simultaneous attempts cannot slip past the
+/// limit; a right password marks it succeeded. The check itself runs on the bounded password
+/// threads.
 pub async fn sign_in(
     state: &AppState,
     username: &str,
@@ -159,45 +169,53 @@ pub async fn sign_in(
     address: &str,
 ) -> Result<NewSession, AppError> {
     let username = username.trim();
+    let wrong = || AppError::BadRequest {
+        message: "wrong username or password".into(),
+        fields: vec![jidi_domain::roll::FieldError {
+            field: "password".into(),
+            message: "wrong username or password".into(),
+        }],
+    };
+    if username.is_empty()
+        || username.len() > MAX_USERNAME_BYTES
+        || username.contains('\0')
+        || password.len() > jidi_domain::access::MAX_PASSWORD_BYTES
+        || password.contains('\0')
+    {
+        return Err(wrong());
+    }
     let key = format!("{username}|{address}");
-    let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    if state.store.recent_failures(&key, since).await? >= MAX_FAILURES {
+    let address_key = format!("*|{address}");
+    let now = Utc::now();
+    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let (reserved, per_key) = state
+        .store
+        .reserve_login_attempt(&[&key], now, since)
+        .await?;
+    let (address_reserved, per_address) = state
+        .store
+        .reserve_login_attempt(&[&address_key], now, since)
+        .await?;
+    if per_key > MAX_FAILURES || per_address > MAX_FAILURES_PER_ADDRESS {
         return Err(AppError::TooManyRequests {
             retry_after: (THROTTLE_WINDOW_MINUTES * 60) as u64,
         });
     }
     let user = state.store.user_by_username(username).await?;
-    let candidate = user.clone();
-    let password = password.to_string();
     // Verify against a real hash even for unknown users, so that timing does not reveal which
     // usernames exist.
-    let dummy = state.dummy_hash.clone();
-    let ok = tokio::task::spawn_blocking(move || match &candidate {
-        Some(u) if u.active => jidi_service::passwords::verify(&password, &u.password_hash),
-        _ => {
-            let _ = jidi_service::passwords::verify(&password, &dummy);
-            false
-        }
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?;
-    state
-        .store
-        .record_login_attempt(&LoginAttempt {
-            key,
-            succeeded: ok,
-            at: Utc::now(),
-        })
-        .await?;
-    let Some(user) = user.filter(|_| ok) else {
-        return Err(AppError::BadRequest {
-            message: "wrong username or password".into(),
-            fields: vec![jidi_domain::roll::FieldError {
-                field: "password".into(),
-                message: "wrong username or password".into(),
-            }],
-        });
+    let hash = match &user {
+        Some(u) if u.active => u.password_hash.clone(),
+        _ => state.dummy_hash.as_ref().clone(),
     };
+    let matches = jidi_service::passwords::verify_blocking(password.to_string(), hash).await?;
+    let ok = matches && user.as_ref().is_some_and(|u| u.active);
+    let Some(user) = user.filter(|_| ok) else {
+        return Err(wrong());
+    };
+    let mut succeeded = reserved;
+    succeeded.extend(address_reserved);
+    state.store.mark_login_succeeded(&succeeded).await?;
     let token = random_token();
     let csrf = random_token();
     let expires_at = Utc::now() + Duration::hours(state.config.session_hours);
@@ -229,18 +247,30 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
     }
 }
 
-/// The client address for throttling: the connection's, or the first `X-Forwarded-For` hop when
-/// the server is configured to trust a proxy.
+/// The client address for throttling: the connection's, or with `proxy_hops` trusted proxies in
+/// front, the `X-Forwarded-For` entry that many places from the right (the address the outermost
+/// trusted proxy saw; everything left of it came from the client and may be forged).
 pub fn client_address(
     headers: &HeaderMap,
-    trust_proxy: bool,
+    proxy_hops: usize,
     peer: Option<std::net::SocketAddr>,
 ) -> String {
-    if trust_proxy
-        && let Some(v) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = v.split(',').next()
-    {
-        return first.trim().to_string();
+    if proxy_hops > 0 {
+        let entries: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect();
+        if let Some(entry) = entries
+            .len()
+            .checked_sub(proxy_hops)
+            .and_then(|i| entries.get(i))
+        {
+            return (*entry).to_string();
+        }
     }
     peer.map_or_else(|| "local".to_string(), |p| p.ip().to_string())
 }
@@ -277,6 +307,22 @@ mod tests {
         for v in ["Bearer", "Bearer ", "Basic abc", "Bearer a b", "Bearerabc"] {
             assert_eq!(token(v), None, "{v:?}");
         }
+    }
+
+    #[test]
+    fn the_client_address_is_the_one_the_trusted_proxy_saw() {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 10.0.0.7".parse().unwrap());
+        let peer = Some("127.0.0.1:5000".parse().unwrap());
+        assert_eq!(client_address(&h, 0, peer), "127.0.0.1");
+        assert_eq!(
+            client_address(&h, 1, peer),
+            "10.0.0.7",
+            "not the forged left entry"
+        );
+        assert_eq!(client_address(&h, 2, peer), "6.6.6.6");
+        assert_eq!(client_address(&h, 3, peer), "127.0.0.1", "too few entries");
+        assert_eq!(client_address(&HeaderMap::new(), 1, peer), "127.0.0.1");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use jidi_domain::access::Access;
 use jidi_domain::roll::FieldError;
 use jidi_domain::scheme::SchemeError;
+use jidi_service::cpu::CpuError;
 use jidi_service::evaluation::EvaluationServiceError;
 use jidi_service::management::ManagementError;
 use jidi_service::passwords::PasswordError;
@@ -152,6 +153,7 @@ impl AppError {
                 415 => "unsupported_media_type",
                 422 => "validation_failed",
                 431 => "header_fields_too_large",
+                503 => "busy",
                 s if s >= 500 => "internal",
                 _ => "http_error",
             },
@@ -287,6 +289,7 @@ impl From<EvaluationServiceError> for AppError {
                 }
             }
             EvaluationServiceError::Management(m) => m.into(),
+            EvaluationServiceError::Cpu(c) => c.into(),
             other @ (EvaluationServiceError::CorruptScheme { .. }
             | EvaluationServiceError::Evaluation(_)) => AppError::internal(other),
         }
@@ -317,6 +320,10 @@ impl From<ManagementError> for AppError {
                 field: "reason".into(),
                 message: "a written reason is required".into(),
             }]),
+            ManagementError::BadReason(message) => AppError::invalid(vec![FieldError {
+                field: "reason".into(),
+                message,
+            }]),
             other @ ManagementError::CorruptRules(_) => AppError::internal(other),
         }
     }
@@ -324,7 +331,23 @@ impl From<ManagementError> for AppError {
 
 impl From<PasswordError> for AppError {
     fn from(e: PasswordError) -> AppError {
-        AppError::internal(e)
+        match e {
+            PasswordError::Cpu(c) => c.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+/// Every heavy-work slot stayed busy: 503 with the advice to retry, never a queue without end.
+impl From<CpuError> for AppError {
+    fn from(e: CpuError) -> AppError {
+        match e {
+            CpuError::Busy => AppError::Http {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message: e.to_string(),
+            },
+            other => AppError::internal(other),
+        }
     }
 }
 

@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(assets::get_asset))
         .fallback(not_found)
+        .layer(middleware::from_fn(refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_shapes))
         .layer(DefaultBodyLimit::max(20 * 1024 * 1024))
         .layer(middleware::from_fn(security_headers))
@@ -156,6 +157,36 @@ async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     res
+}
+
+/// Refuses a NUL character anywhere in the path or the query string (`%00`), before any handler:
+/// no field of jidi may contain one, and PostgreSQL refuses it in text. Bodies are checked field
+/// by field after the access checks (`jidi_domain::roll::check_text`).
+async fn refuse_nul(req: Request, next: Next) -> Response {
+    let has_nul = |text: &str| {
+        text.as_bytes()
+            .windows(3)
+            .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+    };
+    let uri = req.uri();
+    let field = if has_nul(uri.path()) {
+        Some("path")
+    } else if uri.query().is_some_and(has_nul) {
+        Some("query")
+    } else {
+        None
+    };
+    match field {
+        Some(field) => {
+            let e = error::AppError::bad_field(field, "NUL characters are not allowed");
+            if uri.path().starts_with("/api/") {
+                error::ApiError(e).into_response()
+            } else {
+                error::PageError(e).into_response()
+            }
+        }
+        None => next.run(req).await,
+    }
 }
 
 /// One error shape everywhere. An API error is the JSON envelope, whoever answered: a handler,
@@ -252,7 +283,10 @@ async fn error_shapes(State(state): State<AppState>, req: Request, next: Next) -
         },
     ) {
         Ok(html) => (page.status, html).into_response(),
-        Err(_) => (page.status, page.message).into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e.0, "the error page did not render");
+            (page.status, page.message).into_response()
+        }
     }
 }
 

@@ -16,8 +16,10 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Session lifetime in hours.
     pub session_hours: i64,
-    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// Reverse proxies in front of the server that append to `X-Forwarded-For` (0: none, the
+    /// header is ignored). The client address is the entry this many places from the right: the
+    /// one the outermost trusted proxy saw, which a client cannot forge.
+    pub proxy_hops: usize,
     /// An approved standard map (GeoJSON) supplied by the operator; without one, the dashboard shows
     /// a province grid and ranked bars instead of a map.
     pub map_file: Option<PathBuf>,
@@ -28,7 +30,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             session_hours: 8,
-            trust_proxy: false,
+            proxy_hops: 0,
             map_file: None,
         }
     }

@@ -11,6 +11,7 @@ use crate::i18n::{self, Lang};
 /// Every template, by name.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("layout.html", include_str!("../templates/layout.html")),
+    ("error.html", include_str!("../templates/error.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     (
         "dashboard.html",
@@ -187,6 +188,29 @@ fn format_number(value: Value, digits: Option<u32>) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The templates are listed by hand so that the binary embeds them; the list is checked
+    /// against the folder, so that a new template cannot be silently left out.
+    #[test]
+    fn every_template_file_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("templates folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".html"))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = TEMPLATES.iter().map(|(n, _)| (*n).to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, on_disk);
+        for (name, source) in TEMPLATES {
+            assert_eq!(
+                std::fs::read_to_string(dir.join(name)).expect("template"),
+                *source,
+                "{name} is the embedded text"
+            );
+        }
+    }
 
     #[test]
     fn numbers_are_grouped() {

@@ -150,6 +150,7 @@ pub fn base_view(state: &AppState, base: &Base, lang: Lang) -> BaseView {
 /// Filters, sorting and paging of the base list (query string of `/bases` and `/api/v1/bases`).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct BaseListQuery {
     /// Province code (e.g. 420000).
     pub province: Option<String>,
@@ -188,6 +189,10 @@ pub struct BaseListQuery {
     /// Export only: `csv` (default), `xlsx` or `json`.
     pub format: Option<String>,
 }
+
+/// The longest search text: names are at most 120 characters, and a longer pattern only costs
+/// the database (SQLite refuses LIKE patterns over 50,000 bytes).
+pub const MAX_SEARCH_CHARS: usize = 120;
 
 /// A parsed list request.
 pub struct ListRequest {
@@ -297,7 +302,15 @@ impl BaseListQuery {
                 |v| v.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)),
                 "a year",
             )?,
-            text: self.q.clone().filter(|q| !q.trim().is_empty()),
+            text: parse_opt(
+                &self.q,
+                "q",
+                |v| {
+                    (v.chars().count() <= MAX_SEARCH_CHARS && !v.chars().any(char::is_control))
+                        .then(|| v.to_string())
+                },
+                &format!("at most {MAX_SEARCH_CHARS} characters of text"),
+            )?,
             national_only: false,
         };
         let sort = parse_opt(

@@ -749,3 +749,68 @@ async fn upload(app: &App, path: &str, auth: &Auth, file: &str, bytes: &[u8]) ->
     )
     .await
 }
+
+/// Regression: the comparison table repeated one dimension score in every row of a base's column
+/// (the template indexed the scores with the inner loop's counter). Every cell must be the base's
+/// own score of that row's dimension, as its scorecard gives it.
+async fn the_comparison_table_shows_each_bases_own_dimension_scores(db: TestDb) {
+    let app = App::over(db, &demo_options()).await;
+    let ids = ids(&app).await;
+    let admin = app.login("admin").await;
+    let bases = [ids.donghu, ids.others[0]];
+    let page = app
+        .get(
+            &format!(
+                "/compare?run={}&ids={},{}",
+                ids.latest_run, bases[0], bases[1]
+            ),
+            &admin,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let html = page.text();
+    let mut cards = Vec::new();
+    for b in bases {
+        let card = app
+            .get(
+                &format!("/api/v1/evaluations/{}/results/{b}", ids.latest_run),
+                &admin,
+            )
+            .await
+            .json();
+        cards.push(card);
+    }
+    let dims = cards[0]["dimensions"].as_array().unwrap();
+    assert_eq!(dims.len(), 6);
+    let mut distinct = std::collections::HashSet::new();
+    for (k, d) in dims.iter().enumerate() {
+        let code = d["code"].as_str().unwrap();
+        let expected: Vec<String> = cards
+            .iter()
+            .map(|c| {
+                let score = c["dimensions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["code"] == code)
+                    .unwrap()["score"]
+                    .as_f64()
+                    .unwrap();
+                format!("{score:.1}")
+            })
+            .collect();
+        distinct.insert(expected[0].clone());
+        let row = format!(
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            expected[0], expected[1]
+        );
+        assert!(
+            html.contains(&row),
+            "[{}] dimension {k} ({code}): {row} not in the table",
+            app.label()
+        );
+    }
+    assert!(distinct.len() > 1, "the six dimension scores differ");
+    app.finish().await;
+}
+backend_tests!(the_comparison_table_shows_each_bases_own_dimension_scores);

@@ -105,10 +105,11 @@ pub async fn create_base(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<BaseRequest>,
+    body: ApiJson<BaseRequest>,
 ) -> ApiResult<Response> {
     AppError::check(access::can_edit_roll(viewer.who()))?;
     viewer.check_csrf(csrf(&headers))?;
+    let body = body.parse()?;
     let draft = body.to_draft(&state, Status::Current)?;
     let id = state
         .store
@@ -142,11 +143,12 @@ pub async fn update_base(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<BaseRequest>,
+    body: ApiJson<BaseRequest>,
 ) -> ApiResult<axum::Json<BaseView>> {
     let id = parse_id(&id, "id")?;
     AppError::check(access::can_edit_roll(viewer.who()))?;
     viewer.check_csrf(csrf(&headers))?;
+    let body = body.parse()?;
     let before = state
         .store
         .base(id)
@@ -175,11 +177,12 @@ pub async fn withdraw_base(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<WithdrawRequest>,
+    body: ApiJson<WithdrawRequest>,
 ) -> ApiResult<axum::Json<BaseView>> {
     let id = parse_id(&id, "id")?;
     AppError::check(access::can_edit_roll(viewer.who()))?;
     viewer.check_csrf(csrf(&headers))?;
+    let body = body.parse()?;
     let withdrawal =
         Withdrawal::parse(&body.on, &body.reason, today()).map_err(AppError::invalid)?;
     state
@@ -221,6 +224,7 @@ pub async fn list_tier_history(
 /// Query of a base's indicator series.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct IndicatorQuery {
     /// `annual` (default) or `monthly`.
     pub frequency: Option<String>,
@@ -228,6 +232,8 @@ pub struct IndicatorQuery {
     pub codes: Option<String>,
     /// Monthly: first period `YYYYMM`.
     pub from: Option<String>,
+    /// Interface language (`zh` or `en`).
+    pub lang: Option<String>,
 }
 
 /// Indicator values of a base (unpublished data: ministry, evaluators, the base's province and the
@@ -294,11 +300,14 @@ pub struct ImportResponse {
 /// Query of an import.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// File name (its extension tells CSV from XLSX when the content does not).
     pub file: Option<String>,
     /// Check only; write nothing.
     pub dry_run: Option<bool>,
+    /// Interface language (`zh` or `en`).
+    pub lang: Option<String>,
 }
 
 /// Imports a roll file (CSV or XLSX as the raw body), all or nothing (ministry). On any problem

@@ -54,10 +54,11 @@ pub async fn create_evaluation(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<EvaluationRequest>,
+    body: ApiJson<EvaluationRequest>,
 ) -> ApiResult<Response> {
     AppError::check(access::can_run_trials(viewer.who()))?;
     viewer.check_csrf(csrf(&headers))?;
+    let body = body.parse()?;
     let run = start_run(&state, &viewer, body.year, body.scheme_id, body.sensitivity).await?;
     Ok((
         StatusCode::CREATED,

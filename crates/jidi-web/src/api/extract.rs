@@ -1,5 +1,7 @@
 //! Extractors of API requests whose rejections are the API's error envelope naming the field.
 
+use std::marker::PhantomData;
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -7,8 +9,15 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, AppError};
 
-/// JSON body whose deserialisation errors name the failing field (400, never 500).
-pub struct ApiJson<T>(pub T);
+/// A JSON body, read but not yet parsed: a handler checks who is asking first and only then calls
+/// [`ApiJson::parse`], so that an anonymous or unauthorised request with a malformed body gets its
+/// 401 or 403, not a 400 that would tell it about the body. Parse errors name the failing field
+/// (400, never 500).
+pub struct ApiJson<T> {
+    bytes: Bytes,
+    is_json: bool,
+    _type: PhantomData<fn() -> T>,
+}
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
@@ -19,31 +28,39 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
-        if !is_json {
-            return Err(ApiError(AppError::BadRequest {
-                message: "the body must be JSON (Content-Type: application/json)".into(),
-                fields: vec![],
-            }));
-        }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            ApiError(AppError::BadRequest {
-                message: format!("unreadable body: {e}"),
-                fields: vec![],
+            ApiError(AppError::Http {
+                status: e.status(),
+                message: e.body_text(),
             })
         })?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(v) => Ok(ApiJson(v)),
-            Err(e) => {
-                let path = e.path().to_string();
-                let field = if path == "." {
-                    "body".to_string()
-                } else {
-                    path
-                };
-                Err(ApiError(AppError::bad_field(&field, e.inner().to_string())))
-            }
+        Ok(ApiJson {
+            bytes,
+            is_json,
+            _type: PhantomData,
+        })
+    }
+}
+
+impl<T: DeserializeOwned> ApiJson<T> {
+    /// Parses the body (after the access checks).
+    pub fn parse(self) -> Result<T, AppError> {
+        if !self.is_json {
+            return Err(AppError::BadRequest {
+                message: "the body must be JSON (Content-Type: application/json)".into(),
+                fields: vec![],
+            });
         }
+        let mut de = serde_json::Deserializer::from_slice(&self.bytes);
+        serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." {
+                "body".to_string()
+            } else {
+                path
+            };
+            AppError::bad_field(&field, e.inner().to_string())
+        })
     }
 }
 
@@ -59,10 +76,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         serde_path_to_error::deserialize::<_, T>(de)
             .map(ApiQuery)
             .map_err(|e| {
-                ApiError(AppError::bad_field(
-                    &e.path().to_string(),
-                    e.inner().to_string(),
-                ))
+                // An unknown parameter has no path of its own: name the query.
+                let path = e.path().to_string();
+                let field = if path == "." {
+                    "query".to_string()
+                } else {
+                    path
+                };
+                ApiError(AppError::bad_field(&field, e.inner().to_string()))
             })
     }
 }

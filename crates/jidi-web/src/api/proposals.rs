@@ -2,13 +2,14 @@
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
+use jidi_domain::access;
 use jidi_domain::rules::Decision;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::extract::{ApiJson, ApiQuery};
 use crate::auth::Viewer;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::params::{csrf, parse_id};
 use crate::reads::proposals::{ProposalQuery, ProposalView, decide, proposal_view, proposals_page};
 use crate::state::AppState;
@@ -58,10 +59,12 @@ pub async fn decide_proposal(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<DecisionRequest>,
+    body: ApiJson<DecisionRequest>,
 ) -> ApiResult<axum::Json<ProposalView>> {
     let id = parse_id(&id, "id")?;
+    AppError::check(access::can_decide_some(viewer.who()))?;
     viewer.check_csrf(csrf(&headers))?;
+    let body = body.parse()?;
     let decision = if body.accept {
         Decision::Accept
     } else {

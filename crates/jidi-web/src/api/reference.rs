@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use jidi_domain::access;
 use jidi_domain::catalogue;
 use jidi_domain::engine::normalise::Direction;
-use jidi_domain::reference::{Category, Regions, STRATEGIES};
+use jidi_domain::reference::{Regions, STRATEGIES};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -59,48 +59,19 @@ pub async fn create_category(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<CategoryView>,
+    body: ApiJson<CategoryView>,
 ) -> ApiResult<Response> {
     AppError::check(access::can_edit_roll(viewer.who()))?;
     viewer.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
-    let mut errors = Vec::new();
-    let code = body.code.trim();
-    if code.is_empty()
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        errors.push(jidi_domain::roll::FieldError {
-            field: "code".into(),
-            message: format!("{code:?} must be lowercase letters, digits and underscores"),
-        });
-    }
-    if body.name_zh.trim().is_empty() {
-        errors.push(jidi_domain::roll::FieldError {
-            field: "name_zh".into(),
-            message: "a Chinese name is required".into(),
-        });
-    }
-    if let Some(p) = &body.parent
-        && !state
-            .categories()
-            .iter()
-            .any(|c| &c.code == p && c.parent.is_none())
-    {
-        errors.push(jidi_domain::roll::FieldError {
-            field: "parent".into(),
-            message: format!("{p:?} is not a category"),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(AppError::invalid(errors).into());
-    }
-    let category = Category {
-        code: code.to_string(),
-        parent: body.parent.clone().filter(|p| !p.is_empty()),
-        name_zh: body.name_zh.trim().to_string(),
-        name_en: body.name_en.trim().to_string(),
-    };
+    let body = body.parse()?;
+    let category = jidi_domain::roll::new_category(
+        &body.code,
+        body.parent.as_deref(),
+        &body.name_zh,
+        &body.name_en,
+        &state.categories(),
+    )
+    .map_err(AppError::invalid)?;
     state
         .store
         .add_category(&category, viewer.user_id())

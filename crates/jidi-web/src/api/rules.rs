@@ -259,10 +259,11 @@ pub async fn update_rules(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<RuleSetBody>,
+    body: ApiJson<RuleSetBody>,
 ) -> ApiResult<StatusCode> {
     AppError::check(access::can_publish(viewer.who()))?;
     viewer.check_csrf(csrf(&headers))?;
+    let body = body.parse()?;
     let rules = body
         .into_rules()
         .map_err(|p| AppError::from(management::ManagementError::InvalidRules(p)))?;

@@ -20,9 +20,12 @@ use crate::state::AppState;
 /// Year filter.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct YearQuery {
     /// Year.
     pub year: Option<String>,
+    /// Interface language (`zh` or `en`).
+    pub lang: Option<String>,
 }
 
 /// Lists schemes (unpublished ones only for evaluators and the ministry).
@@ -47,9 +50,12 @@ pub async fn list_schemes(
 /// Scheme format query.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct SchemeFormatQuery {
     /// `json` (the scheme as a JSON object, default) or `toml` (a file to download and edit).
     pub format: Option<String>,
+    /// Interface language (`zh` or `en`).
+    pub lang: Option<String>,
 }
 
 /// A scheme's definition.

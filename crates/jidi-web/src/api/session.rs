@@ -63,9 +63,10 @@ pub async fn create_session(
     State(state): State<AppState>,
     auth::PeerAddr(peer): auth::PeerAddr,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<SessionRequest>,
+    body: ApiJson<SessionRequest>,
 ) -> ApiResult<Response> {
-    let address = auth::client_address(&headers, state.config.trust_proxy, peer);
+    let body = body.parse()?;
+    let address = auth::client_address(&headers, state.config.proxy_hops, peer);
     let s = auth::sign_in(&state, &body.username, &body.password, &address).await?;
     let max_age = (s.expires_at - chrono::Utc::now()).num_seconds();
     let cookie = cookies::session(&s.token, max_age, state.config.secure_cookies);

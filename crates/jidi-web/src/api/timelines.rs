@@ -55,12 +55,13 @@ pub async fn create_incident(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<IncidentRequest>,
+    body: ApiJson<IncidentRequest>,
 ) -> ApiResult<StatusCode> {
     let id = parse_id(&id, "id")?;
     let base = visible_base(&state, &viewer, id).await?;
     AppError::check(access::can_record_incident(viewer.who(), scope(&base)))?;
     viewer.check_csrf(csrf(&headers))?;
+    let body = body.parse()?;
     let report = IncidentReport::parse(&body.kind, &body.on, &body.description, today())
         .map_err(AppError::invalid)?;
     state

@@ -104,12 +104,26 @@ pub(crate) struct UserForm {
 pub(crate) async fn create_user(
     State(state): State<AppState>,
     viewer: Viewer,
-    axum::Form(form): axum::Form<UserForm>,
+    form: PageForm<UserForm>,
 ) -> PageResult<Response> {
     AppError::check(access::can_manage_users(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     let role =
         Role::parse(&form.role).ok_or_else(|| AppError::bad_field("role", "unknown role"))?;
+    if let Err(rule) = access::check_username(form.username.trim()) {
+        return admin_reply(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, rule, &[]).await;
+    }
+    if let Some(e) = jidi_domain::roll::check_text("display_name", form.display_name.trim(), 60) {
+        return admin_reply(
+            &state,
+            &viewer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.message,
+            &[],
+        )
+        .await;
+    }
     if let Err(rule) = access::check_new_password(&form.password) {
         let msg = format!("{}（{rule}）", i18n::t(viewer.lang, "admin.password_short"));
         return admin_reply(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, msg, &[]).await;
@@ -118,10 +132,7 @@ pub(crate) async fn create_user(
         "" => None,
         t => Some(parse_id(t, "base_id")?),
     };
-    let password = form.password.clone();
-    let hash = tokio::task::spawn_blocking(move || jidi_service::passwords::hash(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))??;
+    let hash = jidi_service::passwords::hash_blocking(form.password.clone()).await?;
     let new = jidi_store::NewUser {
         username: form.username.trim().to_string(),
         display_name: form.display_name.trim().to_string(),
@@ -134,8 +145,8 @@ pub(crate) async fn create_user(
     match state.store.create_user(&new, viewer.user_id()).await {
         Ok(_) => Ok(Redirect::to("/admin").into_response()),
         Err(e) => {
-            let msg = e.to_string();
-            admin_reply(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, msg, &[]).await
+            let e = AppError::from(e);
+            admin_reply(&state, &viewer, e.status(), e.message(), &[]).await
         }
     }
 }
@@ -156,32 +167,41 @@ pub(crate) struct CategoryForm {
 pub(crate) async fn create_category(
     State(state): State<AppState>,
     viewer: Viewer,
-    axum::Form(form): axum::Form<CategoryForm>,
+    form: PageForm<CategoryForm>,
 ) -> PageResult<Response> {
     AppError::check(access::can_edit_roll(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
-    let code = form.code.trim();
-    if code.is_empty()
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        || form.name_zh.trim().is_empty()
-    {
-        let msg = i18n::t(viewer.lang, "admin.category_invalid");
-        return admin_reply(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, msg, &[]).await;
-    }
-    let category = jidi_domain::reference::Category {
-        code: code.into(),
-        parent: Some(form.parent.clone()).filter(|p| !p.is_empty()),
-        name_zh: form.name_zh.trim().into(),
-        name_en: form.name_en.trim().into(),
+    let category = match jidi_domain::roll::new_category(
+        &form.code,
+        Some(&form.parent),
+        &form.name_zh,
+        &form.name_en,
+        &state.categories(),
+    ) {
+        Ok(c) => c,
+        Err(errors) => {
+            let msg = format!(
+                "{}（{}）",
+                i18n::t(viewer.lang, "admin.category_invalid"),
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            );
+            return admin_reply(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, msg, &[]).await;
+        }
     };
     match state.store.add_category(&category, viewer.user_id()).await {
         Ok(()) => {
             state.reload_categories().await?;
             Ok(Redirect::to("/admin").into_response())
         }
-        Err(e) => admin_reply(&state, &viewer, StatusCode::CONFLICT, e.to_string(), &[]).await,
+        Err(e) => {
+            let e = AppError::from(e);
+            admin_reply(&state, &viewer, e.status(), e.message(), &[]).await
+        }
     }
 }
 

@@ -104,7 +104,7 @@ pub(crate) async fn dashboard(
             regions => regions_counts,
             provinces => provinces,
             grid => province_grid(&counts.by_province),
-            chart_json => chart.to_string(),
+            chart => ser(&chart),
             headline => ser(&headline),
             map_available => state.config.map_file.is_some(),
         },

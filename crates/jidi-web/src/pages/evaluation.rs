@@ -85,7 +85,7 @@ pub(crate) async fn evaluations(
             can_run => access::can_run_trials(viewer.who()).granted(),
             years => years,
             schemes => schemes,
-            chart_json => chart.to_string(),
+            chart => ser(&chart),
         },
     )
 }
@@ -105,9 +105,10 @@ pub(crate) struct RunForm {
 pub(crate) async fn create_run(
     State(state): State<AppState>,
     viewer: Viewer,
-    axum::Form(form): axum::Form<RunForm>,
+    form: PageForm<RunForm>,
 ) -> PageResult<Response> {
     AppError::check(access::can_run_trials(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     let year = form
         .year
@@ -200,7 +201,7 @@ pub(crate) async fn run_page(
             can_delete => run.status == RunStatus::Trial && access::can_run_trials(viewer.who()).granted(),
             has_sensitivity => view.summary.sensitivity.is_some(),
             diagnostics => diagnostics,
-            chart_json => chart.to_string(),
+            chart => ser(&chart),
         },
     )
 }
@@ -230,10 +231,11 @@ pub(crate) async fn publish_run(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<CsrfForm>,
+    form: PageForm<CsrfForm>,
 ) -> PageResult<Response> {
     let id = parse_id(&id, "id")?;
     AppError::check(access::can_publish(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     service::publish(&state.store, id, viewer.user_id()).await?;
     Ok(Redirect::to(&format!("/evaluations/{id}")).into_response())
@@ -244,10 +246,11 @@ pub(crate) async fn delete_run(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<CsrfForm>,
+    form: PageForm<CsrfForm>,
 ) -> PageResult<Response> {
     let id = parse_id(&id, "id")?;
     AppError::check(access::can_run_trials(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     state.store.delete_trial_run(id, viewer.user_id()).await?;
     Ok(Redirect::to("/evaluations").into_response())
@@ -349,15 +352,19 @@ pub(crate) async fn scorecard_page(
                 rank => c.national_rank,
                 previous_stars => c.previous_stars,
             }),
-            chart_json => chart.to_string(),
+            chart => ser(&chart),
         },
     )
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct CompareQuery {
     run: Option<String>,
     ids: Option<String>,
+    /// Interface language (`zh` or `en`), read by the layout.
+    #[serde(rename = "lang")]
+    _lang: Option<String>,
 }
 
 /// `GET /compare?run=…&ids=1,2,3`: two to ten bases side by side.
@@ -414,7 +421,20 @@ pub(crate) async fn compare(
                 rank => c.result.national_rank,
                 p05 => c.result.rank_p05,
                 p95 => c.result.rank_p95,
-                dims => dims.iter().map(|d| c.dimensions.iter().find(|x| &x.code == d).map(|x| x.score)).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    // One row per dimension, one cell per base, each cell looked up by the dimension's code: the
+    // table never depends on two loops' indices agreeing.
+    let dim_rows: Vec<Value> = dims
+        .iter()
+        .map(|d| {
+            context! {
+                name => dimension_name(d, lang),
+                scores => cards
+                    .iter()
+                    .map(|c| c.dimensions.iter().find(|x| &x.code == d).map(|x| x.score))
+                    .collect::<Vec<_>>(),
             }
         })
         .collect();
@@ -431,8 +451,8 @@ pub(crate) async fn compare(
             title => i18n::t(lang, "compare.title"),
             run => ser(&run_view(&run)),
             columns => columns,
-            dims => dims.iter().map(|d| dimension_name(d, lang)).collect::<Vec<_>>(),
-            chart_json => chart.to_string(),
+            dim_rows => dim_rows,
+            chart => ser(&chart),
         },
     )
     .map(IntoResponse::into_response)

@@ -17,6 +17,41 @@ pub(crate) mod roll;
 pub(crate) mod schemes;
 pub(crate) mod session;
 
+/// A form body, read but not yet parsed: a handler checks who is asking first and only then calls
+/// [`PageForm::parse`], so that an anonymous or unauthorised request with a malformed body is sent
+/// to sign in (or refused) rather than told about its body.
+pub(crate) struct PageForm<T> {
+    bytes: axum::body::Bytes,
+    _type: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for PageForm<T> {
+    type Rejection = crate::error::PageError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| {
+                crate::error::PageError(AppError::Http {
+                    status: e.status(),
+                    message: e.body_text(),
+                })
+            })?;
+        Ok(PageForm {
+            bytes,
+            _type: std::marker::PhantomData,
+        })
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> PageForm<T> {
+    /// Parses the form (after the access checks).
+    pub(crate) fn parse(self) -> Result<T, AppError> {
+        serde_urlencoded::from_bytes(&self.bytes)
+            .map_err(|e| AppError::bad_field("form", e.to_string()))
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct CsrfForm {
     #[serde(rename = "_csrf", default)]

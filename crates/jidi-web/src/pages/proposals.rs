@@ -5,6 +5,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
+use super::PageForm;
 use super::render::*;
 use crate::auth::Viewer;
 use crate::error::{AppError, PageResult};
@@ -74,8 +75,10 @@ pub(crate) async fn decide(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<DecisionForm>,
+    form: PageForm<DecisionForm>,
 ) -> PageResult<Response> {
+    AppError::check(jidi_domain::access::can_decide_some(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     let id = parse_id(&id, "id")?;
     let decision = match form.decision.as_str() {

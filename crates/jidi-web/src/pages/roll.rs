@@ -261,7 +261,7 @@ pub(crate) async fn base_profile(
             signed_in => viewer.principal.is_some(),
             latest => latest,
             data_synthetic => annual.iter().any(|s| s.synthetic),
-            chart_json => chart.to_string(),
+            chart => ser(&chart),
             evaluation => evaluation,
             can_edit => access::can_edit_roll(viewer.who()).granted(),
             is_current => base.facts.status == Status::Current,
@@ -422,9 +422,10 @@ pub(crate) async fn new_base_form(
 pub(crate) async fn create_base(
     State(state): State<AppState>,
     viewer: Viewer,
-    axum::Form(form): axum::Form<BaseForm>,
+    form: PageForm<BaseForm>,
 ) -> PageResult<Response> {
     AppError::check(access::can_edit_roll(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     let result = async {
         let draft = form.to_request()?.to_draft(&state, Status::Current)?;
@@ -515,9 +516,10 @@ pub(crate) async fn update_base(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<BaseForm>,
+    form: PageForm<BaseForm>,
 ) -> PageResult<Response> {
     AppError::check(access::can_edit_roll(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     let id = parse_id(&id, "id")?;
     let before = state
@@ -570,9 +572,10 @@ pub(crate) async fn withdraw_base(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<WithdrawForm>,
+    form: PageForm<WithdrawForm>,
 ) -> PageResult<Response> {
     AppError::check(access::can_edit_roll(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     let id = parse_id(&id, "id")?;
     let withdrawal = jidi_domain::roll::Withdrawal::parse(&form.on, &form.reason, today())

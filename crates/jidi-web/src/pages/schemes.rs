@@ -237,7 +237,7 @@ pub(crate) async fn scheme_page(
             sensitivity => sens,
             can_edit => access::can_run_trials(viewer.who()).granted(),
             can_default => access::can_publish(viewer.who()).granted() && !record.is_default,
-            chart_json => chart.to_string(),
+            chart => ser(&chart),
         },
     )
 }
@@ -306,9 +306,10 @@ pub(crate) async fn save_scheme(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    form: PageForm<HashMap<String, String>>,
 ) -> PageResult<Response> {
     AppError::check(access::can_run_trials(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(form.get("_csrf").map(String::as_str))?;
     let id = parse_id(&id, "id")?;
     let (record, mut scheme) = load_scheme(&state, &viewer, id).await?;
@@ -404,9 +405,10 @@ pub(crate) async fn default_scheme(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<CsrfForm>,
+    form: PageForm<CsrfForm>,
 ) -> PageResult<Response> {
     AppError::check(access::can_publish(viewer.who()))?;
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     let id = parse_id(&id, "id")?;
     state.store.set_default_scheme(id, viewer.user_id()).await?;

@@ -15,9 +15,13 @@ use crate::i18n::{self, Lang};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct LoginQuery {
     next: Option<String>,
     reason: Option<String>,
+    /// Interface language (`zh` or `en`), read by the layout.
+    #[serde(rename = "lang")]
+    _lang: Option<String>,
 }
 
 /// Where to go after signing in or switching the language: a path of this site, else home.
@@ -80,8 +84,9 @@ pub(crate) async fn login(
     viewer: Viewer,
     auth::PeerAddr(peer): auth::PeerAddr,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<LoginForm>,
+    form: PageForm<LoginForm>,
 ) -> PageResult<Response> {
+    let form = form.parse()?;
     // Double-submit check: the form's token must equal the cookie set with the form.
     let cookie = cookies::get(&headers, cookies::LOGIN_CSRF).unwrap_or_default();
     if cookie.is_empty() || !auth::constant_time_eq(&cookie, &form.csrf) {
@@ -93,7 +98,7 @@ pub(crate) async fn login(
             StatusCode::FORBIDDEN,
         );
     }
-    let address = auth::client_address(&headers, state.config.trust_proxy, peer);
+    let address = auth::client_address(&headers, state.config.proxy_hops, peer);
     match auth::sign_in(&state, &form.username, &form.password, &address).await {
         Ok(s) => {
             let max_age = (s.expires_at - chrono::Utc::now()).num_seconds();
@@ -133,8 +138,9 @@ pub(crate) async fn login(
 pub(crate) async fn logout(
     State(state): State<AppState>,
     viewer: Viewer,
-    axum::Form(form): axum::Form<CsrfForm>,
+    form: PageForm<CsrfForm>,
 ) -> PageResult<Response> {
+    let form = form.parse()?;
     viewer.check_csrf(Some(&form.csrf))?;
     if let Some(hash) = &viewer.session_hash {
         state.store.delete_session(hash).await?;
@@ -151,8 +157,12 @@ pub(crate) async fn logout(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct BackQuery {
     back: Option<String>,
+    /// Interface language (`zh` or `en`), read by the layout.
+    #[serde(rename = "lang")]
+    _lang: Option<String>,
 }
 
 /// `GET /lang/{code}`: switches the interface language and goes back.

@@ -18,6 +18,7 @@ use crate::views::tier_name;
 /// Proposal filters.
 #[derive(Deserialize, Serialize, IntoParams, Default, Clone)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ProposalQuery {
     /// `pending`, `accepted` or `rejected`.
     pub status: Option<String>,

@@ -18,6 +18,7 @@ use crate::state::AppState;
 /// Results filters.
 #[derive(Deserialize, Serialize, IntoParams, Default, Clone)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ResultsQuery {
     /// Category (peer group) code.
     pub category: Option<String>,

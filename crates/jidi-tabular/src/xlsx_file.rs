@@ -1,0 +1,312 @@
+//! XLSX in and out. In: the workbook's archive is checked against the limits before it is opened
+//! (entries and declared sizes, which the ZIP reader then enforces while inflating), and the sheet
+//! is streamed cell by cell, each non-empty cell checked against the row, column, cell and length
+//! limits; no range is ever allocated from the sheet's declared dimensions. Out: rust_xlsxwriter
+//! with a bold frozen header.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{DataRef, Reader, Xlsx};
+
+use crate::{Cell, Limits, Row, Table, TabularError, column_letter, format_number};
+
+/// Reads a spreadsheet within [`Limits::UPLOAD`]: the named sheet, or the first.
+pub fn read_spreadsheet(
+    file: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<Table, TabularError> {
+    read_spreadsheet_with(file, bytes, sheet, &Limits::UPLOAD)
+}
+
+/// Checks a workbook's archive before anything is inflated.
+fn check_archive(file: &str, bytes: &[u8], limits: &Limits) -> Result<(), TabularError> {
+    let too_large = |message: String| TabularError::TooLarge {
+        file: file.into(),
+        message,
+    };
+    if bytes.len() > limits.max_file_bytes {
+        return Err(too_large(format!(
+            "the file has {} bytes; at most {} are read",
+            bytes.len(),
+            limits.max_file_bytes
+        )));
+    }
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| TabularError::Spreadsheet {
+            file: file.into(),
+            message: format!("not a readable .xlsx workbook ({e})"),
+        })?;
+    if archive.len() > limits.max_archive_entries {
+        return Err(too_large(format!(
+            "the workbook holds {} parts; at most {} are read",
+            archive.len(),
+            limits.max_archive_entries
+        )));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| TabularError::Spreadsheet {
+                file: file.into(),
+                message: format!("a damaged part of the workbook ({e})"),
+            })?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > limits.max_uncompressed_bytes {
+        return Err(too_large(format!(
+            "the workbook unpacks to {total} bytes; at most {} are read",
+            limits.max_uncompressed_bytes
+        )));
+    }
+    Ok(())
+}
+
+fn cell_text(cell: &DataRef<'_>) -> String {
+    match cell {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            s.trim().to_string()
+        }
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => format_number(*f),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) => {
+            let (y, m, day, h, min, s, _) = d.to_ymd_hms_milli();
+            if (h, min, s) == (0, 0, 0) {
+                format!("{y:04}-{m:02}-{day:02}")
+            } else {
+                format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{s:02}")
+            }
+        }
+        DataRef::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// Reads a spreadsheet within `limits`: the named sheet, or the first.
+pub fn read_spreadsheet_with(
+    file: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+    limits: &Limits,
+) -> Result<Table, TabularError> {
+    let err = |message: String| TabularError::Spreadsheet {
+        file: file.into(),
+        message,
+    };
+    let too_large = |message: String| TabularError::TooLarge {
+        file: file.into(),
+        message,
+    };
+    check_archive(file, bytes, limits)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| err(format!("not a readable .xlsx workbook ({e})")))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| {
+                err(format!(
+                    "no sheet named {s:?} (sheets: {})",
+                    names.join(", ")
+                ))
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| err("the workbook has no sheet".into()))?,
+    };
+    let mut reader = workbook
+        .worksheet_cells_reader(&name)
+        .map_err(|e| err(e.to_string()))?;
+    // Only non-empty cells are kept, keyed by their position: memory follows what the sheet holds,
+    // never what its dimension claims.
+    let mut cells: BTreeMap<(u32, u32), String> = BTreeMap::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| err(e.to_string()))? {
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        let at = || format!("{}{}", column_letter(col as usize), row as u64 + 1);
+        if col as usize >= limits.max_columns {
+            return Err(too_large(format!(
+                "cell {} lies beyond column {}; at most {} columns are read",
+                at(),
+                column_letter(limits.max_columns - 1),
+                limits.max_columns
+            )));
+        }
+        if row as usize > limits.max_rows {
+            return Err(too_large(format!(
+                "cell {} lies beyond row {}",
+                at(),
+                limits.max_rows + 1
+            )));
+        }
+        if text.chars().count() > limits.max_cell_chars {
+            return Err(too_large(format!(
+                "cell {} holds more than {} characters",
+                at(),
+                limits.max_cell_chars
+            )));
+        }
+        if cells.len() >= limits.max_cells {
+            return Err(too_large(format!(
+                "more than {} non-empty cells; split the file",
+                limits.max_cells
+            )));
+        }
+        cells.insert((row, col), text);
+    }
+    // The table starts at its first non-empty row (the header) and leftmost non-empty column, as
+    // Excel's used range does; row numbers stay those Excel shows.
+    let Some(first_row) = cells.keys().map(|k| k.0).min() else {
+        return Err(TabularError::Empty { file: file.into() });
+    };
+    let first_col = cells.keys().map(|k| k.1).min().unwrap_or(0);
+    let last_col = cells.keys().map(|k| k.1).max().unwrap_or(0);
+    let width = (last_col - first_col + 1) as usize;
+    let mut by_row: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for ((row, col), text) in cells {
+        by_row
+            .entry(row)
+            .or_insert_with(|| vec![String::new(); width])[(col - first_col) as usize] = text;
+    }
+    let mut rows_iter = by_row.into_iter();
+    let header: Vec<String> = match rows_iter.next() {
+        Some((row, cells)) if row == first_row => cells,
+        _ => return Err(TabularError::Empty { file: file.into() }),
+    };
+    let mut rows: Vec<Row> = rows_iter
+        .map(|(row, cells)| Row {
+            number: row as usize + 1,
+            cells,
+        })
+        .collect();
+    // Trailing columns with an empty header but values stay (the rules report them); columns
+    // entirely empty in the header and every row cannot exist here.
+    for r in &mut rows {
+        r.cells
+            .resize(header.len().max(r.cells.len()), String::new());
+    }
+    Ok(Table {
+        file: file.into(),
+        header,
+        rows,
+        spreadsheet: true,
+    })
+}
+
+/// Writes an XLSX workbook with one sheet.
+pub fn write_xlsx(
+    sheet: &str,
+    header: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<Vec<u8>, TabularError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| TabularError::Write {
+        what: "XLSX".into(),
+        message: e.to_string(),
+    };
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).map_err(err)?;
+    let bold = Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+        ws.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).clamp(10.0, 40.0))
+            .map_err(err)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = (r + 1) as u32;
+        for (c, cell) in row.iter().enumerate() {
+            match cell {
+                Cell::Text(s) => {
+                    ws.write_string(r, c as u16, s).map_err(err)?;
+                }
+                Cell::Number(x) => {
+                    ws.write_number(r, c as u16, *x).map_err(err)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(err)?;
+    book.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workbook whose sheet holds two cells, A1 and XFD1048576: a 1.5 KB file that a reader
+    /// allocating the sheet's used range would turn into 17 billion cells.
+    fn corner_cells_workbook() -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "name").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_small_workbook_with_a_far_corner_cell_is_refused_without_allocating_the_sheet() {
+        let bytes = corner_cells_workbook();
+        assert!(bytes.len() < 10_000, "{} bytes", bytes.len());
+        match read_spreadsheet("bomb.xlsx", &bytes, None) {
+            Err(TabularError::TooLarge { file, message }) => {
+                assert_eq!(file, "bomb.xlsx");
+                assert!(message.contains("XFD1048576"), "{message}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_archive_declaring_too_much_is_refused_before_inflating() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "x".repeat(5_000)).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let tiny = Limits {
+            max_uncompressed_bytes: 1_000,
+            ..Limits::UPLOAD
+        };
+        assert!(matches!(
+            read_spreadsheet_with("big.xlsx", &bytes, None, &tiny),
+            Err(TabularError::TooLarge { .. })
+        ));
+        let few = Limits {
+            max_archive_entries: 3,
+            ..Limits::UPLOAD
+        };
+        assert!(matches!(
+            read_spreadsheet_with("many.xlsx", &bytes, None, &few),
+            Err(TabularError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn used_ranges_not_starting_at_a1_keep_excel_row_numbers() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(2, 1, "name").unwrap();
+        ws.write_string(2, 2, "batch").unwrap();
+        ws.write_string(4, 1, "甲").unwrap();
+        ws.write_number(4, 2, 3.0).unwrap();
+        let t = read_spreadsheet("offset.xlsx", &book.save_to_buffer().unwrap(), None).unwrap();
+        assert_eq!(t.header, vec!["name", "batch"]);
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(
+            (t.rows[0].number, t.rows[0].cells.clone()),
+            (5, vec!["甲".to_string(), "3".into()])
+        );
+    }
+}

@@ -83,7 +83,16 @@ impl Store {
 
     /// Connects to PostgreSQL.
     pub async fn open_postgres(url: &str) -> Result<Store> {
-        let options = PgConnectOptions::from_str(url)?;
+        let mut options = PgConnectOptions::from_str(url)?;
+        // Like psql and libpq, a URL without a user (`postgres:///jidi?host=/var/run/postgresql`)
+        // connects as the operating-system user, which peer authentication over the local socket
+        // expects. sqlx would otherwise ask the environment, which may not name the user.
+        if !url_names_user(url)
+            && std::env::var_os("PGUSER").is_none()
+            && let Some(user) = os_user()
+        {
+            options = options.username(&user);
+        }
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
@@ -223,6 +232,29 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// Whether a PostgreSQL URL names its user (`postgres://user@…`).
+fn url_names_user(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    authority.contains('@')
+}
+
+/// The name of the user this process runs as: the owner of `/proc/self` looked up in
+/// `/etc/passwd` (no C call needed; `None` elsewhere, where sqlx's own default applies).
+fn os_user() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    std::fs::read_to_string("/etc/passwd")
+        .ok()?
+        .lines()
+        .find_map(|line| {
+            let mut fields = line.split(':');
+            let name = fields.next()?;
+            let id: u32 = fields.nth(1)?.parse().ok()?;
+            (id == uid).then(|| name.to_string())
+        })
+}
+
 /// The migrations of a backend, embedded in the binary (no files are read at run time).
 fn migrator(backend: Backend) -> Migrator {
     let list = match backend {
@@ -253,6 +285,14 @@ mod tests {
         let a: Vec<i64> = SQLITE_MIGRATIONS.iter().map(|m| m.0).collect();
         let b: Vec<i64> = POSTGRES_MIGRATIONS.iter().map(|m| m.0).collect();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn urls_with_and_without_a_user() {
+        assert!(url_names_user("postgres://jidi:pw@localhost/jidi"));
+        assert!(url_names_user("postgres://root@/jidi?host=/var/run/postgresql"));
+        assert!(!url_names_user("postgres:///jidi?host=/var/run/postgresql"));
+        assert!(!url_names_user("postgres://localhost/jidi?user=x@y"));
     }
 
     /// The migrations are listed by hand so that the binary embeds them; a file added to a folder

@@ -689,15 +689,13 @@ fn filter_loop<const MULT: bool, const TREND: bool, const SEASON: u8, const RESI
     residuals: &mut [f64],
 ) -> Filtered {
     let m = buf.len().max(1);
-    let (mut l, mut b) = (l0, b0);
+    let k = Coefficients::of(p);
+    // The recursion runs on `q = l + φb` (see `Coefficients`); `l` is recovered at the end.
+    let (mut q, mut b) = (l0 + if TREND { p.phi * b0 } else { 0.0 }, b0);
     let mut sse = 0.0;
     // Σ log μ is accumulated as a product, logged once a season (at most every 24 steps): a
     // logarithm per step would be the most expensive operation of the loop.
     let mut sum_log = 0.0;
-    let beta_over_alpha = p.beta / p.alpha;
-    let alpha = p.alpha;
-    let gamma = p.gamma;
-    let phi = p.phi;
     let mut dummy = [0.0];
     let chunk = if SEASON == 0 { 24 } else { m };
     for (c, ys) in y.chunks(chunk).enumerate() {
@@ -707,15 +705,13 @@ fn filter_loop<const MULT: bool, const TREND: bool, const SEASON: u8, const RESI
             &mut buf[..ys.len()]
         };
         let mut product = 1.0;
-        for (k, &yt) in ys.iter().enumerate() {
+        for (i, &yt) in ys.iter().enumerate() {
             let slot = if SEASON == 0 {
                 &mut states[0]
             } else {
-                &mut states[k]
+                &mut states[i]
             };
             let s = *slot;
-            let phib = if TREND { phi * b } else { 0.0 };
-            let q = l + phib;
             let mu = match SEASON {
                 0 => q,
                 1 => q + s,
@@ -732,39 +728,20 @@ fn filter_loop<const MULT: bool, const TREND: bool, const SEASON: u8, const RESI
             };
             sse += e * e;
             if RESID {
-                residuals[c * chunk + k] = e;
+                residuals[c * chunk + i] = e;
             }
-            let deseasonalised = match SEASON {
-                0 => yt,
-                1 => yt - s,
-                _ => {
-                    if s.abs() < TOL {
-                        HUGE
-                    } else {
-                        yt / s
-                    }
-                }
-            };
-            let new_l = q + alpha * (deseasonalised - q);
-            if TREND {
-                b = phib + beta_over_alpha * ((new_l - l) - phib);
-            }
+            let (new_q, new_b, new_s) = k.advance::<TREND, SEASON>(q, b, s, yt);
             if SEASON != 0 {
-                let target = if SEASON == 1 {
-                    yt - q
-                } else if q.abs() < TOL {
-                    HUGE
-                } else {
-                    yt / q
-                };
-                *slot = s + gamma * (target - s);
+                *slot = new_s;
             }
-            l = new_l;
+            q = new_q;
+            b = new_b;
         }
         if MULT {
             sum_log += product.ln();
         }
     }
+    let l = if TREND { q - p.phi * b } else { q };
     let n = y.len() as f64;
     let mut lik = n * sse.ln();
     if MULT {
@@ -835,15 +812,13 @@ fn lanes_loop<const MULT: bool, const TREND: bool, const SEASON: u8>(
     buf: &mut [[f64; LANES]],
 ) -> [f64; LANES] {
     let m = buf.len().max(1);
-    let mut l = l0;
+    let k = p.map(Coefficients::of);
+    let mut q: [f64; LANES] =
+        std::array::from_fn(|j| l0[j] + if TREND { p[j].phi * b0[j] } else { 0.0 });
     let mut b = b0;
     let mut sse = [0.0; LANES];
     let mut sum_log = [0.0; LANES];
     let mut ok = [true; LANES];
-    let alpha = p.map(|q| q.alpha);
-    let gamma = p.map(|q| q.gamma);
-    let phi = p.map(|q| q.phi);
-    let beta_over_alpha = p.map(|q| q.beta / q.alpha);
     let mut dummy = [[0.0; LANES]];
     let chunk = if SEASON == 0 { 24 } else { m };
     for ys in y.chunks(chunk) {
@@ -853,20 +828,18 @@ fn lanes_loop<const MULT: bool, const TREND: bool, const SEASON: u8>(
             &mut buf[..ys.len()]
         };
         let mut product = [1.0; LANES];
-        for (k, &yt) in ys.iter().enumerate() {
+        for (i, &yt) in ys.iter().enumerate() {
             let slot = if SEASON == 0 {
                 &mut states[0]
             } else {
-                &mut states[k]
+                &mut states[i]
             };
             for j in 0..LANES {
                 let s = slot[j];
-                let phib = if TREND { phi[j] * b[j] } else { 0.0 };
-                let q = l[j] + phib;
                 let mu = match SEASON {
-                    0 => q,
-                    1 => q + s,
-                    _ => q * s,
+                    0 => q[j],
+                    1 => q[j] + s,
+                    _ => q[j] * s,
                 };
                 let e = if MULT {
                     ok[j] &= mu > TOL;
@@ -876,32 +849,12 @@ fn lanes_loop<const MULT: bool, const TREND: bool, const SEASON: u8>(
                     yt - mu
                 };
                 sse[j] += e * e;
-                let deseasonalised = match SEASON {
-                    0 => yt,
-                    1 => yt - s,
-                    _ => {
-                        if s.abs() < TOL {
-                            HUGE
-                        } else {
-                            yt / s
-                        }
-                    }
-                };
-                let new_l = q + alpha[j] * (deseasonalised - q);
-                if TREND {
-                    b[j] = phib + beta_over_alpha[j] * ((new_l - l[j]) - phib);
-                }
+                let (new_q, new_b, new_s) = k[j].advance::<TREND, SEASON>(q[j], b[j], s, yt);
                 if SEASON != 0 {
-                    let target = if SEASON == 1 {
-                        yt - q
-                    } else if q.abs() < TOL {
-                        HUGE
-                    } else {
-                        yt / q
-                    };
-                    slot[j] = s + gamma[j] * (target - s);
+                    slot[j] = new_s;
                 }
-                l[j] = new_l;
+                q[j] = new_q;
+                b[j] = new_b;
             }
         }
         if MULT {
@@ -910,6 +863,8 @@ fn lanes_loop<const MULT: bool, const TREND: bool, const SEASON: u8>(
             }
         }
     }
+    let l: [f64; LANES] =
+        std::array::from_fn(|j| if TREND { q[j] - p[j].phi * b[j] } else { q[j] });
     let n = y.len() as f64;
     let mut out = [f64::INFINITY; LANES];
     for j in 0..LANES {
@@ -925,6 +880,75 @@ fn lanes_loop<const MULT: bool, const TREND: bool, const SEASON: u8>(
         }
     }
     out
+}
+
+/// The filter's constants for one parameter set. The recursion of the module docs is run on
+/// `q = l + φb`, the level-and-trend part of the next forecast, which it updates directly:
+/// with `d = p − q`, `l' = q + αd` and `b' = φb + βd` (the etscalc form
+/// `φb + (β/α)(l' − l − φb)` simplified), so `q' = (1 − α − φβ) q + (α + φβ) p + φ²b`. The same
+/// values, but the chain of dependent operations from one step to the next is two operations long
+/// instead of nine, and a step costs what its arithmetic costs, not its latency.
+#[derive(Clone, Copy)]
+struct Coefficients {
+    keep: f64,
+    take: f64,
+    phi: f64,
+    phi2: f64,
+    beta: f64,
+    gamma: f64,
+}
+
+impl Coefficients {
+    fn of(p: EtsParams) -> Coefficients {
+        Coefficients {
+            keep: 1.0 - p.alpha - p.phi * p.beta,
+            take: p.alpha + p.phi * p.beta,
+            phi: p.phi,
+            phi2: p.phi * p.phi,
+            beta: p.beta,
+            gamma: p.gamma,
+        }
+    }
+
+    /// One step from `(q, b)` and the seasonal state `s` used by observation `y`: the new
+    /// `(q, b, s)`.
+    #[inline(always)]
+    fn advance<const TREND: bool, const SEASON: u8>(
+        &self,
+        q: f64,
+        b: f64,
+        s: f64,
+        y: f64,
+    ) -> (f64, f64, f64) {
+        let p = match SEASON {
+            0 => y,
+            1 => y - s,
+            _ => {
+                if s.abs() < TOL {
+                    HUGE
+                } else {
+                    y / s
+                }
+            }
+        };
+        let (new_q, new_b) = if TREND {
+            (
+                self.keep * q + (self.take * p + self.phi2 * b),
+                self.phi * b + self.beta * (p - q),
+            )
+        } else {
+            (self.keep * q + self.take * p, 0.0)
+        };
+        let new_s = match SEASON {
+            0 => 0.0,
+            1 => s + self.gamma * ((y - q) - s),
+            _ => {
+                let target = if q.abs() < TOL { HUGE } else { y / q };
+                s + self.gamma * (target - s)
+            }
+        };
+        (new_q, new_b, new_s)
+    }
 }
 
 struct Filtered {

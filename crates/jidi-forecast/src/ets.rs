@@ -34,9 +34,9 @@
 //! converges within its iteration cap. The parameter count used by the information criteria still
 //! includes the seasonal states, as in `ets`. Multiplicative-error models start from the optimum of
 //! their additive-error twin, multiplicative-season models from the multiplicative-error
-//! additive-season fit (seasonal states mapped `s ↦ 1 + s/ℓ0`). Each Nelder–Mead iteration
-//! evaluates its reflection, expansion and both contractions together through a four-lane filter;
-//! that changes the cost, not the search.
+//! additive-season fit (seasonal states mapped `s ↦ 1 + s/ℓ0`). Nelder–Mead evaluates one point
+//! at a time through the filter (a monomorphised loop per model, run on `q = l + φb` so that one
+//! step waits for only two operations of the previous one).
 //!
 //! # Selection
 //!
@@ -75,7 +75,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
-use crate::optim::{LANES, NelderMead};
+use crate::optim::NelderMead;
 use crate::stats;
 
 /// Number of sample paths for the simulated intervals of class-3 models.
@@ -762,136 +762,19 @@ fn filter_loop<const MULT: bool, const TREND: bool, const SEASON: u8, const RESI
     }
 }
 
-/// `−2 log L` of up to [`LANES`] parameter sets at once (the same values as [`filter`]): the lanes
-/// run side by side through the series, so the latency of one recursion hides the others'.
-/// Unused lanes repeat the first.
-fn filter_lanes(
-    spec: EtsSpec,
-    p: &[EtsParams; LANES],
-    l0: [f64; LANES],
-    b0: [f64; LANES],
-    season0: &[f64],
-    y: &[f64],
-    buf: &mut Vec<[f64; LANES]>,
-) -> [f64; LANES] {
-    buf.clear();
-    buf.extend(season0.iter().rev().map(|&s| [s; LANES]));
-    const N: u8 = 0;
-    const A: u8 = 1;
-    const M: u8 = 2;
-    let mult = spec.error == ErrorKind::Multiplicative;
-    let trend = spec.trend != TrendKind::None;
-    macro_rules! dispatch {
-        ($($m:literal, $t:literal, $s:ident => $season:path);* $(;)?) => {
-            match (mult, trend, spec.season) {
-                $(($m, $t, $season) => lanes_loop::<$m, $t, $s>(p, l0, b0, y, buf),)*
-            }
-        };
-    }
-    dispatch!(
-        false, false, N => SeasonKind::None;
-        false, false, A => SeasonKind::Additive;
-        false, false, M => SeasonKind::Multiplicative;
-        false, true, N => SeasonKind::None;
-        false, true, A => SeasonKind::Additive;
-        false, true, M => SeasonKind::Multiplicative;
-        true, false, N => SeasonKind::None;
-        true, false, A => SeasonKind::Additive;
-        true, false, M => SeasonKind::Multiplicative;
-        true, true, N => SeasonKind::None;
-        true, true, A => SeasonKind::Additive;
-        true, true, M => SeasonKind::Multiplicative;
-    )
-}
-
-fn lanes_loop<const MULT: bool, const TREND: bool, const SEASON: u8>(
-    p: &[EtsParams; LANES],
-    l0: [f64; LANES],
-    b0: [f64; LANES],
-    y: &[f64],
-    buf: &mut [[f64; LANES]],
-) -> [f64; LANES] {
-    let m = buf.len().max(1);
-    let k = p.map(Coefficients::of);
-    let mut q: [f64; LANES] =
-        std::array::from_fn(|j| l0[j] + if TREND { p[j].phi * b0[j] } else { 0.0 });
-    let mut b = b0;
-    let mut sse = [0.0; LANES];
-    let mut sum_log = [0.0; LANES];
-    let mut ok = [true; LANES];
-    let mut dummy = [[0.0; LANES]];
-    let chunk = if SEASON == 0 { 24 } else { m };
-    for ys in y.chunks(chunk) {
-        let states: &mut [[f64; LANES]] = if SEASON == 0 {
-            &mut dummy
-        } else {
-            &mut buf[..ys.len()]
-        };
-        let mut product = [1.0; LANES];
-        for (i, &yt) in ys.iter().enumerate() {
-            let slot = if SEASON == 0 {
-                &mut states[0]
-            } else {
-                &mut states[i]
-            };
-            for j in 0..LANES {
-                let s = slot[j];
-                let mu = match SEASON {
-                    0 => q[j],
-                    1 => q[j] + s,
-                    _ => q[j] * s,
-                };
-                let e = if MULT {
-                    ok[j] &= mu > TOL;
-                    product[j] *= mu;
-                    (yt - mu) / mu
-                } else {
-                    yt - mu
-                };
-                sse[j] += e * e;
-                let (new_q, new_b, new_s) = k[j].advance::<TREND, SEASON>(q[j], b[j], s, yt);
-                if SEASON != 0 {
-                    slot[j] = new_s;
-                }
-                q[j] = new_q;
-                b[j] = new_b;
-            }
-        }
-        if MULT {
-            for j in 0..LANES {
-                sum_log[j] += product[j].ln();
-            }
-        }
-    }
-    let l: [f64; LANES] =
-        std::array::from_fn(|j| if TREND { q[j] - p[j].phi * b[j] } else { q[j] });
-    let n = y.len() as f64;
-    let mut out = [f64::INFINITY; LANES];
-    for j in 0..LANES {
-        let mut lik = n * sse[j].ln();
-        if MULT {
-            lik += 2.0 * sum_log[j];
-        }
-        if lik < -1e10 {
-            lik = -1e10;
-        }
-        if ok[j] && lik.is_finite() && l[j].is_finite() && b[j].is_finite() {
-            out[j] = lik;
-        }
-    }
-    out
-}
-
 /// The filter's constants for one parameter set. The recursion of the module docs is run on
 /// `q = l + φb`, the level-and-trend part of the next forecast, which it updates directly:
 /// with `d = p − q`, `l' = q + αd` and `b' = φb + βd` (the etscalc form
-/// `φb + (β/α)(l' − l − φb)` simplified), so `q' = (1 − α − φβ) q + (α + φβ) p + φ²b`. The same
+/// `φb + (β/α)(l' − l − φb)` simplified), so `q' = (1 − α − φβ) q + (α + φβ) p + φ²b` (without
+/// trend `q = l` and `l' = (1 − α) l + α p`, whatever `β` and `φ` say). The same
 /// values, but the chain of dependent operations from one step to the next is two operations long
 /// instead of nine, and a step costs what its arithmetic costs, not its latency.
 #[derive(Clone, Copy)]
 struct Coefficients {
     keep: f64,
     take: f64,
+    keep_level: f64,
+    alpha: f64,
     phi: f64,
     phi2: f64,
     beta: f64,
@@ -903,6 +786,8 @@ impl Coefficients {
         Coefficients {
             keep: 1.0 - p.alpha - p.phi * p.beta,
             take: p.alpha + p.phi * p.beta,
+            keep_level: 1.0 - p.alpha,
+            alpha: p.alpha,
             phi: p.phi,
             phi2: p.phi * p.phi,
             beta: p.beta,
@@ -937,7 +822,7 @@ impl Coefficients {
                 self.phi * b + self.beta * (p - q),
             )
         } else {
-            (self.keep * q + self.take * p, 0.0)
+            (self.keep_level * q + self.alpha * p, 0.0)
         };
         let new_s = match SEASON {
             0 => 0.0,
@@ -1291,37 +1176,17 @@ fn fit_spec(
                 }
         })
         .collect();
-    let d = start.len();
-    let mut lanes_buf: Vec<[f64; LANES]> = Vec::with_capacity(m);
-    let objective = |points: &[f64],
-                     out: &mut [f64; LANES],
-                     season0: &[f64],
-                     lanes_buf: &mut Vec<[f64; LANES]>| {
-        let n_points = points.len() / d;
-        let mut params = [EtsParams {
-            alpha: 0.0,
-            beta: 0.0,
-            gamma: 0.0,
-            phi: 1.0,
-        }; LANES];
-        let mut l0 = [0.0; LANES];
-        let mut b0 = [0.0; LANES];
-        for k in 0..LANES {
-            let u = &points[(k.min(n_points - 1)) * d..][..d];
-            params[k] = layout.params(u);
-            (l0[k], b0[k]) = layout.states(u);
-        }
-        *out = filter_lanes(spec, &params, l0, b0, season0, y, lanes_buf);
+    // −2 log L at optimiser coordinates `u` from the seasonal states `season0`.
+    let objective = |u: &[f64], season0: &[f64], buf: &mut Vec<f64>| {
+        let (l0, b0) = layout.states(u);
+        filter(spec, layout.params(u), l0, b0, season0, y, buf, None).neg2_loglik
     };
-    let mut best = NELDER_MEAD.minimise_batched(&start, &steps, |u, out| {
-        objective(u, out, &season0, &mut lanes_buf)
-    });
+    let mut best = NELDER_MEAD.minimise(&start, &steps, |u| objective(u, &season0, &mut buf));
     // One restart from the optimum: Nelder–Mead often stalls on a face of the simplex.
     let small_steps: Vec<f64> = steps.iter().map(|s| s * 0.5).collect();
     if best.evals >= NELDER_MEAD.max_evals {
-        let again = NELDER_MEAD.minimise_batched(&best.x, &small_steps, |u, out| {
-            objective(u, out, &season0, &mut lanes_buf)
-        });
+        let again =
+            NELDER_MEAD.minimise(&best.x, &small_steps, |u| objective(u, &season0, &mut buf));
         if again.f < best.f {
             best = again;
         }
@@ -1338,9 +1203,8 @@ fn fit_spec(
             if candidate.neg2_loglik < best.f {
                 season0 = s_ls;
                 let start = layout.coordinates(params, l_ls, b_ls);
-                let re = NELDER_MEAD.minimise_batched(&start, &small_steps, |u, out| {
-                    objective(u, out, &season0, &mut lanes_buf)
-                });
+                let re = NELDER_MEAD
+                    .minimise(&start, &small_steps, |u| objective(u, &season0, &mut buf));
                 if re.f < candidate.neg2_loglik {
                     best = re;
                 } else {
@@ -1509,7 +1373,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_lanes_filter_gives_the_scalar_filter_values_for_every_model() {
+    fn the_filter_follows_the_error_correction_recursion_for_every_model() {
         let y: Vec<f64> = (0..50)
             .map(|t| {
                 100.0
@@ -1519,7 +1383,6 @@ mod tests {
             })
             .collect();
         let mut buf = Vec::new();
-        let mut lanes_buf = Vec::new();
         for spec in EtsSpec::candidates(true, true) {
             let seasonal = spec.season != SeasonKind::None;
             let season0: Vec<f64> = match spec.season {
@@ -1529,23 +1392,64 @@ mod tests {
                     (0..12).map(|i| 1.0 + (i as f64 - 5.5) * 0.02).collect()
                 }
             };
-            let params: [EtsParams; LANES] = std::array::from_fn(|k| EtsParams {
-                alpha: 0.1 + 0.2 * k as f64,
-                beta: 0.01 * (k + 1) as f64,
-                gamma: if seasonal { 0.05 * (k + 1) as f64 } else { 0.0 },
+            let p = EtsParams {
+                alpha: 0.3,
+                beta: 0.02,
+                gamma: if seasonal { 0.1 } else { 0.0 },
                 phi: if spec.trend == TrendKind::Damped {
                     0.9
                 } else {
                     1.0
                 },
-            });
-            let l0 = std::array::from_fn(|k| 95.0 + k as f64);
-            let b0 = std::array::from_fn(|k| 0.5 * k as f64);
-            let lanes = filter_lanes(spec, &params, l0, b0, &season0, &y, &mut lanes_buf);
-            for k in 0..LANES {
-                let scalar = filter(spec, params[k], l0[k], b0[k], &season0, &y, &mut buf, None);
-                assert_eq!(lanes[k], scalar.neg2_loglik, "{} lane {k}", spec.name());
+            };
+            let (l0, b0) = (95.0, 0.5);
+            // The recursion as etscalc writes it, one state at a time.
+            let (mut l, mut b) = (
+                l0,
+                if spec.trend == TrendKind::None {
+                    0.0
+                } else {
+                    b0
+                },
+            );
+            let mut s: Vec<f64> = season0.clone();
+            let mut residuals = Vec::new();
+            for &yt in &y {
+                let phib = p.phi * b;
+                let q = l + phib;
+                let sm = s.last().copied().unwrap_or(0.0);
+                let mu = match spec.season {
+                    SeasonKind::None => q,
+                    SeasonKind::Additive => q + sm,
+                    SeasonKind::Multiplicative => q * sm,
+                };
+                residuals.push(match spec.error {
+                    ErrorKind::Additive => yt - mu,
+                    ErrorKind::Multiplicative => (yt - mu) / mu,
+                });
+                let (p_t, t_t) = match spec.season {
+                    SeasonKind::None => (yt, 0.0),
+                    SeasonKind::Additive => (yt - sm, yt - q),
+                    SeasonKind::Multiplicative => (yt / sm, yt / q),
+                };
+                let new_l = q + p.alpha * (p_t - q);
+                if spec.trend != TrendKind::None {
+                    b = phib + (p.beta / p.alpha) * (new_l - l - phib);
+                }
+                l = new_l;
+                if seasonal {
+                    let new_s = sm + p.gamma * (t_t - sm);
+                    s.pop();
+                    s.insert(0, new_s);
+                }
             }
+            let mut got = vec![0.0; y.len()];
+            let run = filter(spec, p, l0, b0, &season0, &y, &mut buf, Some(&mut got));
+            for (g, e) in got.iter().zip(&residuals) {
+                assert!((g - e).abs() < 1e-9, "{}: {g} vs {e}", spec.name());
+            }
+            assert!((run.level - l).abs() < 1e-9 * l.abs(), "{}", spec.name());
+            assert!((run.trend - b).abs() < 1e-9, "{}", spec.name());
         }
     }
 

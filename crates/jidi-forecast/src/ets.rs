@@ -53,9 +53,10 @@
 //! `v_h = σ²(1 + Σ_{j<h} c_j²)` and `v_h = (1 + σ²)θ_h − μ_h²` with
 //! `θ_h = μ_h² + σ² Σ_{j<h} c_j² θ_{h−j}`, where `c_j = α + βφ_j + γ[j ≡ 0 mod m]`. Class 3
 //! (multiplicative error and season) intervals are the empirical quantiles of
-//! [`SIMULATED_PATHS`] simulated sample paths, drawn from a PCG generator seeded from the series
-//! itself (so the same series always gets the same interval). `σ²` is `Σe² / (n − k)` with `k`
-//! the number of estimated parameters.
+//! [`SIMULATED_PATHS`] simulated sample paths, in antithetic pairs (the second half of the paths
+//! gets the negated errors of the first), with normal errors from the ziggurat method on a PCG
+//! generator seeded from the series itself (so the same series always gets the same interval).
+//! `σ²` is `Σe² / (n − k)` with `k` the number of estimated parameters.
 //!
 //! ```
 //! use jidi_forecast::ets::{self, ErrorKind, EtsParams, EtsSpec, EtsState, SeasonKind, TrendKind};
@@ -73,6 +74,7 @@
 //! ```
 
 use rand::{RngExt, SeedableRng};
+use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 
 use crate::optim::NelderMead;
@@ -497,136 +499,136 @@ impl FittedEts {
             .collect()
     }
 
+    /// Class-3 intervals: [`SIMULATED_PATHS`] sample paths, simulated side by side (one step of
+    /// every path at a time, so the loop over paths is straight-line arithmetic), with the
+    /// empirical quantiles of each step.
     fn simulated_bounds(&self, horizon: usize, level: f64) -> (Vec<f64>, Vec<f64>) {
+        const N: u8 = 0;
+        const A: u8 = 1;
+        const M: u8 = 2;
         let mut rng = Pcg64Mcg::seed_from_u64(self.seed);
         let sigma = self.sigma2.sqrt();
-        let m = self.season_length;
-        let mut sims = vec![0.0; horizon * SIMULATED_PATHS];
-        let mut buf = vec![0.0; m];
-        let mut spare: Option<f64> = None;
-        for path in 0..SIMULATED_PATHS {
-            let mut l = self.last.level;
-            let mut b = self.last.trend;
-            buf.iter_mut()
-                .zip(self.last.season.iter().rev())
-                .for_each(|(d, s)| *d = *s);
-            let mut pos = 0;
-            for h in 0..horizon {
-                let z = match spare.take() {
-                    Some(z) => z,
-                    None => {
-                        let (a, b2) = box_muller(&mut rng);
-                        spare = Some(b2);
-                        a
-                    }
-                };
-                let s = buf[pos];
-                let y = step(
-                    self.spec,
-                    self.params,
-                    &mut l,
-                    &mut b,
-                    s,
-                    &mut buf[pos],
-                    |mu| match self.spec.error {
-                        ErrorKind::Additive => mu + sigma * z,
-                        ErrorKind::Multiplicative => mu * (1.0 + sigma * z),
-                    },
-                );
-                if self.spec.season != SeasonKind::None {
-                    pos += 1;
-                    if pos == m {
-                        pos = 0;
-                    }
-                }
-                sims[h * SIMULATED_PATHS + path] = y;
+        let paths = SIMULATED_PATHS;
+        let seasonal = self.spec.season != SeasonKind::None;
+        let m = if seasonal { self.last.season.len() } else { 1 };
+        let mult = self.spec.error == ErrorKind::Multiplicative;
+        let trend = self.spec.trend != TrendKind::None;
+        let q0 = self.last.level
+            + if trend {
+                self.params.phi * self.last.trend
+            } else {
+                0.0
+            };
+        let mut qs = vec![q0; paths];
+        let mut trends = vec![self.last.trend; paths];
+        // Row k holds s_{m−k} of every path (oldest first), as in the filter.
+        let mut season: Vec<f64> = Vec::with_capacity(m * paths);
+        if seasonal {
+            for &s in self.last.season.iter().rev() {
+                season.resize(season.len() + paths, s);
             }
+        } else {
+            season.resize(paths, 0.0);
         }
+        let mut noise = vec![0.0; paths];
+        let mut row = vec![0.0; paths];
+        let k = Coefficients::of(self.params);
         let lo_p = 0.5 - level / 2.0;
         let hi_p = 0.5 + level / 2.0;
-        sims.chunks_mut(SIMULATED_PATHS)
-            .map(|row| {
-                let lo = stats::quantile(row, lo_p);
-                let hi = stats::quantile(row, hi_p);
-                (lo, hi)
-            })
-            .unzip()
-    }
-}
-
-fn box_muller(rng: &mut Pcg64Mcg) -> (f64, f64) {
-    let u1: f64 = 1.0 - rng.random::<f64>();
-    let u2: f64 = rng.random();
-    let r = (-2.0 * u1.ln()).sqrt();
-    let a = 2.0 * std::f64::consts::PI * u2;
-    (r * a.cos(), r * a.sin())
-}
-
-/// One step of the recursion: computes the forecast `μ`, obtains the observation from `observe`,
-/// updates the states, writes the new seasonal state over `slot` and returns the observation.
-#[inline(always)]
-fn step(
-    spec: EtsSpec,
-    p: EtsParams,
-    l: &mut f64,
-    b: &mut f64,
-    s: f64,
-    slot: &mut f64,
-    observe: impl FnOnce(f64) -> f64,
-) -> f64 {
-    let phib = if spec.trend == TrendKind::None {
-        0.0
-    } else {
-        p.phi * *b
-    };
-    let q = *l + phib;
-    let mu = match spec.season {
-        SeasonKind::None => q,
-        SeasonKind::Additive => q + s,
-        SeasonKind::Multiplicative => q * s,
-    };
-    let y = observe(mu);
-    update(spec, p, l, b, s, slot, q, phib, y);
-    y
-}
-
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn update(
-    spec: EtsSpec,
-    p: EtsParams,
-    l: &mut f64,
-    b: &mut f64,
-    s: f64,
-    slot: &mut f64,
-    q: f64,
-    phib: f64,
-    y: f64,
-) {
-    let deseasonalised = match spec.season {
-        SeasonKind::None => y,
-        SeasonKind::Additive => y - s,
-        SeasonKind::Multiplicative => {
-            if s.abs() < TOL {
-                HUGE
-            } else {
-                y / s
+        let mut lower = Vec::with_capacity(horizon);
+        let mut upper = Vec::with_capacity(horizon);
+        for h in 0..horizon {
+            // Antithetic pairs: path i + P/2 gets the opposite draw of path i.
+            let (first, second) = noise.split_at_mut(paths / 2);
+            for (z, w) in first.iter_mut().zip(second.iter_mut()) {
+                *z = sigma * rng.sample::<f64, _>(StandardNormal);
+                *w = -*z;
             }
+            let states = &mut season[(h % m) * paths..][..paths];
+            macro_rules! dispatch {
+                ($($m:literal, $t:literal, $s:ident => $kind:path);* $(;)?) => {
+                    match (mult, trend, self.spec.season) {
+                        $(($m, $t, $kind) => simulate_step::<$m, $t, $s>(
+                            &k, &mut qs, &mut trends, states, &noise, &mut row,
+                        ),)*
+                    }
+                };
+            }
+            dispatch!(
+                false, false, N => SeasonKind::None;
+                false, false, A => SeasonKind::Additive;
+                false, false, M => SeasonKind::Multiplicative;
+                false, true, N => SeasonKind::None;
+                false, true, A => SeasonKind::Additive;
+                false, true, M => SeasonKind::Multiplicative;
+                true, false, N => SeasonKind::None;
+                true, false, A => SeasonKind::Additive;
+                true, false, M => SeasonKind::Multiplicative;
+                true, true, N => SeasonKind::None;
+                true, true, A => SeasonKind::Additive;
+                true, true, M => SeasonKind::Multiplicative;
+            );
+            let (lo, hi) = stats::tail_quantiles(&mut row, lo_p, hi_p);
+            lower.push(lo);
+            upper.push(hi);
         }
-    };
-    let new_l = q + p.alpha * (deseasonalised - q);
-    if spec.trend != TrendKind::None {
-        *b = phib + (p.beta / p.alpha) * ((new_l - *l) - phib);
+        (lower, upper)
     }
-    match spec.season {
-        SeasonKind::None => {}
-        SeasonKind::Additive => *slot = s + p.gamma * ((y - q) - s),
-        SeasonKind::Multiplicative => {
-            let t = if q.abs() < TOL { HUGE } else { y / q };
-            *slot = s + p.gamma * (t - s);
+}
+
+/// One simulated step of every path: `qs` and `trends` hold `q = l + φb` and `b` of each path
+/// (see [`Coefficients`]), `states` the seasonal state each path uses now (overwritten with its
+/// update), `noise` the error of each path (absolute, or relative for multiplicative errors); the
+/// simulated observations go to `out`.
+fn simulate_step<const MULT: bool, const TREND: bool, const SEASON: u8>(
+    k: &Coefficients,
+    qs: &mut [f64],
+    trends: &mut [f64],
+    states: &mut [f64],
+    noise: &[f64],
+    out: &mut [f64],
+) {
+    let n = out.len();
+    let (qs, trends, states, noise) = (
+        &mut qs[..n],
+        &mut trends[..n],
+        &mut states[..n],
+        &noise[..n],
+    );
+    for i in 0..n {
+        let b = trends[i];
+        let q = qs[i];
+        let s = states[i];
+        let mu = match SEASON {
+            0 => q,
+            1 => q + s,
+            _ => q * s,
+        };
+        let (y, (new_q, new_b, new_s)) = if MULT && SEASON == 2 {
+            // y = q s (1 + ε), so y / s = q (1 + ε) and y / q = s (1 + ε): no division.
+            let u = 1.0 + noise[i];
+            let y = mu * u;
+            (
+                y,
+                k.advance_adjusted::<TREND, SEASON>(q, b, s, q * u, s * u),
+            )
+        } else {
+            let y = if MULT {
+                mu * (1.0 + noise[i])
+            } else {
+                mu + noise[i]
+            };
+            (y, k.advance::<TREND, SEASON>(q, b, s, y))
+        };
+        qs[i] = new_q;
+        if TREND {
+            trends[i] = new_b;
         }
+        if SEASON != 0 {
+            states[i] = new_s;
+        }
+        out[i] = y;
     }
-    *l = new_l;
 }
 
 /// Runs the filter over `y` from the given initial states. `buf` receives the seasonal states
@@ -829,6 +831,31 @@ impl Coefficients {
                 }
             }
         };
+        let target = match SEASON {
+            0 => 0.0,
+            1 => y - q,
+            _ => {
+                if q.abs() < TOL {
+                    HUGE
+                } else {
+                    y / q
+                }
+            }
+        };
+        self.advance_adjusted::<TREND, SEASON>(q, b, s, p, target)
+    }
+
+    /// [`Coefficients::advance`] given the seasonally adjusted observation `p` and the
+    /// trend-adjusted one `target` (`y − s` and `y − q`, or `y / s` and `y / q`).
+    #[inline(always)]
+    fn advance_adjusted<const TREND: bool, const SEASON: u8>(
+        &self,
+        q: f64,
+        b: f64,
+        s: f64,
+        p: f64,
+        target: f64,
+    ) -> (f64, f64, f64) {
         let (new_q, new_b) = if TREND {
             (
                 self.keep * q + (self.take * p + self.phi2 * b),
@@ -837,13 +864,10 @@ impl Coefficients {
         } else {
             (self.keep_level * q + self.alpha * p, 0.0)
         };
-        let new_s = match SEASON {
-            0 => 0.0,
-            1 => s + self.gamma * ((y - q) - s),
-            _ => {
-                let target = if q.abs() < TOL { HUGE } else { y / q };
-                s + self.gamma * (target - s)
-            }
+        let new_s = if SEASON == 0 {
+            0.0
+        } else {
+            s + self.gamma * (target - s)
         };
         (new_q, new_b, new_s)
     }

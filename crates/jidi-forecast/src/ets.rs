@@ -1317,6 +1317,7 @@ fn refine_states(
     filter(linear, p, 0.0, 0.0, &zeros, y, buf, Some(&mut base));
     // Response of the forecasts to each initial state, with y = 0: μ_j = −e_j.
     let y_zero = vec![0.0; n];
+    // The design, column by column (column j: the response to initial state j).
     let mut design = vec![0.0; n * k];
     let mut column = vec![0.0; n];
     let mut season = vec![0.0; m];
@@ -1334,8 +1335,8 @@ fn refine_states(
             season[m - 1] = -1.0;
         }
         filter(linear, p, l0, b0, &season, &y_zero, buf, Some(&mut column));
-        for t in 0..n {
-            design[t * k + j] = -column[t];
+        for (d, c) in design[j * n..(j + 1) * n].iter_mut().zip(&column) {
+            *d = -c;
         }
     }
     // e = base − X x0, so minimise |W(base − X x0)|.
@@ -1344,11 +1345,11 @@ fn refine_states(
             let w = 1.0 / y[t].abs().max(1e-12);
             base[t] *= w;
             for j in 0..k {
-                design[t * k + j] *= w;
+                design[j * n + t] *= w;
             }
         }
     }
-    let x0 = stats::least_squares(&design, k, &base)?;
+    let x0 = stats::least_squares_columns(&design, k, &base)?;
     let l0 = x0[0];
     let b0 = if has_trend { x0[1] } else { 0.0 };
     let first_season = 1 + usize::from(has_trend);

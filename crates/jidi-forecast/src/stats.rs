@@ -37,6 +37,42 @@ pub(crate) fn least_squares(x: &[f64], k: usize, y: &[f64]) -> Option<Vec<f64>> 
     solve_augmented(&mut a, k)
 }
 
+/// [`least_squares`] with `X` stored by columns (`k` columns of `y.len()` values): the normal
+/// equations are then dot products of contiguous columns.
+pub(crate) fn least_squares_columns(x: &[f64], k: usize, y: &[f64]) -> Option<Vec<f64>> {
+    let n = y.len();
+    let w = k + 1;
+    let column = |j: usize| if j < k { &x[j * n..(j + 1) * n] } else { y };
+    let mut a = vec![0.0; k * w];
+    for r in 0..k {
+        for c in r..w {
+            let v = dot(column(r), column(c));
+            a[r * w + c] = v;
+            if c < k {
+                a[c * w + r] = v;
+            }
+        }
+    }
+    solve_augmented(&mut a, k)
+}
+
+/// `Σ a_i b_i` with four partial sums (so the additions need not wait for each other).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for j in 0..4 {
+            acc[j] += x[j] * y[j];
+        }
+    }
+    let mut tail = 0.0;
+    for (x, y) in ra.iter().zip(rb) {
+        tail += x * y;
+    }
+    (acc[0] + acc[2]) + (acc[1] + acc[3]) + tail
+}
+
 /// Solves the `k × (k+1)` augmented system in place.
 fn solve_augmented(a: &mut [f64], k: usize) -> Option<Vec<f64>> {
     let w = k + 1;
@@ -340,6 +376,9 @@ mod tests {
         let (a, b) = linear_trend(&y);
         let x: Vec<f64> = (1..=6).flat_map(|t| [1.0, t as f64]).collect();
         let coef = least_squares(&x, 2, &y).unwrap();
+        assert!((coef[0] - a).abs() < 1e-12 && (coef[1] - b).abs() < 1e-12);
+        let columns: Vec<f64> = [1.0; 6].into_iter().chain((1..=6).map(f64::from)).collect();
+        let coef = least_squares_columns(&columns, 2, &y).unwrap();
         assert!((coef[0] - a).abs() < 1e-12 && (coef[1] - b).abs() < 1e-12);
         assert!((b - 31.0 / 35.0).abs() < 1e-12); // Σ(t − t̄)(y − ȳ) = 15.5, Σ(t − t̄)² = 17.5
     }

@@ -314,16 +314,21 @@ impl Ets {
             }
             None => {
                 let seasonal = m > 1 && n >= 2 * m;
-                let mut best: Option<FittedEts> = None;
-                // Fits kept to start others: an additive-error fit starts its multiplicative-error
-                // twin, a multiplicative-error additive-season fit the multiplicative season, and
-                // an additive-error undamped fit its damped version.
-                let mut warmers: Vec<FittedEts> = Vec::new();
+                // Every fit is kept (the best is taken out at the end, not copied) and may start
+                // others: an additive-error fit its multiplicative-error twin, a
+                // multiplicative-error additive-season fit the multiplicative season, and an
+                // additive-error undamped fit its damped version.
+                let mut fits: Vec<FittedEts> = Vec::new();
+                let mut best: Option<usize> = None;
                 for spec in EtsSpec::candidates(seasonal, positive) {
                     if n <= needed_for(spec, m) {
                         continue;
                     }
-                    let warm = warmers.iter().find(|f| {
+                    let starters = || {
+                        fits.iter()
+                            .filter(|f| f.spec.season != SeasonKind::Multiplicative)
+                    };
+                    let warm = starters().find(|f| {
                         f.spec.trend == spec.trend
                             && (f.spec.season == spec.season
                                 || (spec.season == SeasonKind::Multiplicative
@@ -332,8 +337,7 @@ impl Ets {
                     });
                     let from = match warm {
                         Some(w) => Start::Twin(w),
-                        None if spec.trend == TrendKind::Damped => warmers
-                            .iter()
+                        None if spec.trend == TrendKind::Damped => starters()
                             .find(|f| {
                                 f.spec.error == spec.error
                                     && f.spec.season == spec.season
@@ -345,13 +349,12 @@ impl Ets {
                     let Some(fit) = fit_spec(spec, m, y, &mut cache, from, SELECTION) else {
                         continue;
                     };
-                    if fit.aicc.is_finite() && best.as_ref().is_none_or(|b| fit.aicc < b.aicc) {
-                        best = Some(fit.clone());
+                    if fit.aicc.is_finite() && best.is_none_or(|b| fit.aicc < fits[b].aicc) {
+                        best = Some(fits.len());
                     }
-                    if spec.season != SeasonKind::Multiplicative {
-                        warmers.push(fit);
-                    }
+                    fits.push(fit);
                 }
+                let best = best.map(|b| fits.swap_remove(b));
                 best.ok_or(EtsError::TooShort {
                     model: "ETS".into(),
                     n,

@@ -309,15 +309,14 @@ pub(crate) fn tail_quantiles(values: &mut [f64], p_lo: f64, p_hi: f64) -> (f64, 
     (lo, hi)
 }
 
-/// A 64-bit seed derived from the data (FNV-1a over the bits, then SplitMix64), so that simulated
-/// intervals depend on the series only.
+/// A 64-bit seed derived from the data (FNV-1a over the values' 64-bit patterns, a word at a time,
+/// then SplitMix64), so that simulated intervals depend on the series only. Every fitted model
+/// computes one, so it is a word, not a byte, per step.
 pub(crate) fn seed_of(values: &[f64], salt: u64) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
     for v in values {
-        for byte in v.to_bits().to_le_bytes() {
-            h ^= u64::from(byte);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        h ^= v.to_bits();
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
     let mut z = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

@@ -21,10 +21,7 @@ pub(crate) struct Minimum {
 }
 
 impl NelderMead {
-    /// Minimises `f` from `x0` with initial simplex steps `step` (one per coordinate). The plain
-    /// sequential method, kept as the specification that [`NelderMead::minimise_batched`] must
-    /// reproduce exactly (tested).
-    #[cfg(test)]
+    /// Minimises `f` from `x0` with initial simplex steps `step` (one per coordinate).
     pub(crate) fn minimise(
         &self,
         x0: &[f64],
@@ -52,12 +49,13 @@ impl NelderMead {
         }
         let mut evals = d + 1;
         let mut order: Vec<usize> = (0..=d).collect();
-        let mut centroid = vec![0.0; d];
-        let mut xr = vec![0.0; d];
-        let mut xe = vec![0.0; d];
-        let mut xc = vec![0.0; d];
+        // Centroid, reflection, expansion and contraction, end to end.
+        let mut work = vec![0.0; 4 * d];
+        let (centroid, rest) = work.split_at_mut(d);
+        let (xr, rest) = rest.split_at_mut(d);
+        let (xe, xc) = rest.split_at_mut(d);
         loop {
-            order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+            sort_by_value(&mut order, &values);
             let best = order[0];
             let worst = order[d];
             let second = order[d - 1];
@@ -90,25 +88,25 @@ impl NelderMead {
             for j in 0..d {
                 xr[j] = centroid[j] + (centroid[j] - simplex[w + j]);
             }
-            let fr = sanitise(f(&xr));
+            let fr = sanitise(f(xr));
             evals += 1;
             if fr < values[best] {
                 for j in 0..d {
                     xe[j] = centroid[j] + 2.0 * (centroid[j] - simplex[w + j]);
                 }
-                let fe = sanitise(f(&xe));
+                let fe = sanitise(f(xe));
                 evals += 1;
                 if fe < fr {
-                    simplex[w..w + d].copy_from_slice(&xe);
+                    simplex[w..w + d].copy_from_slice(xe);
                     values[worst] = fe;
                 } else {
-                    simplex[w..w + d].copy_from_slice(&xr);
+                    simplex[w..w + d].copy_from_slice(xr);
                     values[worst] = fr;
                 }
                 continue;
             }
             if fr < values[second] {
-                simplex[w..w + d].copy_from_slice(&xr);
+                simplex[w..w + d].copy_from_slice(xr);
                 values[worst] = fr;
                 continue;
             }
@@ -121,10 +119,10 @@ impl NelderMead {
                     centroid[j] + 0.5 * (simplex[w + j] - centroid[j])
                 };
             }
-            let fc = sanitise(f(&xc));
+            let fc = sanitise(f(xc));
             evals += 1;
             if (outside && fc <= fr) || (!outside && fc < values[worst]) {
-                simplex[w..w + d].copy_from_slice(&xc);
+                simplex[w..w + d].copy_from_slice(xc);
                 values[worst] = fc;
                 continue;
             }
@@ -147,147 +145,14 @@ impl NelderMead {
     }
 }
 
-/// Up to this many points are evaluated together by [`NelderMead::minimise_batched`].
-pub(crate) const LANES: usize = 4;
-
-impl NelderMead {
-    /// The same search as [`NelderMead::minimise`] — the same points, decisions and result — with
-    /// the points evaluated in batches of up to [`LANES`]: each iteration evaluates the reflection,
-    /// the expansion and both contractions at once, and uses the ones the sequential method would
-    /// have asked for. `f(points, values)` evaluates `points.len() / d` points laid end to end.
-    /// Worth it when one batched evaluation costs about as much as one single evaluation (a
-    /// latency-bound recursion run on several points side by side).
-    pub(crate) fn minimise_batched(
-        &self,
-        x0: &[f64],
-        step: &[f64],
-        mut f: impl FnMut(&[f64], &mut [f64; LANES]),
-    ) -> Minimum {
-        let d = x0.len();
-        let mut out = [0.0; LANES];
-        if d == 0 {
-            f(x0, &mut out);
-            return Minimum {
-                x: Vec::new(),
-                f: sanitise(out[0]),
-                evals: 1,
-            };
-        }
-        let mut simplex = vec![0.0; (d + 1) * d];
-        let mut values = vec![0.0; d + 1];
-        for i in 0..=d {
-            let v = &mut simplex[i * d..(i + 1) * d];
-            v.copy_from_slice(x0);
-            if i > 0 {
-                v[i - 1] += step[i - 1];
-            }
-        }
-        for start in (0..=d).step_by(LANES) {
-            let end = (start + LANES).min(d + 1);
-            f(&simplex[start * d..end * d], &mut out);
-            for i in start..end {
-                values[i] = sanitise(out[i - start]);
-            }
-        }
-        let mut evals = d + 1;
-        let mut order: Vec<usize> = (0..=d).collect();
-        let mut centroid = vec![0.0; d];
-        // Reflection, expansion, outside and inside contraction, end to end.
-        let mut trial = vec![0.0; LANES * d];
-        loop {
-            order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
-            let best = order[0];
-            let worst = order[d];
-            let second = order[d - 1];
-            if evals >= self.max_evals {
-                break;
-            }
-            if values[best].is_finite() {
-                if (values[worst] - values[best]).abs() <= self.f_tol {
-                    break;
-                }
-                let bx = &simplex[best * d..(best + 1) * d];
-                let collapsed = (0..=d).all(|i| {
-                    simplex[i * d..(i + 1) * d]
-                        .iter()
-                        .zip(bx)
-                        .all(|(a, b)| (a - b).abs() <= self.x_tol)
-                });
-                if collapsed {
-                    break;
-                }
-            }
-            centroid.iter_mut().for_each(|c| *c = 0.0);
-            for &i in &order[..d] {
-                for (c, x) in centroid.iter_mut().zip(&simplex[i * d..(i + 1) * d]) {
-                    *c += x;
-                }
-            }
-            centroid.iter_mut().for_each(|c| *c /= d as f64);
-            let w = worst * d;
-            for j in 0..d {
-                let c = centroid[j];
-                let xw = simplex[w + j];
-                let xr = c + (c - xw);
-                trial[j] = xr;
-                trial[d + j] = c + 2.0 * (c - xw);
-                trial[2 * d + j] = c + 0.5 * (xr - c);
-                trial[3 * d + j] = c + 0.5 * (xw - c);
-            }
-            f(&trial, &mut out);
-            let [fr, fe, foc, fic] = out.map(sanitise);
-            evals += 1;
-            let accept = |k: usize, v: f64, simplex: &mut [f64], values: &mut [f64]| {
-                simplex[w..w + d].copy_from_slice(&trial[k * d..(k + 1) * d]);
-                values[worst] = v;
-            };
-            if fr < values[best] {
-                evals += 1;
-                if fe < fr {
-                    accept(1, fe, &mut simplex, &mut values);
-                } else {
-                    accept(0, fr, &mut simplex, &mut values);
-                }
-                continue;
-            }
-            if fr < values[second] {
-                accept(0, fr, &mut simplex, &mut values);
-                continue;
-            }
-            evals += 1;
-            let outside = fr < values[worst];
-            if outside && foc <= fr {
-                accept(2, foc, &mut simplex, &mut values);
-                continue;
-            }
-            if !outside && fic < values[worst] {
-                accept(3, fic, &mut simplex, &mut values);
-                continue;
-            }
-            for &i in &order[1..] {
-                for j in 0..d {
-                    let b = simplex[best * d + j];
-                    simplex[i * d + j] = b + 0.5 * (simplex[i * d + j] - b);
-                }
-            }
-            // The shrunk vertices, in batches (gathered in order of `order[1..]`).
-            let rest: Vec<usize> = order[1..].to_vec();
-            for batch in rest.chunks(LANES) {
-                for (k, &i) in batch.iter().enumerate() {
-                    trial[k * d..(k + 1) * d].copy_from_slice(&simplex[i * d..(i + 1) * d]);
-                }
-                f(&trial[..batch.len() * d], &mut out);
-                for (k, &i) in batch.iter().enumerate() {
-                    values[i] = sanitise(out[k]);
-                }
-                evals += batch.len();
-            }
-        }
-        let best = order[0];
-        Minimum {
-            x: simplex[best * d..(best + 1) * d].to_vec(),
-            f: values[best],
-            evals,
+/// Sorts the vertex indices by value (stable: ties keep their order), by insertion: there are at
+/// most a handful, nearly sorted from the previous iteration.
+fn sort_by_value(order: &mut [usize], values: &[f64]) {
+    for i in 1..order.len() {
+        let mut j = i;
+        while j > 0 && values[order[j]].total_cmp(&values[order[j - 1]]).is_lt() {
+            order.swap(j, j - 1);
+            j -= 1;
         }
     }
 }
@@ -324,16 +189,6 @@ mod tests {
         ];
         for (name, f, start, expected) in cases {
             let m = nm.minimise(&start, &[0.5, 0.5], f);
-            let batched = nm.minimise_batched(&start, &[0.5, 0.5], |points, out| {
-                for (k, x) in points.chunks(2).enumerate() {
-                    out[k] = f(x);
-                }
-            });
-            assert_eq!(
-                (m.x.clone(), m.f, m.evals),
-                (batched.x, batched.f, batched.evals),
-                "{name}"
-            );
             for (got, want) in m.x.iter().zip(expected) {
                 assert!((got - want).abs() < 1e-4, "{name}: {:?}", m.x);
             }

@@ -37,6 +37,42 @@ pub(crate) fn least_squares(x: &[f64], k: usize, y: &[f64]) -> Option<Vec<f64>> 
     solve_augmented(&mut a, k)
 }
 
+/// [`least_squares`] with `X` stored by columns (`k` columns of `y.len()` values): the normal
+/// equations are then dot products of contiguous columns.
+pub(crate) fn least_squares_columns(x: &[f64], k: usize, y: &[f64]) -> Option<Vec<f64>> {
+    let n = y.len();
+    let w = k + 1;
+    let column = |j: usize| if j < k { &x[j * n..(j + 1) * n] } else { y };
+    let mut a = vec![0.0; k * w];
+    for r in 0..k {
+        for c in r..w {
+            let v = dot(column(r), column(c));
+            a[r * w + c] = v;
+            if c < k {
+                a[c * w + r] = v;
+            }
+        }
+    }
+    solve_augmented(&mut a, k)
+}
+
+/// `Σ a_i b_i` with four partial sums (so the additions need not wait for each other).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for j in 0..4 {
+            acc[j] += x[j] * y[j];
+        }
+    }
+    let mut tail = 0.0;
+    for (x, y) in ra.iter().zip(rb) {
+        tail += x * y;
+    }
+    (acc[0] + acc[2]) + (acc[1] + acc[3]) + tail
+}
+
 /// Solves the `k × (k+1)` augmented system in place.
 fn solve_augmented(a: &mut [f64], k: usize) -> Option<Vec<f64>> {
     let w = k + 1;
@@ -204,15 +240,83 @@ pub(crate) fn quantile(values: &mut [f64], p: f64) -> f64 {
     a + (h - lo as f64) * (b - a)
 }
 
-/// A 64-bit seed derived from the data (FNV-1a over the bits, then SplitMix64), so that simulated
-/// intervals depend on the series only.
+/// The `p_lo` and `p_hi` quantiles of `values` (R type 7), as [`quantile`] gives them, for tail
+/// probabilities: when each needs only a few order statistics from its end, these are kept in a
+/// small sorted buffer in one pass (a value enters it only when it beats the buffer's last), which
+/// costs about one comparison per value instead of a selection. Reorders `values` otherwise.
+pub(crate) fn tail_quantiles(values: &mut [f64], p_lo: f64, p_hi: f64) -> (f64, f64) {
+    const MAX: usize = 64;
+    let n = values.len();
+    let h_lo = (n - 1) as f64 * p_lo;
+    let h_hi = (n - 1) as f64 * p_hi;
+    let i_lo = h_lo.floor() as usize;
+    let i_hi = h_hi.floor() as usize;
+    // Order statistics needed: i_lo and i_lo + 1 from below, i_hi and i_hi + 1 from above.
+    let k_lo = i_lo + 2;
+    let k_hi = n - i_hi;
+    if k_lo > MAX || k_hi > MAX || k_lo + k_hi > n {
+        return (quantile(values, p_lo), quantile(values, p_hi));
+    }
+    // Keys ordered as `f64::total_cmp` orders the values (its own bit transformation).
+    // (The transformation is its own inverse.)
+    let key = |v: f64| {
+        let bits = v.to_bits() as i64;
+        bits ^ (((bits >> 63) as u64) >> 1) as i64
+    };
+    let value = |k: i64| f64::from_bits(key(f64::from_bits(k as u64)) as u64);
+    // The buffers hold keys: `small` ascending, the k_lo smallest so far; `large` ascending in
+    // the negated key, the k_hi largest so far.
+    let mut small = [0i64; MAX];
+    let mut large = [0i64; MAX];
+    let (small, large) = (&mut small[..k_lo], &mut large[..k_hi]);
+    let first = k_lo.max(k_hi);
+    let mut head = [0i64; MAX];
+    let head = &mut head[..first];
+    for (d, &v) in head.iter_mut().zip(values.iter()) {
+        *d = key(v);
+    }
+    head.sort_unstable();
+    small.copy_from_slice(&head[..k_lo]);
+    for (d, v) in large.iter_mut().zip(head.iter().rev()) {
+        *d = !*v;
+    }
+    let insert = |buf: &mut [i64], k: i64| {
+        let mut i = buf.len() - 1;
+        while i > 0 && k < buf[i - 1] {
+            buf[i] = buf[i - 1];
+            i -= 1;
+        }
+        buf[i] = k;
+    };
+    for &v in &values[first..] {
+        let k = key(v);
+        if k < small[k_lo - 1] {
+            insert(small, k);
+        }
+        if !k < large[k_hi - 1] {
+            insert(large, !k);
+        }
+    }
+    let (a, b) = (value(small[i_lo]), value(small[i_lo + 1]));
+    let lo = a + (h_lo - i_lo as f64) * (b - a);
+    // From above: order statistic i_hi is large[n − 1 − i_hi], i_hi + 1 is the one before it.
+    let a = value(!large[n - 1 - i_hi]);
+    let hi = if i_hi + 1 >= n {
+        a
+    } else {
+        a + (h_hi - i_hi as f64) * (value(!large[n - 2 - i_hi]) - a)
+    };
+    (lo, hi)
+}
+
+/// A 64-bit seed derived from the data (FNV-1a over the values' 64-bit patterns, a word at a time,
+/// then SplitMix64), so that simulated intervals depend on the series only. Every fitted model
+/// computes one, so it is a word, not a byte, per step.
 pub(crate) fn seed_of(values: &[f64], salt: u64) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
     for v in values {
-        for byte in v.to_bits().to_le_bytes() {
-            h ^= u64::from(byte);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        h ^= v.to_bits();
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
     let mut z = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -245,11 +349,35 @@ mod tests {
     }
 
     #[test]
+    fn tail_quantiles_are_type_7_quantiles() {
+        let mut state = 7u64;
+        for n in [1usize, 2, 3, 10, 41, 1000] {
+            let values: Vec<f64> = (0..n)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+                })
+                .collect();
+            for (lo, hi) in [(0.025, 0.975), (0.1, 0.9), (0.0, 1.0), (0.4, 0.6)] {
+                let mut a = values.clone();
+                let mut b = values.clone();
+                let expected = (quantile(&mut a, lo), quantile(&mut a, hi));
+                assert_eq!(tail_quantiles(&mut b, lo, hi), expected, "n={n} p={lo}");
+            }
+        }
+    }
+
+    #[test]
     fn trend_and_least_squares_agree() {
         let y = [1.0, 3.0, 2.0, 5.0, 4.0, 6.0];
         let (a, b) = linear_trend(&y);
         let x: Vec<f64> = (1..=6).flat_map(|t| [1.0, t as f64]).collect();
         let coef = least_squares(&x, 2, &y).unwrap();
+        assert!((coef[0] - a).abs() < 1e-12 && (coef[1] - b).abs() < 1e-12);
+        let columns: Vec<f64> = [1.0; 6].into_iter().chain((1..=6).map(f64::from)).collect();
+        let coef = least_squares_columns(&columns, 2, &y).unwrap();
         assert!((coef[0] - a).abs() < 1e-12 && (coef[1] - b).abs() < 1e-12);
         assert!((b - 31.0 / 35.0).abs() < 1e-12); // Σ(t − t̄)(y − ȳ) = 15.5, Σ(t − t̄)² = 17.5
     }

@@ -122,6 +122,32 @@ fn every_method_handles_a_regular_series() {
 }
 
 #[test]
+fn a_combination_averages_the_points_and_spans_its_members_intervals() {
+    for seed in [3, 9, 27] {
+        let y = seasonal(60, 500.0, seed);
+        let [auto, ets, theta] =
+            [Method::Auto, Method::Ets, Method::Theta].map(|m| check(y.clone(), m));
+        for h in 0..6 {
+            let mean = (ets.point[h] + theta.point[h]) / 2.0;
+            assert!(
+                (auto.point[h] - mean).abs() < 1e-9 * mean,
+                "seed {seed} step {h}"
+            );
+            assert_eq!(
+                auto.lower[h],
+                ets.lower[h].min(theta.lower[h]),
+                "seed {seed} step {h}"
+            );
+            assert_eq!(
+                auto.upper[h],
+                ets.upper[h].max(theta.upper[h]),
+                "seed {seed} step {h}"
+            );
+        }
+    }
+}
+
+#[test]
 fn errors_name_the_series_and_the_problem() {
     assert_eq!(
         Series::new("gap", vec![1.0, f64::NAN, 2.0], 12),

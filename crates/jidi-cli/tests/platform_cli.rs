@@ -105,7 +105,7 @@ fn roll_users_import_and_export_on_sqlite() {
     let e = failed(
         &jidi_with(
             d,
-            &["user", "add", "--username", "p", "--role", "province"],
+            &["user", "add", "--username", "prov", "--role", "province"],
             &[("JIDI_PASSWORD", "province-password")],
         ),
         "province without scope",
@@ -114,7 +114,7 @@ fn roll_users_import_and_export_on_sqlite() {
     let e = failed(
         &jidi_with(
             d,
-            &["user", "add", "--username", "x", "--role", "emperor"],
+            &["user", "add", "--username", "xq", "--role", "emperor"],
             &[("JIDI_PASSWORD", "emperor-password")],
         ),
         "bad role",

@@ -212,6 +212,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "read paths",
         include_str!("../migrations/sqlite/0003_read_paths.sql"),
     ),
+    (
+        4,
+        "national score",
+        include_str!("../migrations/sqlite/0004_national_score.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -229,6 +234,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "read paths",
         include_str!("../migrations/postgres/0003_read_paths.sql"),
+    ),
+    (
+        4,
+        "national score",
+        include_str!("../migrations/postgres/0004_national_score.sql"),
     ),
 ];
 
@@ -290,7 +300,9 @@ mod tests {
     #[test]
     fn urls_with_and_without_a_user() {
         assert!(url_names_user("postgres://jidi:pw@localhost/jidi"));
-        assert!(url_names_user("postgres://root@/jidi?host=/var/run/postgresql"));
+        assert!(url_names_user(
+            "postgres://root@/jidi?host=/var/run/postgresql"
+        ));
         assert!(!url_names_user("postgres:///jidi?host=/var/run/postgresql"));
         assert!(!url_names_user("postgres://localhost/jidi?user=x@y"));
     }

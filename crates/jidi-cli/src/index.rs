@@ -68,6 +68,9 @@ pub struct IndexArgs {
     /// Weight noise of the uncertainty analysis (0.25 = ±25 %).
     #[arg(long, default_value_t = 0.25)]
     ua_noise: f64,
+    /// Relative measurement error on every value in the uncertainty analysis (0.05 = ±5 %).
+    #[arg(long, default_value_t = 0.0)]
+    ua_data_noise: f64,
     /// Normalisation alternatives of the uncertainty analysis, comma-separated.
     #[arg(long)]
     ua_normalise: Option<String>,
@@ -554,6 +557,7 @@ pub fn index(args: IndexArgs) -> anyhow::Result<()> {
                 replications: n,
                 seed: args.seed,
                 weight_noise: args.ua_noise,
+                data_noise: args.ua_data_noise,
                 alternatives: Alternatives {
                     normalisations: parse_list(&args.ua_normalise)
                         .iter()
@@ -567,6 +571,7 @@ pub fn index(args: IndexArgs) -> anyhow::Result<()> {
                 },
                 drop_one_indicator: args.ua_drop_one,
                 stars: None,
+                star_cutoffs: None,
                 ties: config.ties,
                 threads: 0,
             };

@@ -28,9 +28,14 @@ pub struct Scheme {
     /// What distinguishes it, for the record.
     #[serde(default)]
     pub description: String,
-    /// Who is compared with whom: `category` (the default) or `subcategory`.
+    /// Who is compared with whom: `category` (the default), `subcategory`, or
+    /// `subcategory_where_large`.
     #[serde(default)]
     pub peer_group: PeerGroup,
+    /// For `subcategory_where_large`: the fewest bases a sub-type needs to be its own peer group
+    /// (default [`DEFAULT_MIN_GROUP_SIZE`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_group_size: Option<usize>,
     /// Bases designated on or before this date take part (default: 31 December of the year).
     #[serde(default)]
     pub designated_by: Option<NaiveDate>,
@@ -60,7 +65,17 @@ pub enum PeerGroup {
     Category,
     /// The sub-types (steel with steel).
     Subcategory,
+    /// Sub-types with at least `min_group_size` bases are their own group; the rest of the
+    /// category is one group, which takes in the smallest such sub-types while it is smaller than
+    /// the minimum (see `evaluation::peer_groups`).
+    SubcategoryWhereLarge,
 }
+
+/// The fewest bases of a sub-type that form their own peer group under
+/// [`PeerGroup::SubcategoryWhereLarge`] unless the scheme says otherwise: with fewer, min–max
+/// normalisation rests on one or two extreme bases and a single star place is worth several
+/// percentage points of the group.
+pub const DEFAULT_MIN_GROUP_SIZE: usize = 20;
 
 impl PeerGroup {
     /// The code used in files.
@@ -68,6 +83,7 @@ impl PeerGroup {
         match self {
             PeerGroup::Category => "category",
             PeerGroup::Subcategory => "subcategory",
+            PeerGroup::SubcategoryWhereLarge => "subcategory_where_large",
         }
     }
 }
@@ -235,7 +251,12 @@ pub struct VetoSpec {
     pub cap_stars: u8,
 }
 
-/// Uncertainty analysis.
+/// Uncertainty and sensitivity analysis.
+///
+/// The uncertainty shown with each result (rank interval, star probabilities) is the published
+/// method's own: its weights (`weight_noise`) and its data (`data_noise`), nothing else, so that it
+/// is centred on the published result. The method alternatives below are for the evaluator's
+/// sensitivity analysis of a scheme only (the scheme page), never mixed into a result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UncertaintySpec {
@@ -245,18 +266,26 @@ pub struct UncertaintySpec {
     pub seed: u64,
     /// Weight noise (0.25 = ±25 %).
     pub weight_noise: f64,
-    /// Normalisation alternatives.
+    /// Relative measurement error of every reported value (0.05 = ±5 %; 0 = the data as reported).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub data_noise: f64,
+    /// Normalisation alternatives (sensitivity analysis only).
     #[serde(default)]
     pub normalisations: Vec<String>,
-    /// Aggregation alternatives.
+    /// Aggregation alternatives (sensitivity analysis only).
     #[serde(default)]
     pub aggregations: Vec<String>,
-    /// Switch winsorisation on and off.
+    /// Switch winsorisation on and off (sensitivity analysis only).
     #[serde(default)]
     pub vary_treatment: bool,
-    /// Leave one indicator out.
+    /// Leave one indicator out (sensitivity analysis only).
     #[serde(default)]
     pub drop_one_indicator: bool,
+}
+
+// Absent fields keep the canonical JSON, and so the hash, of schemes stored before they existed.
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// A problem of a scheme, with its path in the file.
@@ -546,6 +575,26 @@ impl Scheme {
                 format!("{} must lie within [0, 1)", u.weight_noise),
             );
         }
+        if !(0.0..0.5).contains(&u.data_noise) {
+            err(
+                "uncertainty.data_noise".into(),
+                format!("{} must lie within [0, 0.5)", u.data_noise),
+            );
+        }
+        if let Some(n) = self.min_group_size {
+            if !(2..=1000).contains(&n) {
+                err(
+                    "min_group_size".into(),
+                    format!("{n} must be from 2 to 1000"),
+                );
+            }
+            if self.peer_group != PeerGroup::SubcategoryWhereLarge {
+                err(
+                    "min_group_size".into(),
+                    "only used with peer_group = \"subcategory_where_large\"".into(),
+                );
+            }
+        }
         for (i, n) in u.normalisations.iter().enumerate() {
             if let Err(e) = Normalisation::parse(n) {
                 err(format!("uncertainty.normalisations[{i}]"), e.to_string());
@@ -588,7 +637,8 @@ impl Scheme {
     /// The national default scheme of a year: the six national dimensions, 40 annual indicators of
     /// the catalogue, category overrides that weigh energy, water and waste more for raw materials
     /// and innovation more for the information industry, COINr's treatment, min-max onto [0, 100]
-    /// within each category, arithmetic means, and star shares that reproduce the published
+    /// within each peer group (sub-types of at least 20 bases, else categories), arithmetic means,
+    /// uncertainty of ±25 % on weights and ±5 % on values, and star shares that reproduce the published
     /// outcome of that year (7 % five stars and 58 % four stars when nothing was published).
     pub fn national_default(year: i32) -> Scheme {
         let dimension_weights = [0.25, 0.20, 0.20, 0.15, 0.10, 0.10];
@@ -702,9 +752,10 @@ impl Scheme {
         Scheme {
             year,
             name: format!("{year}年度国家新型工业化产业示范基地发展质量评价方案"),
-            description: "默认方案：六个国家评价维度、40项年度指标，按类别分组比较（分类指导）。"
+            description: "默认方案：六个国家评价维度、40项年度指标，按细分类型分组比较（细分类型不足20个基地的并入所属类别，分类指导）。"
                 .into(),
-            peer_group: PeerGroup::Category,
+            peer_group: PeerGroup::SubcategoryWhereLarge,
+            min_group_size: None,
             designated_by: crate::programme::eligibility_cutoff_override(year),
             dimensions,
             indicators,
@@ -733,6 +784,7 @@ impl Scheme {
                 replications: 1000,
                 seed: year as u64,
                 weight_noise: 0.25,
+                data_noise: 0.05,
                 normalisations: vec!["minmax:1:100".into(), "rank".into()],
                 aggregations: vec!["amean".into(), "gmean".into()],
                 vary_treatment: true,

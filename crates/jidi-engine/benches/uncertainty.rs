@@ -72,6 +72,7 @@ fn config(threads: usize) -> UncertaintyConfig {
         replications: 1000,
         seed: 2026,
         weight_noise: 0.25,
+        data_noise: 0.0,
         alternatives: Alternatives {
             normalisations: vec![
                 Normalisation::MinMax {
@@ -89,6 +90,7 @@ fn config(threads: usize) -> UncertaintyConfig {
         },
         drop_one_indicator: false,
         stars: Some(StarRule::PUBLISHED_2021),
+        star_cutoffs: None,
         ties: TieRule::Min,
         threads,
     }

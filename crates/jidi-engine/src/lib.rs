@@ -54,5 +54,6 @@ pub mod structure;
 pub mod treat;
 pub mod uncertainty;
 pub mod weights;
+pub mod whatif;
 
 pub use error::{Diagnostic, EngineError, Severity};

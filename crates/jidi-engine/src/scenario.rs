@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use rand::{RngExt, SeedableRng};
+
 use crate::aggregate::{self, Aggregation, Child};
 use crate::error::EngineError;
 use crate::normalise::Normalisation;
@@ -80,6 +82,9 @@ pub struct Scenario {
     pub dropped: Option<usize>,
     /// Weight multiplier per global node code index.
     pub multipliers: Vec<f64>,
+    /// Seed of this scenario's measurement noise on the data (`None`: the data as reported). See
+    /// [`Evaluator::set_data_noise`].
+    pub noise_seed: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -97,6 +102,17 @@ struct GroupEngine {
     indicator_pos: Vec<usize>,
     /// Scratch: scores per node.
     scores: Vec<Vec<f64>>,
+    /// `[treatment][normalisation][indicator]` → how much each unit's normalised value moves per
+    /// unit of relative error in its raw value (`slope × treated value`), and the range the
+    /// normalisation keeps values in; `None` where the normalisation is not linear.
+    sensitivity: Vec<Vec<Vec<Option<Sensitivity>>>>,
+}
+
+/// The response of one linearly normalised indicator to relative errors in its raw values.
+#[derive(Clone, Debug)]
+struct Sensitivity {
+    per_unit: Vec<f64>,
+    range: Option<(f64, f64)>,
 }
 
 /// Precomputed alternatives of several peer groups sharing one set of draws.
@@ -110,6 +126,46 @@ pub struct Evaluator {
     n_normalisations: usize,
     acc: Vec<f64>,
     wsum: Vec<f64>,
+    data_noise: f64,
+}
+
+/// Whether a normalisation is linear in the raw value (so that a relative error in the raw value
+/// moves the normalised value by `slope × value × error`), and the range it keeps values in.
+fn linear_range(n: &Normalisation) -> Option<Option<(f64, f64)>> {
+    match n {
+        Normalisation::MinMax { lower, upper } => {
+            Some(Some((lower.min(*upper), lower.max(*upper))))
+        }
+        Normalisation::ZScore { .. } | Normalisation::None | Normalisation::FractionOfMax => {
+            Some(None)
+        }
+        Normalisation::DistanceToMax => Some(Some((0.0, 1.0))),
+        _ => None,
+    }
+}
+
+/// The sensitivity of one treated and normalised column: its slope is read off two units with
+/// different treated values (exact for a linear normalisation).
+fn sensitivity_of(treated: &[f64], normalised: &[f64], range: Option<(f64, f64)>) -> Sensitivity {
+    let finite: Vec<usize> = (0..treated.len())
+        .filter(|&u| treated[u].is_finite() && normalised[u].is_finite())
+        .collect();
+    let slope = finite
+        .iter()
+        .find_map(|&i| {
+            finite.iter().find_map(|&j| {
+                let dt = treated[j] - treated[i];
+                (dt.abs() > 0.0).then(|| (normalised[j] - normalised[i]) / dt)
+            })
+        })
+        .unwrap_or(0.0);
+    Sensitivity {
+        per_unit: treated
+            .iter()
+            .map(|t| if t.is_finite() { slope * t } else { 0.0 })
+            .collect(),
+        range,
+    }
 }
 
 impl Evaluator {
@@ -153,11 +209,13 @@ impl Evaluator {
             };
             let mut variants = Vec::with_capacity(n_treatments);
             let mut logs = Vec::with_capacity(n_treatments);
+            let mut sensitivity = Vec::with_capacity(n_treatments);
             for t in &treatments {
                 let mut per_norm = Vec::with_capacity(n_normalisations);
                 let mut per_norm_logs = Vec::with_capacity(n_normalisations);
+                let mut per_norm_sens = Vec::with_capacity(n_normalisations);
                 for k in 0..n_normalisations {
-                    let v = Variant::compute(&g.prepared, t, &|code| {
+                    let normalisation_of = |code: &str| {
                         if let Some(o) = g.config.normalisation_overrides.get(code) {
                             o.clone()
                         } else if let Some(alt) = alternatives.normalisations.get(k) {
@@ -165,7 +223,20 @@ impl Evaluator {
                         } else {
                             g.config.normalisation.clone()
                         }
-                    })?;
+                    };
+                    let v = Variant::compute(&g.prepared, t, &normalisation_of)?;
+                    let s = &g.prepared.structure;
+                    per_norm_sens.push(
+                        s.indicators()
+                            .iter()
+                            .enumerate()
+                            .map(|(i, &node)| {
+                                linear_range(&normalisation_of(&s.node(node).code)).map(|range| {
+                                    sensitivity_of(&v.treated[i], &v.normalised[i], range)
+                                })
+                            })
+                            .collect(),
+                    );
                     let all_positive = v
                         .normalised
                         .iter()
@@ -181,6 +252,7 @@ impl Evaluator {
                 }
                 variants.push(per_norm);
                 logs.push(per_norm_logs);
+                sensitivity.push(per_norm_sens);
             }
             let node_code = g
                 .weighted
@@ -201,6 +273,7 @@ impl Evaluator {
                 logs,
                 node_code,
                 scores: vec![Vec::new(); g.weighted.nodes().len()],
+                sensitivity,
             });
         }
         let max_units = groups
@@ -217,7 +290,18 @@ impl Evaluator {
             n_normalisations,
             acc: vec![0.0; max_units],
             wsum: vec![0.0; max_units],
+            data_noise: 0.0,
         })
+    }
+
+    /// Sets the measurement noise on the data: in a scenario with a noise seed, every raw value is
+    /// taken as `x · (1 + e)` with `e` uniform on `[−noise, noise]`, drawn for each group,
+    /// indicator and unit in that order from the seed. The normalised value moves by
+    /// `slope × treated value × e` and stays within the normalisation's range (the group's
+    /// minimum and maximum are held at their reported values); indicators whose normalisation is
+    /// not linear keep their values.
+    pub fn set_data_noise(&mut self, noise: f64) {
+        self.data_noise = noise;
     }
 
     /// Codes of every node of every group, in global index order.
@@ -263,6 +347,7 @@ impl Evaluator {
             aggregation: None,
             dropped: None,
             multipliers: vec![1.0; self.codes.len()],
+            noise_seed: None,
         }
     }
 
@@ -272,15 +357,38 @@ impl Evaluator {
         scenario: &Scenario,
         out: &mut [Vec<f64>],
     ) -> Result<(), EngineError> {
+        let mut noise = scenario
+            .noise_seed
+            .filter(|_| self.data_noise > 0.0)
+            .map(rand_pcg::Pcg64Mcg::seed_from_u64);
         for (g, engine) in self.groups.iter_mut().enumerate() {
             let s = &engine.weighted;
             let cols = &engine.variants[scenario.treatment][scenario.normalisation];
-            let logs = &engine.logs[scenario.treatment][scenario.normalisation];
+            let sens = &engine.sensitivity[scenario.treatment][scenario.normalisation];
             let n_units = engine.units.len();
             for (k, &i) in s.indicators().iter().enumerate() {
                 engine.scores[i].clear();
                 engine.scores[i].extend_from_slice(&cols[k]);
+                if let (Some(rng), Some(sens)) = (noise.as_mut(), sens[k].as_ref()) {
+                    let amplitude = self.data_noise;
+                    for (x, d) in engine.scores[i].iter_mut().zip(&sens.per_unit) {
+                        let u: f64 = rng.random();
+                        let e = amplitude * (2.0 * u - 1.0);
+                        if x.is_finite() {
+                            *x += d * e;
+                            if let Some((lo, hi)) = sens.range {
+                                *x = x.clamp(lo, hi);
+                            }
+                        }
+                    }
+                }
             }
+            // With noise the logs precomputed for the geometric mean no longer match the values.
+            let logs = if noise.is_some() {
+                &None
+            } else {
+                &engine.logs[scenario.treatment][scenario.normalisation]
+            };
             for &a in s.aggregates_bottom_up() {
                 let node = s.node(a);
                 let method = match scenario.aggregation {

@@ -3,6 +3,13 @@
 use crate::error::EngineError;
 use crate::rank::{self, Order, TieRule};
 
+/// The stars of a within-group rank (ties by the minimum) given cumulative places
+/// `[5★, ≥4★, ≥3★, ≥2★, all]`: five stars up to the first cut-off, four up to the second, and so on.
+pub fn from_cutoffs(rank: f64, cutoffs: &[usize; 5]) -> u8 {
+    let level = cutoffs.iter().position(|&c| rank <= c as f64).unwrap_or(4);
+    5 - level as u8
+}
+
 /// How scores become stars.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StarRule {

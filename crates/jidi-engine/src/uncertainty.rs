@@ -1,11 +1,16 @@
 //! Monte Carlo uncertainty analysis of ranks and stars.
 //!
 //! Each replication draws, independently: a multiplier `U(1 − noise, 1 + noise)` for every weight
-//! of the structure (indicators and aggregates alike); one of the normalisation alternatives; one
-//! of the aggregation alternatives (applied at every level); whether treatment is switched; and,
-//! when asked, one indicator to leave out (or none, with the same probability as each indicator).
-//! Every peer group shares the same draws. Units are then re-ranked overall and within their
-//! group, and stars re-assigned within the group.
+//! of the structure (indicators and aggregates alike); when asked, a relative measurement error
+//! `U(−data noise, +data noise)` on every raw value (see [`Evaluator::set_data_noise`]); one of the
+//! normalisation alternatives; one of the aggregation alternatives (applied at every level);
+//! whether treatment is switched; and, when asked, one indicator to leave out (or none, with the
+//! same probability as each indicator). Every peer group shares the same draws. Units are then
+//! re-ranked overall and within their group, and stars re-assigned within the group.
+//!
+//! An analysis of a published result's own uncertainty uses weights and data only (no
+//! alternatives), so that its nominal replication *is* the published result; method alternatives
+//! belong to the sensitivity analysis of a scheme.
 //!
 //! Replication `r` draws from its own generator, PCG-64 MCG seeded with
 //! `splitmix64(seed + r)`, so results do not depend on the number of threads.
@@ -29,12 +34,18 @@ pub struct UncertaintyConfig {
     pub seed: u64,
     /// Half-width of the uniform multiplicative weight noise (0.25 = ±25 %).
     pub weight_noise: f64,
+    /// Half-width of the uniform relative error on every raw value (0.05 = ±5 %; 0 = none).
+    pub data_noise: f64,
     /// Alternatives to draw from.
     pub alternatives: Alternatives,
     /// Whether one indicator (or none) is left out in each replication.
     pub drop_one_indicator: bool,
     /// Star rule applied within each group, if stars are wanted.
     pub stars: Option<StarRule>,
+    /// Per group, the cumulative places `[5★, ≥4★, ≥3★, ≥2★, all]` that a published result
+    /// apportioned between groups; when given they replace a share rule's own per-group rounding,
+    /// so that the nominal replication awards exactly the published stars.
+    pub star_cutoffs: Option<Vec<[usize; 5]>>,
     /// Tie rule of the ranks.
     pub ties: TieRule,
     /// Worker threads; 0 = all available cores.
@@ -48,6 +59,7 @@ impl UncertaintyConfig {
             replications,
             seed,
             weight_noise: 0.25,
+            data_noise: 0.0,
             alternatives: Alternatives {
                 normalisations: Vec::new(),
                 aggregations: Vec::new(),
@@ -55,6 +67,7 @@ impl UncertaintyConfig {
             },
             drop_one_indicator: false,
             stars: None,
+            star_cutoffs: None,
             ties: TieRule::Min,
             threads: 0,
         }
@@ -130,6 +143,9 @@ pub fn draw_scenario(evaluator: &Evaluator, config: &UncertaintyConfig, r: usize
         let k = rng.random_range(0..=n);
         s.dropped = (k < n).then(|| evaluator.indicator_codes()[k]);
     }
+    if config.data_noise > 0.0 {
+        s.noise_seed = Some(rng.random());
+    }
     s
 }
 
@@ -170,7 +186,13 @@ fn rank_replication(
             scratch,
             &mut within[range.clone()],
         );
-        if let Some(rule) = &config.stars {
+        if let Some(cutoffs) = &config.star_cutoffs {
+            let mut r = vec![0.0; s.len()];
+            rank::rank_into(s, Order::HighestFirst, TieRule::Min, scratch, &mut r);
+            for (star, rank) in stars[range].iter_mut().zip(&r) {
+                *star = (!rank.is_nan()).then(|| crate::stars::from_cutoffs(*rank, &cutoffs[g]));
+            }
+        } else if let Some(rule) = &config.stars {
             let assigned = match rule {
                 StarRule::Shares(_) => {
                     // Shares are defined on minimum-tie ranks, whatever the reporting tie rule.
@@ -207,11 +229,30 @@ pub fn analyse(
             problem: format!("{} must lie within [0, 1)", config.weight_noise),
         });
     }
+    if !(0.0..1.0).contains(&config.data_noise) {
+        return Err(EngineError::Parameter {
+            name: "data noise".into(),
+            problem: format!("{} must lie within [0, 1)", config.data_noise),
+        });
+    }
     if let Some(rule) = &config.stars {
         rule.validate()?;
     }
     let mut evaluator = Evaluator::new(groups, &config.alternatives)?;
+    evaluator.set_data_noise(config.data_noise);
     let n_groups = evaluator.n_groups();
+    if let Some(cutoffs) = &config.star_cutoffs
+        && (cutoffs.len() != n_groups
+            || cutoffs.iter().enumerate().any(|(g, c)| {
+                c.windows(2).any(|w| w[0] > w[1]) || c[4] != evaluator.units(g).len()
+            }))
+    {
+        return Err(EngineError::Parameter {
+            name: "star cut-offs".into(),
+            problem: "one non-decreasing set of cut-offs per group, ending at the group's size"
+                .into(),
+        });
+    }
     let mut offsets = vec![0usize];
     for g in 0..n_groups {
         offsets.push(offsets[g] + evaluator.units(g).len());
@@ -280,7 +321,8 @@ pub fn analyse(
                     n_star += 1;
                 }
             }
-            let star_probability = config.stars.as_ref().map(|_| {
+            let wants_stars = config.stars.is_some() || config.star_cutoffs.is_some();
+            let star_probability = wants_stars.then(|| {
                 let mut p = [0.0; 5];
                 if n_star > 0 {
                     for k in 0..5 {

@@ -5,7 +5,7 @@ use jidi_engine::aggregate::Aggregation;
 use jidi_engine::error::EngineError;
 use jidi_engine::normalise::{Direction, Normalisation};
 use jidi_engine::pipeline::{self, Dataset, PipelineConfig, Treatment, Weighting};
-use jidi_engine::scenario::{Alternatives, Group};
+use jidi_engine::scenario::{Alternatives, Evaluator, Group};
 use jidi_engine::stars::StarRule;
 use jidi_engine::structure::{NodeSpec, Structure};
 use jidi_engine::treat::WinsoriseConfig;
@@ -242,6 +242,7 @@ fn ua_config(threads: usize) -> UncertaintyConfig {
         replications: 300,
         seed: 42,
         weight_noise: 0.25,
+        data_noise: 0.05,
         alternatives: Alternatives {
             normalisations: vec![
                 Normalisation::MinMax {
@@ -258,6 +259,7 @@ fn ua_config(threads: usize) -> UncertaintyConfig {
         },
         drop_one_indicator: true,
         stars: Some(StarRule::PUBLISHED_2021),
+        star_cutoffs: None,
         ties: jidi_engine::rank::TieRule::Min,
         threads,
     }
@@ -307,4 +309,89 @@ fn uncertainty_refuses_geometric_alternative_on_non_positive_normalisation() {
     config.alternatives.normalisations = vec![Normalisation::ZScore { mean: 0.0, sd: 1.0 }];
     let err = uncertainty::analyse(&groups, &config).unwrap_err();
     assert!(err.to_string().contains("zscore:0:1"), "{err}");
+}
+
+#[test]
+fn data_noise_alone_is_centred_on_the_published_result() {
+    let groups = groups_for_ua();
+    let mut config = UncertaintyConfig::weights_only(400, 11);
+    config.weight_noise = 0.0;
+    config.data_noise = 0.05;
+    let r = uncertainty::analyse(&groups, &config).unwrap();
+    let mut spread = 0;
+    for u in &r.units {
+        // The nominal replication is the data as reported.
+        assert!(u.within_group.nominal >= 1.0 && u.within_group.nominal <= 30.0);
+        assert!(
+            u.overall.p05 <= u.overall.nominal && u.overall.nominal <= u.overall.p95,
+            "{}: nominal {} outside [{}, {}]",
+            u.unit,
+            u.overall.nominal,
+            u.overall.p05,
+            u.overall.p95
+        );
+        if u.overall.p95 > u.overall.p05 {
+            spread += 1;
+        }
+    }
+    assert!(
+        spread > r.units.len() / 2,
+        "noise moved only {spread} ranks"
+    );
+    // Without noise the same settings give a degenerate interval.
+    config.data_noise = 0.0;
+    let flat = uncertainty::analyse(&groups, &config).unwrap();
+    assert!(flat.units.iter().all(|u| u.overall.p05 == u.overall.p95));
+}
+
+#[test]
+fn data_noise_keeps_scores_within_the_normalisation_range() {
+    let groups = groups_for_ua();
+    let mut evaluator = Evaluator::new(
+        &groups,
+        &Alternatives {
+            normalisations: Vec::new(),
+            aggregations: Vec::new(),
+            vary_treatment: false,
+        },
+    )
+    .unwrap();
+    evaluator.set_data_noise(0.9);
+    let mut scores = vec![Vec::new(); evaluator.n_groups()];
+    let mut nominal = vec![Vec::new(); evaluator.n_groups()];
+    evaluator
+        .evaluate(&evaluator.nominal(), &mut nominal)
+        .unwrap();
+    let mut moved = false;
+    for seed in 0..50u64 {
+        let mut scenario = evaluator.nominal();
+        scenario.noise_seed = Some(seed);
+        evaluator.evaluate(&scenario, &mut scores).unwrap();
+        for (g, col) in scores.iter().enumerate() {
+            for (k, s) in col.iter().enumerate() {
+                // Min–max onto [0, 100] by default: a score is a weighted mean of values in range.
+                assert!((0.0..=100.0).contains(s), "group {g} unit {k}: {s}");
+                moved |= (s - nominal[g][k]).abs() > 1e-9;
+            }
+        }
+    }
+    assert!(moved);
+}
+
+#[test]
+fn published_cut_offs_give_the_published_stars_in_the_nominal_replication() {
+    let groups = groups_for_ua();
+    let mut config = UncertaintyConfig::weights_only(50, 3);
+    config.weight_noise = 0.0;
+    // Deliberately uneven: 3 and 2 five-star places, 20 and 10 four-star or better.
+    config.star_cutoffs = Some(vec![[3, 20, 25, 28, 30], [2, 10, 26, 29, 30]]);
+    let r = uncertainty::analyse(&groups, &config).unwrap();
+    for u in &r.units {
+        let cut = &config.star_cutoffs.as_ref().unwrap()[u.group];
+        let expected = jidi_engine::stars::from_cutoffs(u.within_group.nominal, cut);
+        let p = u.star_probability.unwrap();
+        assert_eq!(p[(expected - 1) as usize], 1.0, "{}", u.unit);
+    }
+    config.star_cutoffs = Some(vec![[3, 20, 25, 28, 30]]);
+    assert!(uncertainty::analyse(&groups, &config).is_err());
 }

@@ -288,6 +288,7 @@ fn new_run(
             category_code: r.group.clone(),
             province_code: r.province_code.clone(),
             score: Some(r.score),
+            national_score: Some(r.national_score),
             national_rank: Some(r.national_rank),
             category_rank: Some(r.category_rank),
             stars: Some(r.stars as i32),
@@ -324,6 +325,7 @@ fn new_run(
         diagnostics: e.diagnostics.clone(),
         sensitivity: e.sensitivity.clone(),
         weight_noise: scheme.uncertainty.weight_noise,
+        data_noise: scheme.uncertainty.data_noise,
     };
     NewRun {
         year: e.year,
@@ -417,6 +419,14 @@ pub async fn publish(store: &Store, run_id: i64, actor: Option<i64>) -> Result<(
             entity: "evaluation run",
             key: run_id.to_string(),
         })?;
-    let drafts = crate::management::proposal_drafts(store, run.year, Some(run.id)).await?;
+    let record = store
+        .scheme(run.scheme_id)
+        .await?
+        .ok_or(jidi_store::StoreError::NotFound {
+            entity: "scheme",
+            key: run.scheme_id.to_string(),
+        })?;
+    let scheme = scheme_of(&record)?;
+    let drafts = crate::management::proposal_drafts(store, run.year, Some(run.id), &scheme).await?;
     Ok(store.publish_run(run_id, actor, &drafts).await?)
 }

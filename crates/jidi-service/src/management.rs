@@ -3,11 +3,13 @@
 use std::collections::HashMap;
 
 use jidi_domain::access::ListScope;
-use jidi_domain::roll::Status;
+use jidi_domain::evaluation::{self, EvalBase};
+use jidi_domain::roll::{Status, Tier};
 use jidi_domain::rules::{
     Decision, ProposalDraft, ProposalKind, RuleBase, RuleInput, RuleSet, YearResult,
     tier_change_note,
 };
+use jidi_domain::scheme::Scheme;
 use jidi_store::{BaseFilter, BaseSort, ProposalEffect, ProposalRecord, SortOrder, Store};
 
 /// Settings key of the rules in force (JSON).
@@ -31,6 +33,9 @@ pub enum ManagementError {
     /// The decision's reason breaks the rule for free text.
     #[error("reason: {0}")]
     BadReason(String),
+    /// Ranking the candidates of a rule with a quota failed.
+    #[error("ranking the candidates: {0}")]
+    Ranking(#[source] jidi_domain::evaluation::EvaluationError),
 }
 
 type Result<T> = std::result::Result<T, ManagementError>;
@@ -56,10 +61,13 @@ pub async fn set_rules(store: &Store, rules: &RuleSet, actor: Option<i64>) -> Re
 
 /// The proposals the rules make for `year`. With `pending`, that (trial) run's results count as
 /// published: publishing computes them first and stores them with the run in one transaction.
+/// Bases below the national tier are ranked by `scheme` among the bases of their own tier, for
+/// the rules with a quota.
 pub async fn proposal_drafts(
     store: &Store,
     year: i32,
     pending: Option<i64>,
+    scheme: &Scheme,
 ) -> Result<Vec<ProposalDraft>> {
     let rules = rules(store).await?;
     let filter = BaseFilter {
@@ -119,12 +127,37 @@ pub async fn proposal_drafts(
         .map(|p| ((p.base_id, p.indicator), p.value))
         .collect();
     let rectifications = store.accepted_rectifications().await?;
+    let mut scores = HashMap::new();
+    if rules.rules.iter().any(|r| r.quota.is_some()) {
+        for tier in [Tier::Provincial, Tier::Cultivating] {
+            let of_tier: Vec<EvalBase> = bases
+                .iter()
+                .filter(|b| b.facts.tier == tier)
+                .map(|b| EvalBase {
+                    id: b.id,
+                    name: b.facts.name.clone(),
+                    province_code: b.facts.province_code.clone(),
+                    category: b.facts.category_code.clone(),
+                    subcategory: b.facts.subcategory_code.clone(),
+                    tier: b.facts.tier,
+                    designated_on: b.facts.designated_on,
+                    designated_year: b.facts.designated_year,
+                    withdrawn_on: None,
+                })
+                .collect();
+            scores.extend(
+                evaluation::candidate_scores(scheme, &of_tier, &values)
+                    .map_err(ManagementError::Ranking)?,
+            );
+        }
+    }
     Ok(rules.apply(&RuleInput {
         year,
         bases: &rule_bases,
         history: &history,
         values: &values,
         rectifications: &rectifications,
+        scores: &scores,
     }))
 }
 

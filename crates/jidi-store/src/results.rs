@@ -24,8 +24,10 @@ pub struct ResultRecord {
     pub category_code: String,
     /// Province.
     pub province_code: String,
-    /// Score.
+    /// Score within the peer group.
     pub score: Option<f64>,
+    /// Score on the common normalisation across all bases (runs before it existed: `None`).
+    pub national_score: Option<f64>,
     /// National rank.
     pub national_rank: Option<f64>,
     /// Rank in the peer group.
@@ -91,7 +93,11 @@ pub struct Headline {
     pub run_id: i64,
 }
 
-pub(crate) const RESULT_COLUMNS: &str = "run_id, base_id, category_code, province_code, score, national_rank, category_rank, stars, stars_before_veto, vetoed, veto_reason, rank_median, rank_p05, rank_p95, category_rank_p05, category_rank_p95, star_probabilities";
+/// Stored order of a result row; [`RESULT_PARAMS`] values each.
+pub(crate) const RESULT_COLUMNS: &str = "run_id, base_id, category_code, province_code, score, national_rank, category_rank, stars, stars_before_veto, vetoed, veto_reason, rank_median, rank_p05, rank_p95, category_rank_p05, category_rank_p95, star_probabilities, national_score";
+
+/// Values per result row.
+pub(crate) const RESULT_PARAMS: usize = 18;
 
 fn result_from_row(r: &impl Row) -> Result<ResultRecord> {
     Ok(ResultRecord {
@@ -112,6 +118,7 @@ fn result_from_row(r: &impl Row) -> Result<ResultRecord> {
         category_rank_p05: r.opt_float("category_rank_p05")?,
         category_rank_p95: r.opt_float("category_rank_p95")?,
         star_probabilities: r.opt_json("star_probabilities")?,
+        national_score: r.opt_float("national_score")?,
     })
 }
 
@@ -134,6 +141,7 @@ pub(crate) fn result_params(run_id: i64, r: &ResultRecord) -> Vec<Param> {
         Param::OptFloat(r.category_rank_p05),
         Param::OptFloat(r.category_rank_p95),
         Param::OptText(r.star_probabilities.as_ref().map(to_json)),
+        Param::OptFloat(r.national_score),
     ]
 }
 

@@ -9,7 +9,7 @@ use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::error::{Result, StoreError};
 use crate::proposals::INSERT_PROPOSAL;
-use crate::results::{RESULT_COLUMNS, ResultDetails, ResultRecord, result_params};
+use crate::results::{RESULT_COLUMNS, RESULT_PARAMS, ResultDetails, ResultRecord, result_params};
 use crate::roll::INSERT_AUDIT;
 use jidi_domain::evaluation::RunSummary;
 use jidi_domain::rules::ProposalDraft;
@@ -157,7 +157,7 @@ impl Store {
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
             for chunk in run.results.chunks(56) {
-                let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", value_rows(chunk.len(), 17));
+                let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", value_rows(chunk.len(), RESULT_PARAMS));
                 let params: Vec<Param> = chunk.iter().flat_map(|r| result_params(id, r)).collect();
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }

@@ -62,7 +62,7 @@ macro_rules! with_store {
 async fn migrations_are_idempotent_and_load_reference_data(db: TestDb) {
     with_store!(db, |store| {
         store.migrate().await.unwrap();
-        assert_eq!(store.applied_migrations().await.unwrap(), vec![1, 2, 3]);
+        assert_eq!(store.applied_migrations().await.unwrap(), vec![1, 2, 3, 4]);
         let cats = store.categories().await.unwrap();
         assert_eq!(cats.len(), jidi_domain::reference::BUILTIN_CATEGORIES.len());
         assert!(store.is_empty().await.unwrap());
@@ -107,7 +107,7 @@ async fn upgrading_keeps_published_results(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3],
+            vec![1, 2, 3, 4],
             "{}",
             db.label
         );
@@ -115,6 +115,8 @@ async fn upgrading_keeps_published_results(db: TestDb) {
         assert_eq!(base.latest_rating, Some((2024, 4)), "{}", db.label);
         let r = store.run_result(1, id).await.unwrap().unwrap();
         assert_eq!((r.score, r.stars), (Some(71.5), Some(4)));
+        // A result stored before the national score existed has none, rather than a made-up one.
+        assert_eq!(r.national_score, None, "{}", db.label);
         let parts = store.result_details(1, id).await.unwrap().unwrap();
         assert_eq!(parts.dimension_scores.len(), 1);
         assert_eq!(
@@ -711,6 +713,7 @@ async fn publishing_is_atomic(db: TestDb) {
         category_code: "equipment".into(),
         province_code: "420000".into(),
         score: Some(50.0),
+        national_score: Some(48.5),
         national_rank: Some(1.0),
         category_rank: Some(1.0),
         stars: Some(1),
@@ -743,14 +746,24 @@ async fn publishing_is_atomic(db: TestDb) {
                 diagnostics: vec![],
                 sensitivity: None,
                 weight_noise: 0.25,
+                data_noise: 0.05,
             },
             created_by: None,
-            results: vec![result],
+            results: vec![result.clone()],
             details: vec![],
             inputs: vec![],
         })
         .await
         .unwrap();
+    // The stored row reads back whole, the national score included.
+    let stored = store.run_result(run, base).await.unwrap().unwrap();
+    assert_eq!(
+        stored,
+        ResultRecord {
+            run_id: run,
+            ..result
+        }
+    );
     let warning = |base_id: i64| ProposalDraft {
         base_id,
         year: 2024,

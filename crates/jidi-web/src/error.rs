@@ -324,7 +324,9 @@ impl From<ManagementError> for AppError {
                 field: "reason".into(),
                 message,
             }]),
-            other @ ManagementError::CorruptRules(_) => AppError::internal(other),
+            other @ (ManagementError::CorruptRules(_) | ManagementError::Ranking(_)) => {
+                AppError::internal(other)
+            }
         }
     }
 }

@@ -338,6 +338,52 @@ async fn evaluation_flow_through_the_api(db: TestDb) {
         (probs - 1.0).abs() < 1e-9,
         "{l}: star probabilities sum to {probs}"
     );
+    // The figures shown side by side agree: the awarded star's probability is the one in the
+    // distribution, the borderline flag follows from it, and the national score is there.
+    let stars = card["result"]["stars"].as_i64().unwrap() as usize;
+    let confidence = &card["result"]["star_confidence"];
+    let p_awarded = card["result"]["star_probabilities"][stars - 1]
+        .as_f64()
+        .unwrap();
+    assert_eq!(confidence["probability"].as_f64(), Some(p_awarded), "{l}");
+    assert_eq!(
+        confidence["borderline"].as_bool(),
+        Some(p_awarded < jidi_domain::evaluation::BORDERLINE_BELOW),
+        "{l}"
+    );
+    let national_score = card["result"]["national_score"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&national_score), "{l}");
+    if stars < 5 {
+        let next = &card["details"]["next_star"];
+        let reach = next["reach"].as_str().unwrap();
+        match reach {
+            "levers" => assert!(!next["levers"].as_array().unwrap().is_empty(), "{l}"),
+            "combination" => {
+                let c = &next["combination"];
+                assert!(c["levers"].as_array().unwrap().len() >= 2, "{l}");
+                let share = c["share_of_distance"].as_f64().unwrap();
+                assert!(share > 0.0 && share <= 1.0, "{l}");
+            }
+            "no_place" | "unreachable" => {}
+            other => panic!("{l}: reach {other}"),
+        }
+    }
+    // The scorecard page says the same in words.
+    let page = app
+        .get(&format!("/evaluations/{id}/bases/{donghu}"), &donghu_user)
+        .await
+        .text();
+    assert!(
+        page.contains(&format!("第{:.0}至{:.0}名", p05, p95)),
+        "{l}: the interval in words"
+    );
+    assert!(page.contains(&format!("{:.0}%", p_awarded * 100.0)), "{l}");
+    assert_eq!(
+        page.contains("id=\"borderline\""),
+        confidence["borderline"] == true,
+        "{l}"
+    );
+    assert!(page.contains(&format!("{national_score:.2}")), "{l}");
     assert_eq!(app.get(&card_path, &hubei).await.status, StatusCode::OK);
     let other = items(&all)
         .iter()

@@ -4,34 +4,38 @@
 //! from the uncertainty analysis, the change from last year, and what it would take to gain a
 //! star). Pure: the store supplies the values and keeps the result.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use jidi_engine::aggregate::Aggregation;
 use jidi_engine::normalise::Normalisation;
-use jidi_engine::pipeline::{self, Dataset};
+use jidi_engine::pipeline::{self, Dataset, PipelineConfig};
 use jidi_engine::rank::{self, Order};
 use jidi_engine::scenario::{Alternatives, Group};
 use jidi_engine::stars::StarRule;
+use jidi_engine::structure::Structure;
 use jidi_engine::uncertainty::{self, UncertaintyConfig};
+use jidi_engine::whatif::WhatIf;
 
 use crate::incident::IncidentKind;
 use crate::programme::is_eligible;
 use crate::roll::Tier;
-use crate::scheme::{PeerGroup, Scheme};
+use crate::scheme::Scheme;
 
+mod confidence;
 mod explain;
 mod group;
 mod hash;
 mod result;
 mod sensitivity;
 
+pub use confidence::{BORDERLINE_BELOW, StarConfidence, star_confidence};
 use explain::{contributions, dimension_scores, next_star};
 use group::{GroupRun, group_structure, method_config};
 pub use hash::{hash_content, hash_inputs, hash_result_lines, hash_results, result_line};
 pub use result::{
-    BaseResult, Change, Contribution, DimensionScore, Evaluation, EvaluationError, Lever, NextStar,
-    ResultExplanation, RunSummary, SensitivityReport,
+    BaseResult, Change, Combination, Contribution, DimensionScore, Evaluation, EvaluationError,
+    Lever, NextStar, Reach, ResultExplanation, RunSummary, SensitivityReport,
 };
 use sensitivity::scheme_sensitivity;
 
@@ -130,15 +134,122 @@ pub fn apportion_cutoffs(shares: &[f64; 5], sizes: &[usize]) -> Vec<[usize; 5]> 
     out
 }
 
-fn stars_from_cutoffs(category_rank: f64, cutoffs: &[usize; 5]) -> u8 {
-    let level = cutoffs
+/// The peer group's label of the national run, on a common normalisation across all bases.
+pub const NATIONAL_GROUP: &str = "national";
+
+fn engine_error(group: &str) -> impl Fn(jidi_engine::EngineError) -> EvaluationError + '_ {
+    move |e| EvaluationError::Engine {
+        group: group.to_string(),
+        source: e,
+    }
+}
+
+/// Runs one group through the pipeline, keeping the engine's warnings.
+fn run_group(
+    key: String,
+    members: Vec<usize>,
+    structure: Structure,
+    config: &PipelineConfig,
+    data: Dataset,
+    diagnostics: &mut Vec<String>,
+) -> Result<GroupRun, EvaluationError> {
+    let result = pipeline::run(&structure, config, &data).map_err(engine_error(&key))?;
+    diagnostics.extend(
+        result
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == jidi_engine::Severity::Warning)
+            .map(|d| format!("{key}: {d}")),
+    );
+    Ok(GroupRun {
+        key,
+        members,
+        structure,
+        config: config.clone(),
+        data,
+        result,
+    })
+}
+
+/// The national run: every base together, without category overrides, on one normalisation; an
+/// indicator that a base's category excludes counts as missing for it (and is imputed as the
+/// scheme says).
+fn national_run(
+    scheme: &Scheme,
+    bases: &[&EvalBase],
+    values: &HashMap<(i64, String), f64>,
+    config: &PipelineConfig,
+    diagnostics: &mut Vec<String>,
+) -> Result<GroupRun, EvaluationError> {
+    let everyone: Vec<usize> = (0..bases.len()).collect();
+    let value = |m: usize, code: &str| -> Option<f64> {
+        let excluded = scheme
+            .category_overrides
+            .iter()
+            .any(|o| o.category == bases[m].category && o.exclude.iter().any(|e| e == code));
+        if excluded {
+            None
+        } else {
+            values.get(&(bases[m].id, code.to_string())).copied()
+        }
+    };
+    let reported = |code: &str| everyone.iter().any(|&m| value(m, code).is_some());
+    let structure = group_structure(scheme, None, NATIONAL_GROUP, &reported, diagnostics)?;
+    let data = group::dataset(
+        &structure,
+        everyone.iter().map(|&m| bases[m].id.to_string()).collect(),
+        &everyone,
+        &value,
+        &|m| bases[m].id,
+        None,
+        NATIONAL_GROUP,
+    )?;
+    run_group(
+        NATIONAL_GROUP.to_string(),
+        everyone,
+        structure,
+        config,
+        data,
+        diagnostics,
+    )
+}
+
+/// The scheme's score of `bases` evaluated among themselves on one normalisation (the national
+/// run's convention, whatever their tier): how candidates for promotion are ranked. Bases without
+/// a score (no values at all) are left out.
+pub fn candidate_scores(
+    scheme: &Scheme,
+    bases: &[EvalBase],
+    values: &HashMap<(i64, String), f64>,
+) -> Result<HashMap<i64, f64>, EvaluationError> {
+    let errors = scheme.validate();
+    if !errors.is_empty() {
+        return Err(EvaluationError::Scheme(errors));
+    }
+    let with_values: Vec<&EvalBase> = {
+        let reporting: std::collections::HashSet<i64> = values.keys().map(|k| k.0).collect();
+        bases.iter().filter(|b| reporting.contains(&b.id)).collect()
+    };
+    if with_values.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let config = method_config(scheme)?;
+    let run = national_run(scheme, &with_values, values, &config, &mut Vec::new())?;
+    Ok(with_values
         .iter()
-        .position(|&c| category_rank <= c as f64)
-        .unwrap_or(4);
-    5 - level as u8
+        .zip(run.result.index())
+        .filter(|(_, s)| s.is_finite())
+        .map(|(b, s)| (b.id, *s))
+        .collect())
 }
 
 /// Runs an evaluation.
+///
+/// Scores, group ranks and stars come from each peer group's own normalisation (分类指导). The
+/// national rank comes from a second run of the same scheme over all bases together, without
+/// category overrides, on one common normalisation: a score of 80 in a group of 25 is not a
+/// score of 80 in a group of 140. The uncertainty of both is the published method's own (weights
+/// and data noise), so the published result is its nominal replication.
 pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationError> {
     let scheme = input.scheme;
     let errors = scheme.validate();
@@ -166,79 +277,56 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
     }
     let mut diagnostics = Vec::new();
     let config = method_config(scheme)?;
-
-    // Peer groups.
-    let mut by_group: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, b) in eligible.iter().enumerate() {
-        let key = if scheme.peer_group == PeerGroup::Subcategory {
-            b.subcategory.clone().unwrap_or_else(|| b.category.clone())
-        } else {
-            b.category.clone()
-        };
-        by_group.entry(key).or_default().push(i);
-    }
-    let mut inputs: Vec<(i64, String, Option<f64>)> = Vec::new();
-    let mut runs: Vec<GroupRun> = Vec::new();
-    for (key, members) in by_group {
-        let category = eligible[members[0]].category.clone();
-        let value = |b: &EvalBase, code: &str| input.values.get(&(b.id, code.to_string())).copied();
-        let reported = |code: &str| members.iter().any(|&m| value(eligible[m], code).is_some());
-        let structure = group_structure(scheme, &category, &reported, &mut diagnostics)?;
-        let units: Vec<String> = members
+    let value = |m: usize, code: &str| {
+        input
+            .values
+            .get(&(eligible[m].id, code.to_string()))
+            .copied()
+    };
+    let id_of = |m: usize| eligible[m].id;
+    let unit_names = |members: &[usize]| -> Vec<String> {
+        members
             .iter()
             .map(|&m| eligible[m].id.to_string())
-            .collect();
-        let mut data = Dataset::new(units);
-        for &i in structure.indicators() {
-            let code = &structure.node(i).code;
-            let col: Vec<f64> = members
-                .iter()
-                .map(|&m| {
-                    let v = value(eligible[m], code);
-                    inputs.push((eligible[m].id, code.clone(), v));
-                    v.unwrap_or(f64::NAN)
-                })
-                .collect();
-            data.insert_numeric(code, col)
-                .map_err(|e| EvaluationError::Engine {
-                    group: key.clone(),
-                    source: e,
-                })?;
-        }
-        let result =
-            pipeline::run(&structure, &config, &data).map_err(|e| EvaluationError::Engine {
-                group: key.clone(),
-                source: e,
-            })?;
-        diagnostics.extend(
-            result
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == jidi_engine::Severity::Warning)
-                .map(|d| format!("{key}: {d}")),
-        );
-        runs.push(GroupRun {
+            .collect()
+    };
+
+    // Peer groups.
+    let keys: Vec<(&str, Option<&str>)> = eligible
+        .iter()
+        .map(|b| (b.category.as_str(), b.subcategory.as_deref()))
+        .collect();
+    let mut inputs: Vec<(i64, String, Option<f64>)> = Vec::new();
+    let mut runs: Vec<GroupRun> = Vec::new();
+    for (key, members) in group::peer_groups(scheme, &keys) {
+        let category = eligible[members[0]].category.clone();
+        let reported = |code: &str| members.iter().any(|&m| value(m, code).is_some());
+        let structure =
+            group_structure(scheme, Some(&category), &key, &reported, &mut diagnostics)?;
+        let data = group::dataset(
+            &structure,
+            unit_names(&members),
+            &members,
+            &value,
+            &id_of,
+            Some(&mut inputs),
+            &key,
+        )?;
+        runs.push(run_group(
             key,
             members,
             structure,
-            config: config.clone(),
+            &config,
             data,
-            result,
-        });
+            &mut diagnostics,
+        )?);
     }
     inputs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
 
-    // National ranks.
-    let mut all_scores = Vec::new();
-    let mut owner = Vec::new();
-    for (g, run) in runs.iter().enumerate() {
-        for (k, s) in run.result.index().iter().enumerate() {
-            all_scores.push(*s);
-            owner.push((g, k));
-        }
-    }
+    let national_run = national_run(scheme, &eligible, input.values, &config, &mut diagnostics)?;
+    let national_scores = national_run.result.index().to_vec();
     let ties = config.ties;
-    let national = rank::rank(&all_scores, Order::HighestFirst, ties);
+    let national = rank::rank(&national_scores, Order::HighestFirst, ties);
 
     // Stars.
     let sizes: Vec<usize> = runs.iter().map(|r| r.members.len()).collect();
@@ -259,67 +347,139 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
             m
         });
 
-    // Uncertainty, all groups sharing the draws.
+    // Uncertainty of the published method: weights and data, all groups sharing the draws; the
+    // national rank's over the national run with the same seed.
     let u = &scheme.uncertainty;
-    let alternatives = Alternatives {
-        normalisations: u
-            .normalisations
-            .iter()
-            .filter_map(|n| Normalisation::parse(n).ok())
-            .collect(),
-        aggregations: u
-            .aggregations
-            .iter()
-            .filter_map(|a| Aggregation::parse(a).ok())
-            .collect(),
-        vary_treatment: u.vary_treatment,
-    };
     let engine_groups: Vec<Group> = runs
         .iter()
         .map(|r| Group::build(&r.key, &r.structure, &r.config, &r.data))
         .collect::<Result<_, _>>()
-        .map_err(|e| EvaluationError::Engine {
-            group: "uncertainty".into(),
-            source: e,
-        })?;
-    let ua = if u.replications > 0 {
+        .map_err(engine_error("uncertainty"))?;
+    let national_group = Group::build(
+        NATIONAL_GROUP,
+        &national_run.structure,
+        &national_run.config,
+        &national_run.data,
+    )
+    .map_err(engine_error(NATIONAL_GROUP))?;
+    let published_only = Alternatives {
+        normalisations: Vec::new(),
+        aggregations: Vec::new(),
+        vary_treatment: false,
+    };
+    let (ua, national_ua) = if u.replications > 0 {
         let cfg = UncertaintyConfig {
             replications: u.replications,
             seed: u.seed,
             weight_noise: u.weight_noise,
-            alternatives: alternatives.clone(),
-            drop_one_indicator: u.drop_one_indicator,
+            data_noise: u.data_noise,
+            alternatives: published_only,
+            drop_one_indicator: false,
             stars: Some(rule.clone()),
+            star_cutoffs: cutoffs.clone(),
             ties,
             threads: 0,
         };
-        Some(
-            uncertainty::analyse(&engine_groups, &cfg).map_err(|e| EvaluationError::Engine {
-                group: "uncertainty".into(),
-                source: e,
-            })?,
-        )
+        let groups_ua =
+            uncertainty::analyse(&engine_groups, &cfg).map_err(engine_error("uncertainty"))?;
+        let national_cfg = UncertaintyConfig {
+            stars: None,
+            star_cutoffs: None,
+            ..cfg
+        };
+        let national_ua =
+            uncertainty::analyse(std::slice::from_ref(&national_group), &national_cfg)
+                .map_err(engine_error(NATIONAL_GROUP))?;
+        (Some(groups_ua), Some(national_ua))
     } else {
-        None
+        (None, None)
     };
 
-    let mut results = Vec::with_capacity(all_scores.len());
-    for (flat, &(g, k)) in owner.iter().enumerate() {
+    // Where each eligible base sits: its group, its place in the group, its place in the
+    // group analysis's flat order.
+    let mut place = vec![(0usize, 0usize, 0usize); eligible.len()];
+    let mut flat = 0;
+    for (g, run) in runs.iter().enumerate() {
+        for (k, &m) in run.members.iter().enumerate() {
+            place[m] = (g, k, flat);
+            flat += 1;
+        }
+    }
+
+    // What it takes to gain a star re-runs a base's group a few times per base: spread over the
+    // cores, each thread taking every n-th base.
+    let stars_nominal: Vec<u8> = place
+        .iter()
+        .map(|&(g, k, _)| match (&cutoffs, &rule) {
+            (Some(c), _) => jidi_engine::stars::from_cutoffs(runs[g].result.rank[k], &c[g]),
+            (None, r) => r.assign(&[runs[g].result.index()[k]])[0].unwrap_or(1),
+        })
+        .collect();
+    let what_ifs: Vec<WhatIf<'_>> = runs
+        .iter()
+        .map(|r| WhatIf::new(&r.structure, &r.config, &r.data, &r.result))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let mut next_stars: Vec<Option<NextStar>> = vec![None; eligible.len()];
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (place, runs, what_ifs, cutoffs, rule, config, stars_nominal) = (
+                    &place,
+                    &runs,
+                    &what_ifs,
+                    &cutoffs,
+                    &rule,
+                    &config,
+                    &stars_nominal,
+                );
+                scope.spawn(move || {
+                    (t..place.len())
+                        .step_by(threads)
+                        .map(|m| {
+                            let (g, k, _) = place[m];
+                            let c = cutoffs.as_ref().map(|c| &c[g]);
+                            (
+                                m,
+                                next_star(
+                                    &runs[g],
+                                    &what_ifs[g],
+                                    k,
+                                    c,
+                                    rule,
+                                    stars_nominal[m],
+                                    config,
+                                ),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            for (m, n) in h.join().expect("next-star worker panicked") {
+                next_stars[m] = n;
+            }
+        }
+    });
+
+    let mut results = Vec::with_capacity(eligible.len());
+    for (m, base) in eligible.iter().enumerate() {
+        let (g, k, flat) = place[m];
         let run = &runs[g];
-        let base = eligible[run.members[k]];
-        let score = all_scores[flat];
+        let score = run.result.index()[k];
         let category_rank = run.result.rank[k];
-        let stars_nominal = match (&cutoffs, &rule) {
-            (Some(c), _) => stars_from_cutoffs(category_rank, &c[g]),
-            (None, r) => r.assign(&[score])[0].unwrap_or(1),
-        };
+        let stars_nominal = stars_nominal[m];
         let veto = vetoes.get(&base.id);
         let stars = match veto {
             Some(_) => stars_nominal.min(scheme.vetoes.cap_stars),
             None => stars_nominal,
         };
-        let unit_ua = ua.as_ref().map(|ua| &ua.units[flat]);
-        let star_probabilities = unit_ua.and_then(|x| x.star_probability).map(|mut p| {
+        let group_ua = ua.as_ref().map(|ua| &ua.units[flat]);
+        let national_unit = national_ua.as_ref().map(|ua| &ua.units[m].overall);
+        let star_probabilities = group_ua.and_then(|x| x.star_probability).map(|mut p| {
             if veto.is_some() {
                 let cap = scheme.vetoes.cap_stars as usize;
                 let above: f64 = p[cap..].iter().sum();
@@ -335,31 +495,25 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
             group: run.key.clone(),
             province_code: base.province_code.clone(),
             score,
-            national_rank: national[flat],
+            national_score: national_scores[m],
+            national_rank: national[m],
             category_rank,
             stars,
             stars_before_veto: stars_nominal,
             vetoed: veto.is_some(),
             veto_reason: veto.map(|v| v.join("；")),
-            rank_median: unit_ua.map(|x| x.overall.median),
-            rank_p05: unit_ua.map(|x| x.overall.p05),
-            rank_p95: unit_ua.map(|x| x.overall.p95),
-            category_rank_p05: unit_ua.map(|x| x.within_group.p05),
-            category_rank_p95: unit_ua.map(|x| x.within_group.p95),
+            rank_median: national_unit.map(|x| x.median),
+            rank_p05: national_unit.map(|x| x.p05),
+            rank_p95: national_unit.map(|x| x.p95),
+            category_rank_p05: group_ua.map(|x| x.within_group.p05),
+            category_rank_p95: group_ua.map(|x| x.within_group.p95),
             star_probabilities,
             dimension_scores: dimension_scores(run, k),
             contributions: contributions(run, k, input.values, base.id),
-            next_star: next_star(
-                run,
-                k,
-                cutoffs.as_ref().map(|c| &c[g]),
-                &rule,
-                stars_nominal,
-                &config,
-            ),
+            next_star: next_stars[m].take(),
             change: input.previous.get(&base.id).map(|p| Change {
                 score: score - p.score,
-                national_rank: national[flat] - p.national_rank,
+                national_rank: national[m] - p.national_rank,
                 previous_stars: p.stars,
             }),
         });
@@ -374,9 +528,23 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
         star_counts[(r.stars - 1) as usize] += 1;
     }
     let sensitivity = if input.with_sensitivity {
+        // The scheme's method alternatives, on the national ranking.
+        let alternatives = Alternatives {
+            normalisations: u
+                .normalisations
+                .iter()
+                .filter_map(|n| Normalisation::parse(n).ok())
+                .collect(),
+            aggregations: u
+                .aggregations
+                .iter()
+                .filter_map(|a| Aggregation::parse(a).ok())
+                .collect(),
+            vary_treatment: u.vary_treatment,
+        };
         Some(scheme_sensitivity(
-            &engine_groups,
-            &runs,
+            std::slice::from_ref(&national_group),
+            std::slice::from_ref(&national_run),
             &alternatives,
             ties,
         )?)

@@ -38,11 +38,45 @@ pub struct Contribution {
 pub struct NextStar {
     /// The rating within reach.
     pub stars: u8,
-    /// Score the base must exceed.
+    /// Score the base must exceed (NaN when the group has no place at that rating).
     pub threshold: f64,
     /// Points missing.
     pub gap: f64,
     /// Indicators that could close the gap alone, with the change of the raw value needed.
+    pub levers: Vec<Lever>,
+    /// When no indicator can close the gap alone: the fewest indicators that close it together,
+    /// each moving the same share of the way from its value to the group's best.
+    #[serde(default)]
+    pub combination: Option<Combination>,
+    /// Which of the answers applies.
+    #[serde(default)]
+    pub reach: Reach,
+}
+
+/// How a star can be reached.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// One indicator can close the gap alone (see the levers).
+    #[default]
+    Levers,
+    /// Several indicators together (see the combination).
+    Combination,
+    /// Not even every indicator at the group's best closes the gap.
+    Unreachable,
+    /// The group has no place at that rating this year.
+    NoPlace,
+    /// The method is not linear in the values (geometric mean, ranks), so no exact answer is
+    /// computed.
+    NotComputed,
+}
+
+/// Several indicators moving together.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Combination {
+    /// The share of the way from each value to the group's best (0.4 = 40 % of the distance).
+    pub share_of_distance: f64,
+    /// The indicators, with their current and needed values.
     pub levers: Vec<Lever>,
 }
 
@@ -79,9 +113,11 @@ pub struct BaseResult {
     pub group: String,
     /// Province code.
     pub province_code: String,
-    /// Overall score.
+    /// Score within the peer group (what stars and the group rank rest on).
     pub score: f64,
-    /// Rank among all bases evaluated.
+    /// Score on the common normalisation across all bases (what the national rank rests on).
+    pub national_score: f64,
+    /// Rank among all bases evaluated, by the national score.
     pub national_rank: f64,
     /// Rank within the peer group.
     pub category_rank: f64,
@@ -93,7 +129,7 @@ pub struct BaseResult {
     pub vetoed: bool,
     /// The vetoing incidents.
     pub veto_reason: Option<String>,
-    /// Median national rank over the replications.
+    /// Median national rank over the replications (of the published method's weights and data).
     pub rank_median: Option<f64>,
     /// 5th percentile of the national rank.
     pub rank_p05: Option<f64>,
@@ -147,6 +183,9 @@ pub struct RunSummary {
     pub sensitivity: Option<SensitivityReport>,
     /// The weight noise of the uncertainty analysis (0.25 = ±25 %).
     pub weight_noise: f64,
+    /// The data noise of the uncertainty analysis (0.05 = ±5 %; runs stored before it: 0).
+    #[serde(default)]
+    pub data_noise: f64,
 }
 
 /// The explanation stored with each result: what it takes to gain a star, and the change from

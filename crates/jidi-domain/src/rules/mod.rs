@@ -217,6 +217,23 @@ pub struct Rule {
     pub deadline_months: Option<u32>,
     /// What the rule says, in Chinese.
     pub description: String,
+    /// How many of its proposals a year may carry, best ranked first (promotions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<Quota>,
+}
+
+/// The places of a rule in one year: candidates are ranked by the scheme's score of the bases
+/// evaluated among themselves and taken in order while places remain, in the nation and in each
+/// province. What a batch of designations can hold, so that the ministry decides a list it can
+/// actually approve, not every base that meets the conditions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    /// Places in the year.
+    pub per_year: usize,
+    /// Places per province (none: no provincial limit).
+    #[serde(default)]
+    pub per_province: Option<usize>,
 }
 
 impl Serialize for Tier {
@@ -281,6 +298,9 @@ pub struct RuleInput<'a> {
     pub values: &'a HashMap<(i64, String), f64>,
     /// Accepted rectifications: base → deadline.
     pub rectifications: &'a HashMap<i64, NaiveDate>,
+    /// The scheme's score of bases below the national tier, evaluated among themselves
+    /// ([`crate::evaluation::candidate_scores`]): how a rule with a quota ranks its candidates.
+    pub scores: &'a HashMap<i64, f64>,
 }
 
 /// A proposal before it is stored.
@@ -324,6 +344,7 @@ impl RuleSet {
                     description:
                         "当年发生重大及以上生产安全事故或Ⅰ、Ⅱ级突发环境事件（一票否决），建议退出"
                             .into(),
+                    quota: None,
                 },
                 Rule {
                     code: "E1".into(),
@@ -333,6 +354,7 @@ impl RuleSet {
                     to_tier: None,
                     deadline_months: None,
                     description: "限期整改期满，评价仍处于末档，建议退出".into(),
+                    quota: None,
                 },
                 Rule {
                     code: "R1".into(),
@@ -345,6 +367,7 @@ impl RuleSet {
                     to_tier: None,
                     deadline_months: Some(12),
                     description: "连续两年评价处于末档（一星），建议限期一年整改".into(),
+                    quota: None,
                 },
                 Rule {
                     code: "W1".into(),
@@ -357,6 +380,7 @@ impl RuleSet {
                     to_tier: None,
                     deadline_months: None,
                     description: "当年评价处于末档（一星），予以预警".into(),
+                    quota: None,
                 },
                 Rule {
                     code: "P1".into(),
@@ -369,6 +393,7 @@ impl RuleSet {
                     to_tier: Some(Tier::Excellence),
                     deadline_months: None,
                     description: "连续三年五星，建议纳入卓越提升计划".into(),
+                    quota: None,
                 },
                 Rule {
                     code: "P2".into(),
@@ -385,7 +410,12 @@ impl RuleSet {
                     to_tier: Some(Tier::National),
                     deadline_months: None,
                     description:
-                        "省级示范基地满两年且达到国家级申报条件，建议推荐申报国家级示范基地".into(),
+                        "省级示范基地满两年且达到国家级申报条件，按评价得分择优推荐申报国家级示范基地".into(),
+                    // Real batches designated 33 to 66 bases; a province recommends a few a year.
+                    quota: Some(Quota {
+                        per_year: 40,
+                        per_province: Some(3),
+                    }),
                 },
                 Rule {
                     code: "P3".into(),
@@ -405,6 +435,7 @@ impl RuleSet {
                     description:
                         "培育满两年，营业收入达100亿元且主导产业占比达50%，建议认定为省级示范基地"
                             .into(),
+                    quota: None,
                 },
             ],
         }
@@ -435,6 +466,13 @@ impl RuleSet {
                     "rules[{i}].to_tier: only promotions have a target tier"
                 )),
                 _ => {}
+            }
+            if let Some(q) = &r.quota
+                && (q.per_year == 0 || q.per_province == Some(0))
+            {
+                errors.push(format!(
+                    "rules[{i}].quota: at least one place a year and per province"
+                ));
             }
             if r.kind == ProposalKind::Rectification && r.deadline_months.is_none() {
                 errors.push(format!(
@@ -632,8 +670,69 @@ impl RuleSet {
             }
             out.extend(proposed);
         }
+        for rule in &self.rules {
+            if let Some(quota) = rule.quota {
+                out = apply_quota(out, rule, quota, input);
+            }
+        }
         out
     }
+}
+
+/// Keeps a rule's best-ranked proposals within its quota, and says where each kept one ranked.
+fn apply_quota(
+    drafts: Vec<ProposalDraft>,
+    rule: &Rule,
+    quota: Quota,
+    input: &RuleInput<'_>,
+) -> Vec<ProposalDraft> {
+    let (mut candidates, mut out): (Vec<ProposalDraft>, Vec<ProposalDraft>) =
+        drafts.into_iter().partition(|d| d.rule == rule.code);
+    let score = |d: &ProposalDraft| input.scores.get(&d.base_id).copied();
+    // Best score first; bases without a score after every scored one; then by id, so the order is
+    // fixed.
+    candidates.sort_by(|a, b| match (score(a), score(b)) {
+        (Some(x), Some(y)) => y.total_cmp(&x).then(a.base_id.cmp(&b.base_id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.base_id.cmp(&b.base_id),
+    });
+    let province: HashMap<i64, &str> = input
+        .bases
+        .iter()
+        .map(|b| (b.id, b.province_code.as_str()))
+        .collect();
+    let eligible = candidates.len();
+    let mut per_province: HashMap<&str, usize> = HashMap::new();
+    let mut kept = 0;
+    for (rank, mut d) in candidates.into_iter().enumerate() {
+        if kept >= quota.per_year {
+            break;
+        }
+        let p = province.get(&d.base_id).copied().unwrap_or("");
+        let used = per_province.entry(p).or_default();
+        if quota.per_province.is_some_and(|limit| *used >= limit) {
+            continue;
+        }
+        *used += 1;
+        kept += 1;
+        d.reasons.push(match score(&d) {
+            Some(s) => format!(
+                "评价得分{s:.1}，在{eligible}个符合条件的基地中排第{}名（名额：全国{}个{}）",
+                rank + 1,
+                quota.per_year,
+                quota
+                    .per_province
+                    .map_or(String::new(), |n| format!("、每省{n}个"))
+            ),
+            None => format!(
+                "无评价得分，排在有得分的基地之后（{eligible}个符合条件，全国名额{}个）",
+                quota.per_year
+            ),
+        });
+        out.push(d);
+    }
+    out
 }
 
 /// Whether the last `years` published results up to `year` are consecutive years ending in `year`
@@ -656,211 +755,4 @@ fn consecutive(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn base(id: i64, tier: Tier, since: i32) -> RuleBase {
-        RuleBase {
-            id,
-            province_code: "420000".into(),
-            tier,
-            series: Some(Series::Advantage),
-            tier_since: NaiveDate::from_ymd_opt(since, 6, 30),
-            current: true,
-        }
-    }
-
-    fn hist(pairs: &[(i32, u8, bool)]) -> Vec<YearResult> {
-        pairs
-            .iter()
-            .map(|&(year, stars, vetoed)| YearResult {
-                year,
-                stars,
-                vetoed,
-            })
-            .collect()
-    }
-
-    fn run(
-        bases: Vec<RuleBase>,
-        history: HashMap<i64, Vec<YearResult>>,
-        values: HashMap<(i64, String), f64>,
-        rect: HashMap<i64, NaiveDate>,
-    ) -> Vec<(i64, ProposalKind, String)> {
-        let input = RuleInput {
-            year: 2025,
-            bases: &bases,
-            history: &history,
-            values: &values,
-            rectifications: &rect,
-        };
-        RuleSet::standard()
-            .apply(&input)
-            .into_iter()
-            .map(|p| (p.base_id, p.kind, p.rule))
-            .collect()
-    }
-
-    #[test]
-    fn the_standard_table_is_valid_and_round_trips() {
-        let r = RuleSet::standard();
-        assert!(r.validate().is_empty());
-        let text = toml::to_string(&r).unwrap();
-        assert_eq!(toml::from_str::<RuleSet>(&text).unwrap(), r);
-    }
-
-    /// Each rule, case by case: `(history, expected proposals)`.
-    #[test]
-    fn each_rule_case_by_case() {
-        use ProposalKind::*;
-        type Case<'a> = (&'a str, Vec<(i32, u8, bool)>, Vec<(ProposalKind, &'a str)>);
-        let cases: Vec<Case<'_>> = vec![
-            (
-                "one low year warns",
-                vec![(2025, 1, false), (2024, 3, false)],
-                vec![(Warning, "W1")],
-            ),
-            (
-                "two low years rectify (no separate warning)",
-                vec![(2025, 1, false), (2024, 1, false)],
-                vec![(Rectification, "R1")],
-            ),
-            (
-                "a gap breaks consecutiveness",
-                vec![(2025, 1, false), (2023, 1, false)],
-                vec![(Warning, "W1")],
-            ),
-            (
-                "a veto proposes exit and nothing else",
-                vec![(2025, 1, true), (2024, 1, false)],
-                vec![(Exit, "E2")],
-            ),
-            (
-                "three five-star years promote",
-                vec![(2025, 5, false), (2024, 5, false), (2023, 5, false)],
-                vec![(Promotion, "P1")],
-            ),
-            (
-                "two five-star years do not",
-                vec![(2025, 5, false), (2024, 5, false), (2023, 4, false)],
-                vec![],
-            ),
-            (
-                "a middling year proposes nothing",
-                vec![(2025, 3, false)],
-                vec![],
-            ),
-            (
-                "no result this year proposes nothing",
-                vec![(2024, 1, false)],
-                vec![],
-            ),
-        ];
-        for (name, h, expected) in cases {
-            let got = run(
-                vec![base(1, Tier::National, 2012)],
-                [(1, hist(&h))].into_iter().collect(),
-                HashMap::new(),
-                HashMap::new(),
-            );
-            let got: Vec<(ProposalKind, &str)> =
-                got.iter().map(|(_, k, r)| (*k, r.as_str())).collect();
-            assert_eq!(got, expected, "{name}");
-        }
-    }
-
-    #[test]
-    fn failed_rectification_proposes_exit() {
-        let deadline = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
-        let got = run(
-            vec![base(1, Tier::National, 2012)],
-            [(1, hist(&[(2025, 1, false), (2024, 2, false)]))]
-                .into_iter()
-                .collect(),
-            HashMap::new(),
-            [(1, deadline)].into_iter().collect(),
-        );
-        assert_eq!(got, vec![(1, ProposalKind::Exit, "E1".to_string())]);
-        // Before the deadline it is only a warning.
-        let later = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
-        let got = run(
-            vec![base(1, Tier::National, 2012)],
-            [(1, hist(&[(2025, 1, false), (2024, 2, false)]))]
-                .into_iter()
-                .collect(),
-            HashMap::new(),
-            [(1, later)].into_iter().collect(),
-        );
-        assert_eq!(got, vec![(1, ProposalKind::Warning, "W1".to_string())]);
-    }
-
-    #[test]
-    fn application_conditions_promote_provincial_bases() {
-        let v = |rev: f64, share: f64, rd: f64| -> HashMap<(i64, String), f64> {
-            [
-                ((2, "rev_main".to_string()), rev),
-                ((2, "lead_ind_share".to_string()), share),
-                ((2, "rd_intensity".to_string()), rd),
-            ]
-            .into_iter()
-            .collect()
-        };
-        let p = || vec![base(2, Tier::Provincial, 2020)];
-        assert_eq!(
-            run(p(), HashMap::new(), v(320.0, 55.0, 2.5), HashMap::new()).len(),
-            1,
-            "advantage series"
-        );
-        assert_eq!(
-            run(p(), HashMap::new(), v(120.0, 75.0, 1.0), HashMap::new()).len(),
-            1,
-            "specialty series"
-        );
-        assert_eq!(
-            run(p(), HashMap::new(), v(320.0, 55.0, 1.5), HashMap::new()).len(),
-            0,
-            "R&D below 2%"
-        );
-        assert_eq!(
-            run(
-                vec![base(2, Tier::Provincial, 2024)],
-                HashMap::new(),
-                v(320.0, 75.0, 2.5),
-                HashMap::new()
-            )
-            .len(),
-            0,
-            "less than two years"
-        );
-        let mut west = base(2, Tier::Provincial, 2020);
-        west.province_code = "510000".into();
-        assert_eq!(
-            run(
-                vec![west],
-                HashMap::new(),
-                v(160.0, 55.0, 2.5),
-                HashMap::new()
-            )
-            .len(),
-            1,
-            "special areas at 150亿"
-        );
-    }
-
-    #[test]
-    fn cultivating_clusters_promote_on_thresholds() {
-        let values: HashMap<(i64, String), f64> = [
-            ((3, "rev_main".to_string()), 130.0),
-            ((3, "lead_ind_share".to_string()), 60.0),
-        ]
-        .into_iter()
-        .collect();
-        let got = run(
-            vec![base(3, Tier::Cultivating, 2021)],
-            HashMap::new(),
-            values,
-            HashMap::new(),
-        );
-        assert_eq!(got, vec![(3, ProposalKind::Promotion, "P3".to_string())]);
-    }
-}
+mod tests;

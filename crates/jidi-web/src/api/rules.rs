@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use jidi_domain::access;
 use jidi_domain::roll::Tier;
-use jidi_domain::rules::{Condition, ProposalKind, Rule, RuleSet};
+use jidi_domain::rules::{Condition, ProposalKind, Quota, Rule, RuleSet};
 use jidi_service::management;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -44,8 +44,22 @@ pub struct RuleBody {
     /// Rectification deadline in months after the end of the evaluation year.
     #[serde(default)]
     pub deadline_months: Option<u32>,
+    /// A cap on how many bases a promotion may propose in one year, the best-ranked first.
+    #[serde(default)]
+    pub quota: Option<QuotaBody>,
     /// What the rule says, in Chinese.
     pub description: String,
+}
+
+/// Places a promotion may fill in one year.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaBody {
+    /// Places in the year.
+    pub per_year: usize,
+    /// Places per province (none: no provincial limit).
+    #[serde(default)]
+    pub per_province: Option<usize>,
 }
 
 /// A rule's condition, tagged by `type`.
@@ -147,6 +161,10 @@ impl From<&RuleSet> for RuleSetBody {
                     },
                     to_tier: r.to_tier.map(|t| t.code().into()),
                     deadline_months: r.deadline_months,
+                    quota: r.quota.map(|q| QuotaBody {
+                        per_year: q.per_year,
+                        per_province: q.per_province,
+                    }),
                     description: r.description.clone(),
                 })
                 .collect(),
@@ -232,6 +250,10 @@ impl RuleSetBody {
                 },
                 to_tier,
                 deadline_months: r.deadline_months,
+                quota: r.quota.as_ref().map(|q| Quota {
+                    per_year: q.per_year,
+                    per_province: q.per_province,
+                }),
                 description: r.description.clone(),
             });
         }

@@ -290,22 +290,28 @@ pub(crate) async fn scorecard_page(
         })
         .collect();
     let next = card.details.next_star.as_ref();
-    let levers: Vec<Value> = next
-        .map(|n| {
-            n.levers
-                .iter()
-                .map(|x| {
-                    context! {
-                        name => indicator_name(&x.indicator, lang),
-                        unit => catalogue::indicator(&x.indicator).map(|i| i.unit.clone()),
-                        current => x.current,
-                        needed => x.needed,
-                        relative => x.relative_change,
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let lever_rows = |levers: &[crate::reads::scorecards::LeverView]| -> Vec<Value> {
+        levers
+            .iter()
+            .map(|x| {
+                context! {
+                    name => indicator_name(&x.indicator, lang),
+                    unit => catalogue::indicator(&x.indicator).map(|i| i.unit.clone()),
+                    current => x.current,
+                    needed => x.needed,
+                    relative => x.relative_change,
+                }
+            })
+            .collect()
+    };
+    let levers: Vec<Value> = next.map(|n| lever_rows(&n.levers)).unwrap_or_default();
+    let combination = next.and_then(|n| n.combination.as_ref()).map(|c| {
+        context! {
+            share => c.share_of_distance,
+            levers => lever_rows(&c.levers),
+        }
+    });
+    let uncertainty = uncertainty_words(lang, &run, &card.result);
     let chart = serde_json::json!({
         "radar": {
             "indicators": card.dimensions.iter().map(|d| serde_json::json!({"name": dimension_name(&d.code, lang), "max": 100})).collect::<Vec<_>>(),
@@ -344,9 +350,12 @@ pub(crate) async fn scorecard_page(
             dims => dims,
             contributions => contributions,
             next_star => next.map(|n| n.stars),
-            next_gap => next.map(|n| n.gap),
-            next_threshold => next.map(|n| n.threshold),
+            next_gap => next.and_then(|n| n.gap),
+            next_threshold => next.and_then(|n| n.threshold),
+            next_reach => next.map(|n| n.reach.clone()),
             levers => levers,
+            combination => combination,
+            uncertainty => uncertainty,
             change => card.details.change.as_ref().map(|c| context! {
                 score => c.score,
                 rank => c.national_rank,
@@ -355,6 +364,74 @@ pub(crate) async fn scorecard_page(
             chart => ser(&chart),
         },
     )
+}
+
+/// What a result's uncertainty means, in words: the national rank interval and how firmly the base
+/// holds its star, under the published method's own weight and data uncertainty.
+fn uncertainty_words(
+    lang: crate::i18n::Lang,
+    run: &jidi_store::RunRecord,
+    result: &crate::reads::results::ResultView,
+) -> Option<Value> {
+    let (p05, p95) = result.rank_p05.zip(result.rank_p95)?;
+    let confidence = result.star_confidence.as_ref()?;
+    let stars = result.stars?;
+    let n = run.replications;
+    let weights = run.summary.weight_noise * 100.0;
+    let data = run.summary.data_noise * 100.0;
+    let pct = |p: f64| format!("{:.0}%", p * 100.0);
+    let basis = match lang {
+        crate::i18n::Lang::Zh if data > 0.0 => format!(
+            "按发布的评价方法，将各项权重在±{weights:.0}%、各项填报数据在±{data:.0}%范围内随机扰动{n}次"
+        ),
+        crate::i18n::Lang::Zh => {
+            format!("按发布的评价方法，将各项权重在±{weights:.0}%范围内随机扰动{n}次")
+        }
+        crate::i18n::Lang::En if data > 0.0 => format!(
+            "In {n} replications of the published method with every weight varied by up to ±{weights:.0}% and every reported value by up to ±{data:.0}%"
+        ),
+        crate::i18n::Lang::En => format!(
+            "In {n} replications of the published method with every weight varied by up to ±{weights:.0}%"
+        ),
+    };
+    let rank = match lang {
+        crate::i18n::Lang::Zh => {
+            format!("{basis}，本基地九成情形下全国排名在第{p05:.0}至{p95:.0}名之间。")
+        }
+        crate::i18n::Lang::En => format!(
+            "{basis}, this base ranked between {p05:.0} and {p95:.0} nationally in nine cases out of ten."
+        ),
+    };
+    let star = match (
+        lang,
+        confidence
+            .alternative_stars
+            .zip(confidence.alternative_probability),
+    ) {
+        (crate::i18n::Lang::Zh, Some((alt, q))) => format!(
+            "获评{stars}星的情形占{}，其次为{alt}星（{}）。",
+            pct(confidence.probability),
+            pct(q)
+        ),
+        (crate::i18n::Lang::Zh, None) => format!(
+            "每一次模拟都获评{stars}星（{}）。",
+            pct(confidence.probability)
+        ),
+        (crate::i18n::Lang::En, Some((alt, q))) => format!(
+            "It kept its {stars} stars in {} of them; the likeliest other rating is {alt} stars ({}).",
+            pct(confidence.probability),
+            pct(q)
+        ),
+        (crate::i18n::Lang::En, None) => format!(
+            "Every replication gave it {stars} stars ({}).",
+            pct(confidence.probability)
+        ),
+    };
+    Some(context! {
+        rank => rank,
+        star => star,
+        borderline => confidence.borderline,
+    })
 }
 
 #[derive(Deserialize)]

@@ -55,9 +55,12 @@ pub struct ResultView {
     pub stars: Option<i32>,
     /// Whether the full figures are visible.
     pub full: bool,
-    /// Score.
+    /// Score within the peer group (stars and the group rank rest on it).
     pub score: Option<f64>,
-    /// National rank.
+    /// Score on one normalisation across all bases (the national rank rests on it; `null` for
+    /// runs made before it existed).
+    pub national_score: Option<f64>,
+    /// National rank, by the national score.
     pub national_rank: Option<f64>,
     /// Rank in the peer group.
     pub category_rank: Option<f64>,
@@ -73,8 +76,24 @@ pub struct ResultView {
     pub stars_before_veto: Option<i32>,
     /// Probability of one to five stars.
     pub star_probabilities: Option<Vec<f64>>,
+    /// How firmly the base holds its star under the published method's weight and data
+    /// uncertainty.
+    pub star_confidence: Option<StarConfidenceView>,
     /// Whether the base's data are demo data.
     pub synthetic: bool,
+}
+
+/// How firmly a base holds its awarded star.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct StarConfidenceView {
+    /// Share of the replications that award the published star (after any veto).
+    pub probability: f64,
+    /// Another star comes up in at least a third of the replications.
+    pub borderline: bool,
+    /// The likeliest other star.
+    pub alternative_stars: Option<u8>,
+    /// Its probability.
+    pub alternative_probability: Option<f64>,
 }
 
 /// Whether `viewer` sees the full figures of `base` in a run of `status`.
@@ -137,6 +156,7 @@ pub fn result_view(
         stars: r.stars,
         full,
         score: r.score.filter(|_| full),
+        national_score: r.national_score.filter(|_| full),
         national_rank: r.national_rank.filter(|_| full),
         category_rank: r.category_rank.filter(|_| full),
         rank_p05: r.rank_p05.filter(|_| full),
@@ -145,6 +165,19 @@ pub fn result_view(
         veto_reason: r.veto_reason.clone().filter(|_| full),
         stars_before_veto: r.stars_before_veto.filter(|_| full),
         star_probabilities: r.star_probabilities.filter(|_| full).map(Vec::from),
+        star_confidence: r
+            .star_probabilities
+            .zip(r.stars)
+            .filter(|_| full)
+            .map(|(p, stars)| {
+                let c = jidi_domain::evaluation::star_confidence(stars.clamp(1, 5) as u8, &p);
+                StarConfidenceView {
+                    probability: c.probability,
+                    borderline: c.borderline,
+                    alternative_stars: c.alternative.map(|a| a.0),
+                    alternative_probability: c.alternative.map(|a| a.1),
+                }
+            }),
         synthetic: base.facts.synthetic || run.synthetic,
     }
 }
@@ -197,11 +230,14 @@ pub async fn export_results(
         lang.pick("省份", "province"),
         lang.pick("类别", "category"),
         lang.pick("星级", "stars"),
-        lang.pick("综合得分", "score"),
+        lang.pick("组内综合得分", "score"),
+        lang.pick("全国统一口径得分", "national_score"),
         lang.pick("全国排名", "rank"),
-        lang.pick("类别内排名", "category_rank"),
+        lang.pick("组内排名", "category_rank"),
         lang.pick("排名区间下限(P5)", "rank_p05"),
         lang.pick("排名区间上限(P95)", "rank_p95"),
+        lang.pick("获评星级概率", "star_probability"),
+        lang.pick("星级临界", "borderline"),
         lang.pick("一票否决", "vetoed"),
         lang.pick("模拟数据", "synthetic"),
     ];
@@ -215,10 +251,22 @@ pub async fn export_results(
                 Cell::Text(r.category_name.clone()),
                 r.stars.map_or(Cell::Empty, |s| Cell::Number(s as f64)),
                 Cell::from(r.score),
+                Cell::from(r.national_score),
                 Cell::from(r.national_rank),
                 Cell::from(r.category_rank),
                 Cell::from(r.rank_p05),
                 Cell::from(r.rank_p95),
+                Cell::from(r.star_confidence.as_ref().map(|c| c.probability)),
+                r.star_confidence.as_ref().map_or(Cell::Empty, |c| {
+                    Cell::Text(
+                        if c.borderline {
+                            lang.pick("是", "yes")
+                        } else {
+                            lang.pick("否", "no")
+                        }
+                        .into(),
+                    )
+                }),
                 r.vetoed.map_or(Cell::Empty, |v| {
                     Cell::Text(
                         if v {

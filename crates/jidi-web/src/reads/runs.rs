@@ -60,6 +60,8 @@ pub struct RunSummaryView {
     pub sensitivity: Option<SensitivityView>,
     /// Weight noise of the uncertainty analysis (0.25 = ±25 %).
     pub weight_noise: f64,
+    /// Data noise of the uncertainty analysis (0.05 = ±5 %).
+    pub data_noise: f64,
 }
 
 /// A peer group and its size.
@@ -140,6 +142,7 @@ fn summary_view(s: &RunSummary) -> RunSummaryView {
             samples: x.samples,
         }),
         weight_noise: s.weight_noise,
+        data_noise: s.data_noise,
     }
 }
 

@@ -1,7 +1,7 @@
 //! A base's full scorecard in a run.
 
 use jidi_domain::access;
-use jidi_domain::evaluation::Contribution;
+use jidi_domain::evaluation::{Contribution, Lever};
 use jidi_store::RunRecord;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -73,11 +73,26 @@ pub struct ScorecardDetails {
 pub struct NextStarView {
     /// The rating within reach.
     pub stars: u8,
-    /// Score the base must exceed.
-    pub threshold: f64,
-    /// Points missing.
-    pub gap: f64,
-    /// Indicators that could close the gap, with the change of the raw value needed.
+    /// Score the base must reach (`null` when the group has no place at that rating).
+    pub threshold: Option<f64>,
+    /// Points missing (`null` likewise).
+    pub gap: Option<f64>,
+    /// Indicators that could close the gap alone, with the change of the raw value needed.
+    pub levers: Vec<LeverView>,
+    /// When none can alone: the fewest indicators that close the gap together.
+    pub combination: Option<CombinationView>,
+    /// Which answer applies: `levers`, `combination`, `unreachable` (not even every indicator at
+    /// the group's best), `no_place` (the group has no place at that rating) or `not_computed`
+    /// (a method that is not linear in the values).
+    pub reach: String,
+}
+
+/// Several indicators moving together, each the same share of the way to the group's best.
+#[derive(Serialize, ToSchema)]
+pub struct CombinationView {
+    /// The share of the way from each value to the group's best (0.4 = 40 %).
+    pub share_of_distance: f64,
+    /// The indicators with their current and needed values.
     pub levers: Vec<LeverView>,
 }
 
@@ -156,18 +171,17 @@ pub async fn scorecard(
         details: ScorecardDetails {
             next_star: parts.explanation.next_star.as_ref().map(|n| NextStarView {
                 stars: n.stars,
-                threshold: n.threshold,
-                gap: n.gap,
-                levers: n
-                    .levers
-                    .iter()
-                    .map(|l| LeverView {
-                        indicator: l.indicator.clone(),
-                        current: l.current,
-                        needed: l.needed,
-                        relative_change: l.relative_change,
-                    })
-                    .collect(),
+                threshold: n.threshold.is_finite().then_some(n.threshold),
+                gap: n.gap.is_finite().then_some(n.gap),
+                levers: n.levers.iter().map(lever_view).collect(),
+                combination: n.combination.as_ref().map(|c| CombinationView {
+                    share_of_distance: c.share_of_distance,
+                    levers: c.levers.iter().map(lever_view).collect(),
+                }),
+                reach: serde_json::to_value(n.reach)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
             }),
             change: parts.explanation.change.map(|c| ChangeView {
                 score: c.score,
@@ -181,6 +195,15 @@ pub async fn scorecard(
             .map(|(a, b)| [a, b]),
         star_history: history,
     })
+}
+
+fn lever_view(l: &Lever) -> LeverView {
+    LeverView {
+        indicator: l.indicator.clone(),
+        current: l.current,
+        needed: l.needed,
+        relative_change: l.relative_change,
+    }
 }
 
 fn contribution_view(c: &Contribution) -> ContributionView {

@@ -1,0 +1,4 @@
+//! Monthly monitoring and early warning for the demonstration bases (in progress).
+#![deny(missing_docs)]
+
+pub mod period;

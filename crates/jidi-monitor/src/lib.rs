@@ -1,5 +1,6 @@
-//! Monthly monitoring and early warning for the demonstration bases (stub).
+//! Monthly monitoring and early warning for the demonstration bases (in progress).
 #![deny(missing_docs)]
 
 pub mod derive;
 pub mod period;
+pub mod warning;

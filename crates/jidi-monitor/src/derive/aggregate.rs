@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use crate::derive::cumulative::FlowSign;
-use crate::derive::growth::Undefined;
+use crate::derive::growth::{Undefined, finite};
 use crate::period::{MonthlySeries, Period};
 
 /// How an indicator's values of many bases combine into one group value.
@@ -240,7 +240,7 @@ fn aggregate_at<K: Ord + Clone>(
         match aggregation {
             Aggregation::FlowCumulative { .. }
             | Aggregation::StockMonthEnd
-            | Aggregation::CountYearToDate => Ok(rows.iter().map(|r| r[0]).sum()),
+            | Aggregation::CountYearToDate => finite(rows.iter().map(|r| r[0]).sum()),
             Aggregation::Ratio { scale, .. } => {
                 let numerator: f64 = rows.iter().map(|r| r[0]).sum();
                 let denominator: f64 = rows.iter().map(|r| r[1]).sum();
@@ -260,8 +260,8 @@ fn aggregate_at<K: Ord + Clone>(
     }
 }
 
-/// `numerator / denominator × scale`; `Err` for a zero or negative denominator or a non-finite
-/// result.
+/// `numerator / denominator × scale`; `Err` for a missing figure, a zero or negative
+/// denominator, or a result too large to represent.
 pub fn ratio(numerator: f64, denominator: f64, scale: f64) -> Result<f64, Undefined> {
     if !numerator.is_finite() || !denominator.is_finite() || !scale.is_finite() {
         return Err(Undefined::Missing);
@@ -272,12 +272,7 @@ pub fn ratio(numerator: f64, denominator: f64, scale: f64) -> Result<f64, Undefi
     if denominator < 0.0 {
         return Err(Undefined::NegativeBase);
     }
-    let value = numerator / denominator * scale;
-    if value.is_finite() {
-        Ok(value)
-    } else {
-        Err(Undefined::Missing)
-    }
+    finite(numerator / denominator * scale)
 }
 
 #[cfg(test)]
@@ -439,6 +434,6 @@ mod tests {
             vec!["m_profit", "m_rev"]
         );
         assert_eq!(ratio(1.0, -2.0, 1.0), Err(Undefined::NegativeBase));
-        assert_eq!(ratio(f64::MAX, 1e-300, 1.0), Err(Undefined::Missing));
+        assert_eq!(ratio(f64::MAX, 1e-300, 1.0), Err(Undefined::OutOfRange));
     }
 }

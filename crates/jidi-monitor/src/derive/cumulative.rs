@@ -72,7 +72,8 @@ pub enum FlowSign {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Diagnostic {
-    /// The value at `period` is not finite; it was treated as missing.
+    /// The value at `period` is not finite (or its difference with the previous total
+    /// overflows); it was treated as missing.
     NonFinite {
         /// The period of the bad value.
         period: Period,
@@ -178,6 +179,11 @@ pub fn from_cumulative(cumulative: &MonthlySeries, sign: FlowSign) -> Derivation
             Some((before, before_total)) => {
                 let first = before.next().expect("a later period exists");
                 let value = total - before_total;
+                if !value.is_finite() {
+                    // Only absurd totals (±1e308) overflow; treat the later one as missing.
+                    out.diagnostics.push(Diagnostic::NonFinite { period });
+                    continue;
+                }
                 if sign == FlowSign::NonNegative && value < 0.0 {
                     out.diagnostics.push(Diagnostic::Decreased {
                         period,

@@ -26,6 +26,8 @@ pub enum Undefined {
     /// The two figures cover different months, e.g. a combined 1–2月 value against a single
     /// February.
     SpanMismatch,
+    /// The result is too large to represent (an absurd input such as 1e300 over 1e-300).
+    OutOfRange,
 }
 
 impl Undefined {
@@ -36,6 +38,7 @@ impl Undefined {
             Undefined::ZeroBase => "基期为零",
             Undefined::NegativeBase => "基期为负，不计算增速",
             Undefined::SpanMismatch => "比较期口径不一致",
+            Undefined::OutOfRange => "结果超出可表示范围",
         }
     }
 
@@ -46,6 +49,7 @@ impl Undefined {
             Undefined::ZeroBase => "base is zero",
             Undefined::NegativeBase => "base is negative; no growth rate is published",
             Undefined::SpanMismatch => "the compared periods cover different months",
+            Undefined::OutOfRange => "the result is too large to represent",
         }
     }
 }
@@ -53,7 +57,8 @@ impl Undefined {
 /// Growth of `current` over `base` in percent: `(current − base) / base × 100`.
 ///
 /// `Err` when either figure is not finite ([`Undefined::Missing`]), the base is zero
-/// ([`Undefined::ZeroBase`]) or negative ([`Undefined::NegativeBase`]). A negative `current`
+/// ([`Undefined::ZeroBase`]) or negative ([`Undefined::NegativeBase`]), or the rate overflows
+/// ([`Undefined::OutOfRange`]). A negative `current`
 /// over a positive base is a defined rate below −100 %.
 ///
 /// ```
@@ -74,7 +79,16 @@ pub fn growth_rate(current: f64, base: f64) -> Result<f64, Undefined> {
     if base < 0.0 {
         return Err(Undefined::NegativeBase);
     }
-    Ok((current - base) / base * 100.0)
+    finite((current - base) / base * 100.0)
+}
+
+/// `Ok(value)` when finite, else [`Undefined::OutOfRange`].
+pub(crate) fn finite(value: f64) -> Result<f64, Undefined> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(Undefined::OutOfRange)
+    }
 }
 
 /// The change of a figure that is itself a percentage (利润率, 资产负债率, 产品销售率), in
@@ -84,7 +98,7 @@ pub fn change_in_points(current: f64, base: f64) -> Result<f64, Undefined> {
     if !current.is_finite() || !base.is_finite() {
         return Err(Undefined::Missing);
     }
-    Ok(current - base)
+    finite(current - base)
 }
 
 /// `part / whole × 100`: a share (占比) in percent.
@@ -101,7 +115,7 @@ pub fn share(part: f64, whole: f64) -> Result<f64, Undefined> {
     if whole < 0.0 {
         return Err(Undefined::NegativeBase);
     }
-    Ok(part / whole * 100.0)
+    finite(part / whole * 100.0)
 }
 
 /// Each part's share of the sum of all parts, in percent. Strict: when any part is not finite,
@@ -261,6 +275,7 @@ mod tests {
             (5.0, -1.0, Err(Undefined::NegativeBase)),
             (f64::NAN, 1.0, Err(Undefined::Missing)),
             (1.0, f64::INFINITY, Err(Undefined::Missing)),
+            (1e300, 1e-300, Err(Undefined::OutOfRange)),
         ];
         for (current, base, expected) in table {
             assert_eq!(

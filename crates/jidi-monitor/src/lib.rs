@@ -1,4 +1,6 @@
-//! Monthly monitoring and early warning for the demonstration bases (in progress).
+//! Monthly monitoring and early warning for the demonstration bases: periods ([`period`]), derived
+//! series ([`derive`]), graded warnings ([`warning`]) and energy and carbon accounting ([`carbon`]).
+//! Pure computation; the store, the web and the CLI feed it plain data.
 #![deny(missing_docs)]
 
 pub mod carbon;

@@ -133,7 +133,10 @@ impl IndicatorSpec {
 
     /// The accepted units, in file order, for messages.
     pub fn accepted_unit_names(&self) -> Vec<&str> {
-        self.accepted_units.iter().map(|(u, _)| u.as_str()).collect()
+        self.accepted_units
+            .iter()
+            .map(|(u, _)| u.as_str())
+            .collect()
     }
 
     /// The hard bounds as text, `0–100`, `≥ 0`, `≤ 5` or `任意`.
@@ -356,11 +359,7 @@ impl CheckCatalogue {
                 "yes" => true,
                 "no" | "" | "n/a" => false,
                 other => {
-                    errors.push(err(
-                        row,
-                        Some(name),
-                        format!("`{other}` is not yes or no"),
-                    ));
+                    errors.push(err(row, Some(name), format!("`{other}` is not yes or no")));
                     false
                 }
             };
@@ -394,7 +393,10 @@ impl CheckCatalogue {
                     None => errors.push(err(
                         row,
                         Some("accepted_units"),
-                        format!("`{}` is not unit:factor with a positive factor", part.trim()),
+                        format!(
+                            "`{}` is not unit:factor with a positive factor",
+                            part.trim()
+                        ),
                     )),
                 }
             }
@@ -419,8 +421,7 @@ impl CheckCatalogue {
             };
             let mut spec = spec;
             // The catalogue unit is always accepted, so a file need not repeat it.
-            if !spec.unit.is_empty() && !spec.accepted_units.iter().any(|(u, _)| *u == spec.unit)
-            {
+            if !spec.unit.is_empty() && !spec.accepted_units.iter().any(|(u, _)| *u == spec.unit) {
                 spec.accepted_units.insert(0, (spec.unit.clone(), 1.0));
             }
             validate_spec(row, &spec, &mut errors);
@@ -565,7 +566,9 @@ fn build(
         for total in &spec.parts_of {
             let problem = match find(total) {
                 None => Some(format!("`{total}` is not an indicator of this file")),
-                Some(t) if t.code == spec.code => Some("an indicator cannot be its own part".into()),
+                Some(t) if t.code == spec.code => {
+                    Some("an indicator cannot be its own part".into())
+                }
                 Some(t) if t.factor(&spec.unit).is_none() => Some(format!(
                     "`{total}` is in {}, which {} cannot be converted to",
                     t.unit, spec.unit
@@ -623,7 +626,10 @@ mod tests {
         assert_eq!(c.get("m_rev").unwrap().frequency, Frequency::Monthly);
         assert!(c.get("m_rev").unwrap().cumulative);
         assert_eq!(c.by_name_zh("利润总额").count(), 2);
-        assert!(c.required_codes(Frequency::Annual).contains(&"rev_main".into()));
+        assert!(
+            c.required_codes(Frequency::Annual)
+                .contains(&"rev_main".into())
+        );
     }
 
     #[test]
@@ -681,6 +687,10 @@ mod tests {
         let e = convert(2.0, "吨", spec).unwrap_err();
         let f = e.to_finding();
         assert_eq!(f.rule, Rule::BadUnit);
-        assert!(f.message.contains("吨") && f.message.contains("万元"), "{}", f.message);
+        assert!(
+            f.message.contains("吨") && f.message.contains("万元"),
+            "{}",
+            f.message
+        );
     }
 }

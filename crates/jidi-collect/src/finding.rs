@@ -270,7 +270,9 @@ impl Report {
 
     /// The blocking findings.
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.severity == Severity::Error)
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
     }
 
     /// The findings that need a written explanation.
@@ -288,13 +290,12 @@ impl Report {
     /// Sorts by row (findings without a row last), then column, keeping the order of checks
     /// within a cell, so that a report reads top to bottom like the file.
     pub fn sort(&mut self) {
-        self.findings
-            .sort_by(|a, b| match (a.row, b.row) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            });
+        self.findings.sort_by(|a, b| match (a.row, b.row) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
     }
 
     /// One row per finding for the header [`Report::CSV_HEADER`]

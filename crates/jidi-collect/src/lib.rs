@@ -12,3 +12,5 @@ pub use finding::{Finding, Report, Rule, Severity};
 pub use parse::{
     BaseInfo, BaseLookup, ParseOutcome, ParsedValue, Scope, ValuePeriod, parse_long_form,
 };
+pub mod industry;
+pub mod uscc;

@@ -223,15 +223,32 @@ impl UnitError {
 /// ```
 pub fn convert(value: f64, from_unit: &str, spec: &IndicatorSpec) -> Result<f64, UnitError> {
     match spec.factor(from_unit) {
-        Some(factor) => Ok(value * factor),
+        Some(factor) => Ok(match exact_inverse(factor) {
+            Some(divisor) => value / divisor,
+            None => value * factor,
+        }),
         None => Err(unit_error(from_unit, spec)),
     }
+}
+
+/// For factors like 1e-4 whose inverse is a whole number, that number: dividing by 10000 gives
+/// `312000 万元 = 31.2 亿元` exactly, where multiplying by the inexact 1e-4 gives
+/// 31.200000000000003.
+fn exact_inverse(factor: f64) -> Option<f64> {
+    if factor >= 1.0 {
+        return None;
+    }
+    let inverse = (1.0 / factor).round();
+    ((inverse * factor - 1.0).abs() < 1e-12).then_some(inverse)
 }
 
 /// Converts `value` in the catalogue unit to `to_unit`: the inverse of [`convert`].
 pub fn convert_to(value: f64, to_unit: &str, spec: &IndicatorSpec) -> Result<f64, UnitError> {
     match spec.factor(to_unit) {
-        Some(factor) => Ok(value / factor),
+        Some(factor) => Ok(match exact_inverse(factor) {
+            Some(multiplier) => value * multiplier,
+            None => value / factor,
+        }),
         None => Err(unit_error(to_unit, spec)),
     }
 }

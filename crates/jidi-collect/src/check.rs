@@ -317,10 +317,20 @@ pub fn check_values(values: &[ParsedValue], context: &Context<'_>) -> Vec<Findin
         let shown = format!("{}{}", show(value), spec.unit);
         let label = figure_label(spec, v.period);
 
+        // unit_slip; a slip explains an out-of-range value and any jump, so those are not
+        // reported again.
+        let slipped = match unit_slip(&view, &peers, spec, v, i) {
+            Some(f) => {
+                findings.push(locate(f, v));
+                true
+            }
+            None => false,
+        };
+
         // out_of_range
         let below = spec.min.is_some_and(|lo| value < lo);
         let above = spec.max.is_some_and(|hi| value > hi);
-        if below || above {
+        if (below || above) && !slipped {
             findings.push(locate(
                 Finding::new(
                     Rule::OutOfRange,
@@ -338,15 +348,6 @@ pub fn check_values(values: &[ParsedValue], context: &Context<'_>) -> Vec<Findin
                 v,
             ));
         }
-
-        // unit_slip; a slip explains any jump, so the jump is not reported again.
-        let slipped = match unit_slip(&view, &peers, spec, v, i) {
-            Some(f) => {
-                findings.push(locate(f, v));
-                true
-            }
-            None => false,
-        };
 
         // jump
         if !slipped {

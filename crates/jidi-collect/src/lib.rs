@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod check;
 pub mod finding;
+mod fxhash;
 pub mod parse;
 
 pub use catalogue::{CheckCatalogue, Frequency, IndicatorSpec, convert};

@@ -431,7 +431,8 @@ pub fn parse_long_form(
     let unit_label = unit_col.map(label);
 
     type Key = (i64, usize, ValuePeriod);
-    let mut seen: HashMap<Key, usize> = HashMap::with_capacity(table.rows.len());
+    let mut seen: crate::fxhash::FxHashMap<Key, usize> =
+        crate::fxhash::FxHashMap::with_capacity_and_hasher(table.rows.len(), Default::default());
     let mut duplicates: Vec<Vec<usize>> = Vec::new();
     let mut duplicate_group: HashMap<Key, usize> = HashMap::new();
 

@@ -6,12 +6,13 @@
 //! submission together with the context, the submission taking precedence for the same base,
 //! indicator and period: a 1–(N−1)月 figure in the same file is used before a stored one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{CheckCatalogue, Frequency, IndicatorSpec};
 use crate::finding::{Finding, Rule, Severity, show};
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::parse::{ParsedValue, ValuePeriod, frequency_zh};
 
 /// How many past periods make a base's own history for `unit_slip`: a year of months, a year
@@ -42,8 +43,8 @@ type Key = (i64, usize, ValuePeriod);
 #[derive(Clone, Debug)]
 pub struct Context<'a> {
     catalogue: &'a CheckCatalogue,
-    stored: HashMap<Key, f64>,
-    group_of: HashMap<i64, usize>,
+    stored: FxHashMap<Key, f64>,
+    group_of: FxHashMap<i64, usize>,
     groups: Vec<String>,
 }
 
@@ -52,8 +53,8 @@ impl<'a> Context<'a> {
     pub fn new(catalogue: &'a CheckCatalogue) -> Context<'a> {
         Context {
             catalogue,
-            stored: HashMap::new(),
-            group_of: HashMap::new(),
+            stored: FxHashMap::default(),
+            group_of: FxHashMap::default(),
             groups: Vec::new(),
         }
     }
@@ -172,7 +173,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 /// The submission laid over the context.
 struct View<'v, 'c> {
     context: &'v Context<'c>,
-    submitted: HashMap<Key, f64>,
+    submitted: FxHashMap<Key, f64>,
 }
 
 impl View<'_, '_> {
@@ -232,8 +233,10 @@ pub fn check_values(values: &[ParsedValue], context: &Context<'_>) -> Vec<Findin
 
     // Admit the values that can be checked, and lay them over the context.
     let mut admitted: Vec<(&ParsedValue, usize)> = Vec::with_capacity(values.len());
-    let mut submitted: HashMap<Key, f64> = HashMap::with_capacity(values.len());
-    let mut first_row: HashMap<Key, usize> = HashMap::new();
+    let mut submitted: FxHashMap<Key, f64> =
+        FxHashMap::with_capacity_and_hasher(values.len(), Default::default());
+    let mut first_row: FxHashMap<Key, usize> =
+        FxHashMap::with_capacity_and_hasher(values.len(), Default::default());
     for v in values {
         let Some(i) = catalogue.index_of(&v.indicator) else {
             findings.push(locate(
@@ -314,8 +317,8 @@ pub fn check_values(values: &[ParsedValue], context: &Context<'_>) -> Vec<Findin
     for &(v, i) in &admitted {
         let spec = &specs[i];
         let value = v.value;
-        let shown = format!("{}{}", show(value), spec.unit);
-        let label = figure_label(spec, v.period);
+        // Formatting numbers is costly; only done when a finding needs it.
+        let shown = || format!("{}{}", show(value), spec.unit);
 
         // unit_slip; a slip explains an out-of-range value and any jump, so those are not
         // reported again.
@@ -338,8 +341,8 @@ pub fn check_values(values: &[ParsedValue], context: &Context<'_>) -> Vec<Findin
                     format!(
                         "{}{} {} 超出合理范围（{}{}）",
                         spec.name_zh,
-                        label,
-                        shown,
+                        figure_label(spec, v.period),
+                        shown(),
                         spec.range_text(),
                         spec.unit
                     ),
@@ -373,7 +376,7 @@ pub fn check_values(values: &[ParsedValue], context: &Context<'_>) -> Vec<Findin
                             "{}1–{}月累计 {} 低于1–{}月累计 {}，累计值不应减少",
                             spec.name_zh,
                             m,
-                            shown,
+                            shown(),
                             i64::from(m) - step,
                             format_args!("{}{}", show(prev), spec.unit)
                         ),
@@ -450,7 +453,7 @@ fn part_exceeds(
 
 /// Peer values by (group, indicator, period), submission over context, as comparable levels.
 struct PeerIndex {
-    by_key: HashMap<(usize, usize, ValuePeriod), Vec<(i64, f64)>>,
+    by_key: FxHashMap<(usize, usize, ValuePeriod), Vec<(i64, f64)>>,
 }
 
 impl PeerIndex {
@@ -460,13 +463,14 @@ impl PeerIndex {
         specs: &[IndicatorSpec],
     ) -> PeerIndex {
         let context = view.context;
-        let mut by_key: HashMap<(usize, usize, ValuePeriod), Vec<(i64, f64)>> = HashMap::new();
+        let mut by_key: FxHashMap<(usize, usize, ValuePeriod), Vec<(i64, f64)>> =
+            FxHashMap::default();
         if context.group_of.is_empty() {
             return PeerIndex { by_key };
         }
-        let wanted: HashSet<(usize, ValuePeriod)> =
+        let wanted: FxHashSet<(usize, ValuePeriod)> =
             admitted.iter().map(|(v, i)| (*i, v.period)).collect();
-        let mut levels: HashMap<Key, f64> = HashMap::new();
+        let mut levels: FxHashMap<Key, f64> = FxHashMap::default();
         for (&(base, i, period), &value) in &context.stored {
             if context.group_of.contains_key(&base) && wanted.contains(&(i, period)) {
                 levels.insert((base, i, period), value);

@@ -1,10 +1,22 @@
-//! Validation of collected indicator values (in progress).
+#![doc = include_str!("../README.md")]
+//!
+//! ## Modules
+//!
+//! * [`finding`]: [`Rule`], [`Severity`], [`Finding`], [`Report`].
+//! * [`catalogue`]: [`IndicatorSpec`], [`CheckCatalogue`], [`convert`].
+//! * [`parse`]: [`parse_long_form`], [`ValuePeriod`], [`ParsedValue`], [`Scope`], [`BaseLookup`].
+//! * [`check`]: [`Context`], [`check_values`], [`missing_required`].
+//! * [`uscc`]: unified social credit codes (GB 32100-2015).
+//! * [`industry`]: industry codes (GB/T 4754-2017).
 #![deny(missing_docs)]
 
 pub mod catalogue;
 pub mod check;
 pub mod finding;
+mod fxhash;
+pub mod industry;
 pub mod parse;
+pub mod uscc;
 
 pub use catalogue::{CheckCatalogue, Frequency, IndicatorSpec, convert};
 pub use check::{Context, check_values, missing_required};
@@ -12,5 +24,3 @@ pub use finding::{Finding, Report, Rule, Severity};
 pub use parse::{
     BaseInfo, BaseLookup, ParseOutcome, ParsedValue, Scope, ValuePeriod, parse_long_form,
 };
-pub mod industry;
-pub mod uscc;

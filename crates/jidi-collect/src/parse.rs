@@ -107,8 +107,9 @@ impl From<ValuePeriod> for String {
 }
 
 /// Reads a period as people write it: `2024` or `2024年` (a year); `2024-03`, `2024-3`,
-/// `2024/03`, `2024.03`, `202403`-free forms only, `2024年3月` (a month); `2024-Q1`, `2024Q1`
-/// (the quarter's last month). Years are 1000–9999 so that a stray number is not taken for one.
+/// `2024/03`, `2024.03`, `2024年3月` (a month); `2024-Q1`, `2024Q1` (the quarter's last month).
+/// Full-width digits are accepted. `202403` and dates such as `2024-03-01` are refused, being
+/// ambiguous; years are 1000–9999 so that a stray number is not taken for one.
 pub fn parse_period(text: &str) -> Option<ValuePeriod> {
     let t = fold_full_width(text.trim());
     let t = t.as_str();
@@ -431,7 +432,8 @@ pub fn parse_long_form(
     let unit_label = unit_col.map(label);
 
     type Key = (i64, usize, ValuePeriod);
-    let mut seen: HashMap<Key, usize> = HashMap::with_capacity(table.rows.len());
+    let mut seen: crate::fxhash::FxHashMap<Key, usize> =
+        crate::fxhash::FxHashMap::with_capacity_and_hasher(table.rows.len(), Default::default());
     let mut duplicates: Vec<Vec<usize>> = Vec::new();
     let mut duplicate_group: HashMap<Key, usize> = HashMap::new();
 

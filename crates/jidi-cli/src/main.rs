@@ -21,6 +21,7 @@ mod forecast;
 mod index;
 mod roll;
 mod users;
+mod values;
 
 /// jidi (基地): the national new-type industrialization demonstration bases platform.
 #[derive(Parser)]

@@ -21,6 +21,11 @@ pub enum ImportWhat {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Indicator values in the long form `base_id,base_name,period,indicator,value,unit` (CSV or
+    /// XLSX; `base_name` and `unit` optional, a `unit` converts to the catalogue's unit). Every row
+    /// is checked first; with any error nothing is written and the exit code is 1. Accepted at once
+    /// as the ministry's, warnings recorded, audited with the file's name and SHA-256.
+    Values(crate::values::ImportValuesArgs),
 }
 
 /// What to export.
@@ -35,11 +40,17 @@ pub enum ExportWhat {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Accepted indicator values in the long form (`period` YYYY or YYYY-MM; values in the
+    /// catalogue's unit, cumulative indicators as reported).
+    Values(crate::values::ExportValuesArgs),
 }
 
 /// Runs an import.
 pub async fn import(db: &DbArgs, what: ImportWhat) -> anyhow::Result<()> {
-    let ImportWhat::Roll { file, dry_run } = what;
+    let (file, dry_run) = match what {
+        ImportWhat::Roll { file, dry_run } => (file, dry_run),
+        ImportWhat::Values(args) => return crate::values::import(db, args).await,
+    };
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().to_string(),
@@ -78,7 +89,10 @@ pub async fn import(db: &DbArgs, what: ImportWhat) -> anyhow::Result<()> {
 
 /// Runs an export.
 pub async fn export(db: &DbArgs, what: ExportWhat) -> anyhow::Result<()> {
-    let ExportWhat::Roll { format, out } = what;
+    let (format, out) = match what {
+        ExportWhat::Roll { format, out } => (format, out),
+        ExportWhat::Values(args) => return crate::values::export(db, args).await,
+    };
     if !matches!(format.as_str(), "csv" | "xlsx" | "json") {
         bail!("--format {format:?} must be csv, xlsx or json");
     }

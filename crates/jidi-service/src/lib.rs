@@ -5,6 +5,7 @@
 //! * [`management`]: turn published results into proposals and decide them.
 //! * [`demo`]: load the demo programme with its accounts and published history.
 //! * [`roll`]: import a roll file, all or nothing.
+//! * [`values`]: import and export indicator values in the long form, checked, all or nothing.
 //! * [`passwords`]: Argon2id hashing, bounded.
 //! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
 #![deny(missing_docs)]
@@ -15,6 +16,7 @@ pub mod evaluation;
 pub mod management;
 pub mod passwords;
 pub mod roll;
+pub mod values;
 
 /// Today in China (UTC+8), where the programme's dates live.
 pub fn today() -> chrono::NaiveDate {

@@ -7,6 +7,8 @@
 //! domain types, never rows.
 
 mod accounts;
+mod audit;
+mod collection;
 mod demo;
 mod error;
 mod incidents;
@@ -21,6 +23,8 @@ mod store;
 mod values;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
+pub use audit::{AuditEntry, AuditFilter};
+pub use collection::{AcceptedValue, AcceptedWarning, Frequency, NewBatch, Revision, StoredValue};
 pub use demo::DemoSummary;
 pub use error::{Result, StoreError};
 pub use proposals::{ProposalEffect, ProposalFilter, ProposalRecord};

@@ -156,6 +156,11 @@ impl Store {
                 }
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
+            // Which revision of each value the run read, so that a published result stays
+            // reproducible after later corrections. A value changed since it was read (its
+            // figure no longer matches) keeps no revision rather than a wrong one.
+            sqlx::query("UPDATE evaluation_inputs SET revision = (SELECT a.revision FROM annual_values a WHERE a.base_id = evaluation_inputs.base_id AND a.year = $2 AND a.indicator_code = evaluation_inputs.indicator_code AND a.value = evaluation_inputs.value) WHERE run_id = $1")
+                .bind(id).bind(run.year).execute(&mut *tx).await?;
             for chunk in run.results.chunks(56) {
                 let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", value_rows(chunk.len(), RESULT_PARAMS));
                 let params: Vec<Param> = chunk.iter().flat_map(|r| result_params(id, r)).collect();

@@ -217,6 +217,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "national score",
         include_str!("../migrations/sqlite/0004_national_score.sql"),
     ),
+    (
+        5,
+        "collection",
+        include_str!("../migrations/sqlite/0005_collection.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -239,6 +244,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "national score",
         include_str!("../migrations/postgres/0004_national_score.sql"),
+    ),
+    (
+        5,
+        "collection",
+        include_str!("../migrations/postgres/0005_collection.sql"),
     ),
 ];
 

@@ -62,7 +62,10 @@ macro_rules! with_store {
 async fn migrations_are_idempotent_and_load_reference_data(db: TestDb) {
     with_store!(db, |store| {
         store.migrate().await.unwrap();
-        assert_eq!(store.applied_migrations().await.unwrap(), vec![1, 2, 3, 4]);
+        assert_eq!(
+            store.applied_migrations().await.unwrap(),
+            vec![1, 2, 3, 4, 5]
+        );
         let cats = store.categories().await.unwrap();
         assert_eq!(cats.len(), jidi_domain::reference::BUILTIN_CATEGORIES.len());
         assert!(store.is_empty().await.unwrap());
@@ -107,7 +110,7 @@ async fn upgrading_keeps_published_results(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3, 4],
+            vec![1, 2, 3, 4, 5],
             "{}",
             db.label
         );

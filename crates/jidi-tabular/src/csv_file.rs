@@ -75,15 +75,18 @@ pub fn read_csv_with(file: &str, bytes: &[u8], limits: &Limits) -> Result<Table,
     };
     let mut rows = Vec::new();
     let mut n_cells = header.len();
+    let mut rows_of = RowCounter::new(text.as_bytes());
     for record in records {
         let record = record.map_err(|e| TabularError::Csv {
             file: file.into(),
-            row: e.position().map_or(0, |p| p.line() as usize),
+            row: e
+                .position()
+                .map_or(0, |p| rows_of.row_at(p.byte() as usize)),
             message: e.to_string(),
         })?;
         let number = record
             .position()
-            .map_or(rows.len() + 2, |p| p.line() as usize);
+            .map_or(rows.len() + 2, |p| rows_of.row_at(p.byte() as usize));
         check(number, &record)?;
         let mut cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
@@ -137,6 +140,57 @@ pub fn write_csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, Tabular
         })?;
     }
     Ok(out)
+}
+
+/// Row numbers as a spreadsheet shows them (the header is row 1, a blank line is a row, a quoted
+/// cell spanning lines is one row), from a record's byte offset. The reader's own line numbers
+/// are not that: with CRLF line ends (what Excel writes) a record's line is reported one early,
+/// and they count the lines inside quoted cells. Offsets must come in increasing order; the scan
+/// is done once over the text.
+struct RowCounter<'a> {
+    bytes: &'a [u8],
+    position: usize,
+    breaks: usize,
+    in_quotes: bool,
+}
+
+impl<'a> RowCounter<'a> {
+    fn new(bytes: &'a [u8]) -> RowCounter<'a> {
+        RowCounter {
+            bytes,
+            position: 0,
+            breaks: 0,
+            in_quotes: false,
+        }
+    }
+
+    fn row_at(&mut self, offset: usize) -> usize {
+        // A record's offset may point at the end of the previous line's terminator.
+        let mut start = offset.min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        while self.position < start {
+            let b = self.bytes[self.position];
+            if self.in_quotes {
+                if b == b'"' {
+                    if self.bytes.get(self.position + 1) == Some(&b'"') {
+                        self.position += 1;
+                    } else {
+                        self.in_quotes = false;
+                    }
+                }
+            } else if b == b'"' {
+                let field_start = self.position == 0
+                    || matches!(self.bytes[self.position - 1], b',' | b'\n' | b'\r');
+                self.in_quotes = field_start;
+            } else if b == b'\n' {
+                self.breaks += 1;
+            }
+            self.position += 1;
+        }
+        self.breaks + 1
+    }
 }
 
 #[cfg(test)]

@@ -258,4 +258,19 @@ mod tests {
         assert_eq!(named.rows.len(), 1);
         assert!(read_spreadsheet("roll.xlsx", &bytes, Some("nope")).is_err());
     }
+
+    /// Excel writes CSV with CRLF line ends; row numbers must still be the rows Excel shows, also
+    /// after a quoted cell that spans two lines.
+    #[test]
+    fn csv_rows_are_numbered_as_excel_shows_them_with_crlf_and_multi_line_cells() {
+        let text = "a,b\r\n1,x\r\n2,\"two\r\nlines\"\r\n\r\n3,y\r\n";
+        let t = read("values.csv", text.as_bytes()).unwrap();
+        let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![2, 3, 5]);
+        let lf = read("values.csv", text.replace("\r\n", "\n").as_bytes()).unwrap();
+        assert_eq!(
+            lf.rows.iter().map(|r| r.number).collect::<Vec<_>>(),
+            vec![2, 3, 5]
+        );
+    }
 }

@@ -130,29 +130,34 @@ impl TestDb {
     /// Runs a SQL script on the test database over a connection of its own (to build states that
     /// older code left behind, or to tamper with stored data).
     pub async fn execute(&self, sql: &str) {
+        if let Err(e) = self.try_execute(sql).await {
+            panic!("test script: {e}");
+        }
+    }
+
+    /// Like [`TestDb::execute`], returning the database's refusal as text (to show that the
+    /// database itself refuses a statement, whoever sends it).
+    pub async fn try_execute(&self, sql: &str) -> Result<(), String> {
         let script = AssertSqlSafe(sql.to_string());
-        match &self.cleanup {
+        let result = match &self.cleanup {
             Cleanup::Sqlite(_) => {
                 let mut conn = SqliteConnection::connect(&self.url())
                     .await
                     .expect("connect SQLite");
-                sqlx::raw_sql(script)
-                    .execute(&mut conn)
-                    .await
-                    .expect("test script");
+                let r = sqlx::raw_sql(script).execute(&mut conn).await.map(|_| ());
                 conn.close().await.ok();
+                r
             }
             Cleanup::Postgres { url, .. } => {
                 let mut conn = PgConnection::connect(url)
                     .await
                     .expect("connect PostgreSQL");
-                sqlx::raw_sql(script)
-                    .execute(&mut conn)
-                    .await
-                    .expect("test script");
+                let r = sqlx::raw_sql(script).execute(&mut conn).await.map(|_| ());
                 conn.close().await.ok();
+                r
             }
-        }
+        };
+        result.map_err(|e| e.to_string())
     }
 
     /// A URL that sqlx connects to (`sqlite://…/jidi.sqlite` or the PostgreSQL URL), for tests

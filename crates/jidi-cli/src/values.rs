@@ -76,6 +76,7 @@ pub async fn import(db: &DbArgs, args: ImportValuesArgs) -> anyhow::Result<()> {
         dry_run: args.dry_run,
         reason: args.reason,
         explanation: "命令行导入（部级），警告已记录".into(),
+        review: None,
     };
     let outcome = values::import_values(&store, &name, &bytes, &how).await?;
     if let Some(path) = &args.report {
@@ -161,6 +162,7 @@ pub async fn export(db: &DbArgs, args: ExportValuesArgs) -> anyhow::Result<()> {
             frequency,
             periods,
             base_id: args.base,
+            province_code: None,
         },
         |r| rows.push(r),
     )

@@ -259,6 +259,38 @@ pub fn record_scope(viewer: Option<&Principal>) -> Result<RecordScope, Access> {
     }
 }
 
+/// For whom `viewer` may report indicator values: the ministry for every base, a province for
+/// its bases, a base for itself; evaluators read but never report.
+pub fn reporting_scope(viewer: Option<&Principal>) -> Result<RecordScope, Access> {
+    let p = viewer.ok_or(Access::NeedsLogin)?;
+    match p.role {
+        Role::Evaluator => Err(Access::Forbidden),
+        _ => record_scope(viewer),
+    }
+}
+
+/// Whether values `viewer` reports are accepted at once: the ministry's and a province's are
+/// (they are the reviewers of their scope); a base's wait for its province's review.
+pub fn reports_are_reviewed(viewer: &Principal) -> bool {
+    viewer.role == Role::Base
+}
+
+/// May `viewer` accept or return a submission reviewed by `province_code`? The ministry, and that
+/// province.
+pub fn can_review_submission(viewer: Option<&Principal>, province_code: &str) -> Access {
+    let ok = viewer.is_some_and(|p| match p.role {
+        Role::Ministry => true,
+        Role::Province => p.province_code.as_deref() == Some(province_code),
+        Role::Base | Role::Evaluator => false,
+    });
+    Access::from_bool(viewer, ok)
+}
+
+/// May `viewer` read the audit log? The ministry only: it names every account's actions.
+pub fn can_read_audit(viewer: Option<&Principal>) -> Access {
+    Access::from_bool(viewer, viewer.is_some_and(|p| p.role == Role::Ministry))
+}
+
 /// May `viewer` record an incident of `base`? The ministry, and the base's own province.
 pub fn can_record_incident(viewer: Option<&Principal>, base: BaseScope<'_>) -> Access {
     let ok = viewer.is_some_and(|p| match p.role {

@@ -14,8 +14,8 @@ use jidi_collect::{
 use jidi_domain::access::ListScope;
 use jidi_monitor::period::Period;
 use jidi_store::{
-    AcceptedValue, AcceptedWarning, BaseFilter, BaseSort, Frequency, NewBatch, SortOrder, Store,
-    StoredValue,
+    AcceptedValue, AcceptedWarning, BaseFilter, BaseSort, Frequency, NewBatch, NewSubmission,
+    SortOrder, Store, StoredValue, SubmissionStatus, SubmittedValue,
 };
 use jidi_tabular::Cell;
 use sha2::{Digest, Sha256};
@@ -53,9 +53,24 @@ pub struct ImportValues {
     pub dry_run: bool,
     /// Why (recorded with the batch).
     pub reason: String,
-    /// Explanation recorded with each warning (the command line accepts warnings as the
-    /// ministry does, recording them; a form asks for one per warning).
+    /// Explanation recorded with each warning that has none of its own in the file's
+    /// `explanation` (情况说明) column. Empty: every warning needs its own, and a file with an
+    /// unexplained warning is not accepted.
     pub explanation: String,
+    /// When set, the values wait for review by this province as a submission of this user
+    /// (and base) instead of being accepted at once.
+    pub review: Option<Review>,
+}
+
+/// Where a reviewed upload goes.
+#[derive(Clone, Debug)]
+pub struct Review {
+    /// The reporter.
+    pub user_id: i64,
+    /// The reporting base.
+    pub base_id: Option<i64>,
+    /// The reviewing province.
+    pub province_code: String,
 }
 
 /// What an import found and did.
@@ -69,14 +84,19 @@ pub struct ValuesOutcome {
     pub changed: usize,
     /// Values identical to the accepted ones, left alone.
     pub unchanged: usize,
-    /// The accepted batch, when something was written.
+    /// The accepted batch, when something was accepted.
     pub batch_id: Option<i64>,
+    /// The submission waiting for review, when the upload was submitted.
+    pub submission_id: Option<i64>,
+    /// Rows of warnings without an explanation (nothing is written while there are any).
+    pub unexplained: Vec<usize>,
 }
 
 impl ValuesOutcome {
-    /// Whether the file was refused (any error): then nothing was written.
+    /// Whether the file was refused (any error, or a warning without an explanation): then
+    /// nothing was written.
     pub fn refused(&self) -> bool {
-        self.report.has_errors()
+        self.report.has_errors() || !self.unexplained.is_empty()
     }
 }
 
@@ -154,6 +174,8 @@ pub async fn import_values(
                 changed: 0,
                 unchanged: 0,
                 batch_id: None,
+                submission_id: None,
+                unexplained: Vec::new(),
             });
         }
     };
@@ -164,6 +186,20 @@ pub async fn import_values(
         .find(|(name, _, _)| *name == "value")
         .and_then(|(_, names, _)| table.column(names))
         .map(|i| table.column_label(i));
+    // Explanations of warnings (情况说明), per row, when the file has the column.
+    let explanations: HashMap<usize, String> = table
+        .column(&["explanation", "情况说明", "说明"])
+        .map(|i| {
+            table
+                .rows
+                .iter()
+                .filter_map(|r| {
+                    let text = r.cells.get(i)?.trim();
+                    (!text.is_empty()).then(|| (r.number, text.chars().take(2000).collect()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
 
     let bases = store
         .all_bases(
@@ -242,11 +278,24 @@ pub async fn import_values(
         }
     }
     report.sort();
+    let explanation_of = |w: &Finding| -> Option<String> {
+        w.row
+            .and_then(|r| explanations.get(&r).cloned())
+            .or_else(|| (!how.explanation.is_empty()).then(|| how.explanation.clone()))
+    };
+    let mut unexplained: Vec<usize> = report
+        .warnings()
+        .filter(|w| explanation_of(w).is_none())
+        .map(|w| w.row.unwrap_or(0))
+        .collect();
+    unexplained.dedup();
     let mut outcome = ValuesOutcome {
         rows,
         changed: changed.len(),
         unchanged,
         batch_id: None,
+        submission_id: None,
+        unexplained,
         report,
     };
     if outcome.refused() || how.dry_run || changed.is_empty() {
@@ -265,10 +314,37 @@ pub async fn import_values(
                 indicator: w.indicator.clone()?,
                 rule: w.rule.name().to_string(),
                 message: w.message.clone(),
-                explanation: how.explanation.clone(),
+                explanation: explanation_of(w).unwrap_or_default(),
             })
         })
         .collect();
+    if let Some(review) = &how.review {
+        let values: Vec<SubmittedValue> = changed
+            .into_iter()
+            .map(|v| SubmittedValue {
+                frequency: v.frequency,
+                base_id: v.base_id,
+                period: v.period,
+                indicator: v.indicator,
+                value: v.value,
+                reported_value: v.reported_value,
+                reported_unit: v.reported_unit,
+            })
+            .collect();
+        let submission = NewSubmission {
+            user_id: Some(review.user_id),
+            base_id: review.base_id,
+            province_code: review.province_code.clone(),
+            source: how.source,
+            file_name,
+            file_sha256: sha256,
+            rows_read: rows,
+            reason: how.reason.clone(),
+            at: Utc::now(),
+        };
+        outcome.submission_id = Some(store.submit_values(&submission, &values, &warnings).await?);
+        return Ok(outcome);
+    }
     let batch = NewBatch {
         user_id: how.user_id,
         source: how.source,
@@ -277,6 +353,7 @@ pub async fn import_values(
         rows_read: rows,
         reason: how.reason.clone(),
         at: Utc::now(),
+        submission_id: None,
     };
     outcome.batch_id = Some(store.accept_values(&batch, &changed, &warnings).await?);
     Ok(outcome)
@@ -349,6 +426,8 @@ pub struct ExportValues {
     pub periods: (i32, i32),
     /// One base only.
     pub base_id: Option<i64>,
+    /// The bases of one province only.
+    pub province_code: Option<String>,
 }
 
 /// The long-form rows of the accepted values selected, read page by page (a page of 5,000 at a
@@ -379,6 +458,7 @@ pub async fn export_values(
                 what.frequency,
                 what.periods,
                 what.base_id,
+                what.province_code.as_deref(),
                 after.as_ref(),
                 5_000,
             )
@@ -402,5 +482,114 @@ pub async fn export_values(
             ]);
             n += 1;
         }
+    }
+}
+
+/// Why a review could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    /// No such submission.
+    #[error("submission {0} not found")]
+    NotFound(i64),
+    /// It was already accepted or returned.
+    #[error("submission {0} is not waiting for review")]
+    NotWaiting(i64),
+    /// The store failed (a conflict: someone else decided it or changed its values meanwhile).
+    #[error(transparent)]
+    Store(#[from] jidi_store::StoreError),
+}
+
+/// Accepts a submission: its values become the accepted ones, each as its next revision, with
+/// its explained warnings, in one transaction that also marks it accepted (only if it is still
+/// waiting). The reviewer's access is the caller's to check.
+pub async fn accept_submission(
+    store: &Store,
+    id: i64,
+    reviewer: i64,
+    comment: &str,
+) -> Result<i64, ReviewError> {
+    let submission = store
+        .submission(id)
+        .await?
+        .ok_or(ReviewError::NotFound(id))?;
+    if submission.status != SubmissionStatus::Submitted {
+        return Err(ReviewError::NotWaiting(id));
+    }
+    let values = store.submission_values(id).await?;
+    let warnings = store.submission_warnings(id).await?;
+    // The current revision of each value, read over the submission's periods.
+    let mut current: HashMap<(Frequency, i64, i32, String), (f64, i32)> = HashMap::new();
+    for f in [Frequency::Annual, Frequency::Monthly] {
+        let of: Vec<&SubmittedValue> = values.iter().filter(|v| v.frequency == f).collect();
+        let (Some(first), Some(last)) = (
+            of.iter().map(|v| v.period).min(),
+            of.iter().map(|v| v.period).max(),
+        ) else {
+            continue;
+        };
+        let mut codes: Vec<String> = of.iter().map(|v| v.indicator.clone()).collect();
+        codes.sort();
+        codes.dedup();
+        for s in store.values_between(f, first, last, &codes).await? {
+            current.insert((f, s.base_id, s.period, s.indicator), (s.value, s.revision));
+        }
+    }
+    let accepted: Vec<AcceptedValue> = values
+        .into_iter()
+        .map(|v| {
+            let before = current
+                .get(&(v.frequency, v.base_id, v.period, v.indicator.clone()))
+                .copied();
+            AcceptedValue {
+                frequency: v.frequency,
+                base_id: v.base_id,
+                period: v.period,
+                revision: before.map_or(1, |(_, r)| r + 1),
+                replaces_unrecorded: before.filter(|(_, r)| *r == 0).map(|(old, _)| old),
+                value: v.value,
+                reported_value: v.reported_value,
+                reported_unit: v.reported_unit,
+                indicator: v.indicator,
+            }
+        })
+        .collect();
+    let batch = NewBatch {
+        user_id: Some(reviewer),
+        source: "web",
+        file_name: submission.file_name.clone(),
+        file_sha256: String::new(),
+        rows_read: submission.rows_read.max(0) as usize,
+        reason: comment.to_string(),
+        at: Utc::now(),
+        submission_id: Some(id),
+    };
+    match store.accept_values(&batch, &accepted, &warnings).await {
+        Ok(b) => Ok(b),
+        Err(jidi_store::StoreError::Conflict(_)) => Err(ReviewError::NotWaiting(id)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Returns a submission to its reporter with a comment (required).
+pub async fn return_submission(
+    store: &Store,
+    id: i64,
+    reviewer: i64,
+    comment: &str,
+) -> Result<(), ReviewError> {
+    let submission = store
+        .submission(id)
+        .await?
+        .ok_or(ReviewError::NotFound(id))?;
+    if submission.status != SubmissionStatus::Submitted {
+        return Err(ReviewError::NotWaiting(id));
+    }
+    match store
+        .return_submission(id, reviewer, comment, Utc::now())
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(jidi_store::StoreError::Conflict(_)) => Err(ReviewError::NotWaiting(id)),
+        Err(e) => Err(e.into()),
     }
 }

@@ -115,6 +115,9 @@ pub struct NewBatch {
     pub reason: String,
     /// When.
     pub at: DateTime<Utc>,
+    /// The submission this batch accepts (its status becomes `accepted` in the same
+    /// transaction, and only if it is still `submitted`).
+    pub submission_id: Option<i64>,
 }
 
 /// A revision of one value, oldest first in [`Store::value_revisions`].
@@ -264,6 +267,14 @@ impl Store {
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
 
+            if let Some(submission) = batch.submission_id {
+                let done = sqlx::query("UPDATE value_submissions SET status = 'accepted', batch_id = $1, reviewed_by = $2, reviewed_at = $3, review_comment = $4 WHERE id = $5 AND status = 'submitted'")
+                    .bind(batch_id).bind(batch.user_id).bind(batch.at).bind(&batch.reason).bind(submission)
+                    .execute(&mut *tx).await?.rows_affected();
+                if done != 1 {
+                    return Err(StoreError::Conflict(format!("submission {submission} is no longer waiting for review")));
+                }
+            }
             sqlx::query(INSERT_AUDIT)
                 .bind(batch.at).bind(batch.user_id).bind("accept_values").bind("value_batch").bind(batch_id.to_string())
                 .bind(serde_json::json!({
@@ -275,6 +286,7 @@ impl Store {
                     "changed": values.len(),
                     "warnings": warnings.len(),
                     "reason": batch.reason,
+                    "submission": batch.submission_id,
                 }).to_string())
                 .execute(&mut *tx).await?;
             tx.commit().await?;
@@ -326,6 +338,7 @@ impl Store {
         frequency: Frequency,
         periods: (i32, i32),
         base_id: Option<i64>,
+        province_code: Option<&str>,
         after: Option<&(i32, i64, String)>,
         limit: usize,
     ) -> Result<Vec<StoredValue>> {
@@ -337,6 +350,9 @@ impl Store {
             qb.push_bind(periods.0).push(format!(" AND {period} <= ")).push_bind(periods.1);
             if let Some(b) = base_id {
                 qb.push(" AND base_id = ").push_bind(b);
+            }
+            if let Some(code) = province_code {
+                qb.push(" AND base_id IN (SELECT id FROM bases WHERE province_code = ").push_bind(code.to_string()).push(")");
             }
             if let Some((p, b, i)) = after {
                 qb.push(format!(" AND ({period} > ")).push_bind(*p)

@@ -20,6 +20,7 @@ mod runs;
 mod schemes;
 mod settings;
 mod store;
+mod submissions;
 mod values;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
@@ -33,4 +34,7 @@ pub use roll::{BaseFilter, BaseSort, Counts, Page, SortOrder, StatusFilter};
 pub use runs::{NewRun, RunRecord, RunStatus};
 pub use schemes::SchemeRecord;
 pub use store::{Backend, Store};
+pub use submissions::{
+    NewSubmission, SubmissionFilter, SubmissionRecord, SubmissionStatus, SubmittedValue,
+};
 pub use values::{AnnualPoint, MonthlyPoint};

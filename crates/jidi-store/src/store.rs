@@ -222,6 +222,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "collection",
         include_str!("../migrations/sqlite/0005_collection.sql"),
     ),
+    (
+        6,
+        "submissions",
+        include_str!("../migrations/sqlite/0006_submissions.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -249,6 +254,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "collection",
         include_str!("../migrations/postgres/0005_collection.sql"),
+    ),
+    (
+        6,
+        "submissions",
+        include_str!("../migrations/postgres/0006_submissions.sql"),
     ),
 ];
 

@@ -4,7 +4,8 @@
 use chrono::{NaiveDate, Utc};
 use jidi_domain::roll::{BaseDraft, Series, Status, Tier};
 use jidi_store::{
-    AcceptedValue, AcceptedWarning, AuditFilter, Frequency, NewBatch, Store, StoreError,
+    AcceptedValue, AcceptedWarning, AuditFilter, Frequency, NewBatch, NewSubmission, Store,
+    StoreError, SubmissionFilter, SubmissionStatus, SubmittedValue,
 };
 use jidi_test_support::{TestDb, backend_tests};
 
@@ -39,6 +40,7 @@ fn batch(rows: usize) -> NewBatch {
         rows_read: rows,
         reason: String::new(),
         at: Utc::now(),
+        submission_id: None,
     }
 }
 
@@ -232,3 +234,81 @@ async fn the_audit_log_and_revisions_refuse_update_and_delete(db: TestDb) {
     db.finish().await;
 }
 backend_tests!(the_audit_log_and_revisions_refuse_update_and_delete);
+
+/// A submission keeps its values apart until accepted (in the same transaction as the values)
+/// or returned; either happens once.
+async fn submissions_wait_for_review_and_are_decided_once(db: TestDb) {
+    let store = &db.store;
+    let base = setup(store).await;
+    let submitted = SubmittedValue {
+        frequency: Frequency::Annual,
+        base_id: base,
+        period: 2025,
+        indicator: "rev_main".into(),
+        value: 12.5,
+        reported_value: 125_000.0,
+        reported_unit: "万元".into(),
+    };
+    let new = NewSubmission {
+        user_id: None,
+        base_id: Some(base),
+        province_code: "420000".into(),
+        source: "api",
+        file_name: "s.csv".into(),
+        file_sha256: String::new(),
+        rows_read: 1,
+        reason: String::new(),
+        at: Utc::now(),
+    };
+    let id = store.submit_values(&new, &[submitted], &[]).await.unwrap();
+    let listed = store
+        .submissions(
+            &SubmissionFilter {
+                province_code: Some("420000".into()),
+                status: Some(SubmissionStatus::Submitted),
+                ..SubmissionFilter::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "{}", db.label);
+    assert_eq!((listed[0].id, listed[0].values), (id, 1));
+    assert!(
+        store
+            .values_between(Frequency::Annual, 2025, 2025, &[])
+            .await
+            .unwrap()
+            .is_empty(),
+        "{}: not in force before review",
+        db.label
+    );
+    let mut accept = batch(1);
+    accept.submission_id = Some(id);
+    store
+        .accept_values(&accept, &[value(base, 2025, "rev_main", 12.5, 1)], &[])
+        .await
+        .unwrap();
+    let s = store.submission(id).await.unwrap().unwrap();
+    assert_eq!(s.status, SubmissionStatus::Accepted, "{}", db.label);
+    let again = store
+        .accept_values(&accept, &[value(base, 2025, "rev_main", 12.5, 2)], &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, StoreError::Conflict(_)),
+        "{}: {again}",
+        db.label
+    );
+    let late = store
+        .return_submission(id, 1, "晚了", Utc::now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(late, StoreError::Conflict(_)),
+        "{}: {late}",
+        db.label
+    );
+    db.finish().await;
+}
+backend_tests!(submissions_wait_for_review_and_are_decided_once);

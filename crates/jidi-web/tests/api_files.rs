@@ -372,6 +372,11 @@ async fn openapi_document_covers_the_api() {
         ("post", "/api/v1/proposals/{id}/decision"),
         ("get", "/api/v1/rules"),
         ("put", "/api/v1/rules"),
+        ("post", "/api/v1/values"),
+        ("get", "/api/v1/values"),
+        ("get", "/api/v1/submissions"),
+        ("post", "/api/v1/submissions/{id}/review"),
+        ("get", "/api/v1/audit"),
     ];
     for (method, path) in expected {
         let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method];

@@ -196,6 +196,51 @@ fn cases(base: i64, run: i64) -> Vec<Case> {
             corner_workbook(),
         ),
         with_raw(
+            case(
+                "POST /api/v1/values",
+                Method::POST,
+                "/api/v1/values?file=bomb.xlsx",
+            ),
+            "application/octet-stream",
+            corner_workbook(),
+        ),
+        with_raw(
+            case(
+                "POST /api/v1/values",
+                Method::POST,
+                "/api/v1/values?file=v.csv&dry_run=true",
+            ),
+            "text/csv",
+            format!(
+                "base_id,period,indicator,value\n{base},2024,rev_main,1e999\n{base},2024\u{0},rev_main,1\n99999999999999999999,2024,rev_main,1\n{base},-2147483649,rev_main,1\n{base},2024-00,{},1\n",
+                "长".repeat(5000)
+            )
+            .into_bytes(),
+        ),
+        case(
+            "GET /api/v1/values",
+            Method::GET,
+            "/api/v1/values?year=2147483647&frequency=monthly",
+        ),
+        case(
+            "GET /api/v1/values",
+            Method::GET,
+            "/api/v1/values?period=9999-12&base=99999999999999999999",
+        ),
+        with_json(
+            case(
+                "POST /api/v1/submissions/{id}/review",
+                Method::POST,
+                "/api/v1/submissions/99999999999/review",
+            ),
+            json!({"accept": false, "comment": "长".repeat(100_000)}),
+        ),
+        case(
+            "GET /api/v1/audit",
+            Method::GET,
+            "/api/v1/audit?entity=%00&before=-9223372036854775808",
+        ),
+        with_raw(
             case("POST /api/v1/schemes", Method::POST, "/api/v1/schemes"),
             "application/toml",
             "year = \"x\"\n".repeat(100_000).into_bytes(),

@@ -19,6 +19,7 @@ pub mod rules;
 pub mod schemes;
 pub mod session;
 pub mod timelines;
+pub mod values;
 
 pub use extract::{ApiJson, ApiQuery};
 
@@ -36,6 +37,7 @@ pub use extract::{ApiJson, ApiQuery};
         (name = "reference", description = "Categories, regions, indicators"),
         (name = "evaluation", description = "Development-quality evaluation (C3)"),
         (name = "management", description = "Dynamic management: proposals and decisions (C4)"),
+        (name = "values", description = "Data collection: values uploaded and exported in the long form, submissions and their review, the audit log (C2)"),
     )
 )]
 struct ApiDoc;
@@ -98,5 +100,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(rules::get_rules, rules::update_rules))
         .routes(routes!(timelines::get_base_timeline))
         .routes(routes!(timelines::create_incident))
+        .routes(routes!(values::upload_values, values::export_values))
+        .routes(routes!(values::list_submissions))
+        .routes(routes!(values::review_submission))
+        .routes(routes!(values::list_audit))
         .split_for_parts()
 }

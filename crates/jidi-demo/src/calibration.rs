@@ -330,13 +330,15 @@ pub(crate) fn macro_growth(year: i32) -> f64 {
     }
 }
 
-/// Margin swing of raw materials by year (percentage points; steel's 2021 boom, 2022–23 slump).
-pub(crate) fn materials_margin_shock(year: i32) -> f64 {
+/// Margin of raw materials by year relative to an ordinary year (a synthetic path after steel's
+/// 2021 boom and 2022–23 slump). Relative rather than in percentage points, so that a base with
+/// a thin margin does not see its profit multiply in one year.
+pub(crate) fn materials_margin_factor(year: i32) -> f64 {
     match year {
-        2021 => 2.0,
-        2022 => -1.2,
-        2023 => -1.0,
-        2024 => 0.3,
-        _ => 0.0,
+        2021 => 1.3,
+        2022 => 0.8,
+        2023 => 0.83,
+        2024 => 1.05,
+        _ => 1.0,
     }
 }

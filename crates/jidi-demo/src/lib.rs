@@ -9,7 +9,12 @@
 //! * about 600 provincial bases and 300 cultivating clusters;
 //! * annual indicator values from 2018 to the previous calendar year, calibrated to the published
 //!   magnitudes (five-star bases average 3,500–4,800亿 revenue, 8.4 % margin, 3.5–4.8 % R&D,
-//!   about 180 above-scale firms per base), and 60 months of monthly series to the last full month;
+//!   about 180 above-scale firms per base), and 60 months of monthly series to the last full month.
+//!   Each base follows persistent paths (its own growth trend, autocorrelated shocks, slowly
+//!   moving ratios), its months add up to its years, and parts stay below their totals, so that
+//!   the data pass the collection checks of `jidi-collect` (`tests/checks.rs`) except for
+//! * a handful of anomalies planted on purpose in the latest month of a few generated bases
+//!   ([`planted_anomalies`]), for the monitoring and the checks to find;
 //! * safety and environmental incidents (the evaluation's one-vote vetoes).
 //!
 //! Fields of real bases that the sources leave empty (batch, year, category, series) are filled by
@@ -28,6 +33,7 @@ use jidi_domain::bulk::{BaseWithHistory, ProgrammeData};
 use jidi_domain::reference::MacroRegion;
 use jidi_domain::roll::Status;
 
+mod anomalies;
 mod calibration;
 mod config;
 mod incidents;
@@ -36,6 +42,7 @@ mod rng;
 mod roll;
 mod values;
 
+pub use anomalies::{AnomalyKind, PlantedAnomaly, planted_anomalies};
 pub use calibration::{BATCHES, Batch, PROVINCE_QUOTA};
 pub use config::DemoConfig;
 pub use real::{BASES_CSV, RealBase, real_bases};
@@ -45,10 +52,11 @@ pub type DemoData = ProgrammeData;
 
 /// Generates the demo programme.
 pub fn generate(config: &DemoConfig) -> DemoData {
-    let mut bases = roll::generate_roll(config);
+    let bases = roll::generate_roll(config);
     let incidents = incidents::generate_incidents(config, &bases);
-    let annual = values::generate_annual(config, &mut bases, &incidents);
-    let monthly = values::generate_monthly(config, &bases, &annual);
+    let annual = values::generate_annual(config, &bases, &incidents);
+    let planted = anomalies::plant(config, bases.iter().map(|b| &b.draft));
+    let monthly = values::generate_monthly(config, &bases, &annual.truth, &planted);
     DemoData {
         bases: bases
             .into_iter()
@@ -57,7 +65,7 @@ pub fn generate(config: &DemoConfig) -> DemoData {
                 history: b.history,
             })
             .collect(),
-        annual,
+        annual: annual.series,
         monthly,
         incidents,
     }

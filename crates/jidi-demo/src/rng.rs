@@ -16,6 +16,11 @@ impl Rng {
     pub(crate) fn normal(&mut self) -> f64 {
         StandardNormal.sample(&mut self.0)
     }
+    /// A standard normal draw truncated at ±3: generated paths use it for their shocks, so that no
+    /// single year or month moves a base implausibly far.
+    pub(crate) fn shock(&mut self) -> f64 {
+        self.normal().clamp(-3.0, 3.0)
+    }
     pub(crate) fn uniform(&mut self) -> f64 {
         self.0.random()
     }
@@ -41,5 +46,36 @@ impl Rng {
             x -= w;
         }
         weights.len() - 1
+    }
+}
+
+/// A stationary AR(1) deviation with standard deviation `sd` and persistence `rho`: the value of
+/// each period is `rho` times the previous one plus a (truncated) shock. Each period's
+/// cross-section has the spread of an independent draw of the same `sd`, while a base's path
+/// moves by only `sd·√(2(1−rho))` a period: bases keep their character from year to year.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ar1 {
+    x: f64,
+    sd: f64,
+    rho: f64,
+}
+
+impl Ar1 {
+    /// A path started from its stationary distribution.
+    pub(crate) fn new(rng: &mut Rng, sd: f64, rho: f64) -> Ar1 {
+        Ar1 {
+            x: sd * rng.shock(),
+            sd,
+            rho,
+        }
+    }
+    /// The current value.
+    pub(crate) fn get(&self) -> f64 {
+        self.x
+    }
+    /// Moves one period on and returns the new value.
+    pub(crate) fn step(&mut self, rng: &mut Rng) -> f64 {
+        self.x = self.rho * self.x + (1.0 - self.rho * self.rho).sqrt() * self.sd * rng.shock();
+        self.x
     }
 }

@@ -74,7 +74,9 @@ fn logit(p: f64) -> f64 {
 /// differences (two decimals of 亿元).
 fn round_to(x: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
-    (x * scale).round() / scale
+    // Adding zero turns a rounded -0.0 into 0.0: statistics publish no negative zero, and one
+    // would not survive a round trip through a spreadsheet as the same bits.
+    (x * scale).round() / scale + 0.0
 }
 
 /// Annual values. Every base follows persistent paths rather than independent draws each year:

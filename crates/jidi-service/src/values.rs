@@ -151,8 +151,8 @@ pub fn period_text(frequency: Frequency, key: i32) -> String {
 
 /// Imports the long-form file `file`. Errors refuse the whole file (nothing is written) and are
 /// returned in the report with their row, column and rule; warnings are recorded with the batch.
-/// Values equal to the accepted ones are left alone and not checked again, so that an export
-/// imported back unchanged reports nothing and changes nothing.
+/// Values equal to the accepted ones (numerically) are left alone and not checked again, so that
+/// an export imported back unchanged reports nothing and changes nothing.
 pub async fn import_values(
     store: &Store,
     file: &str,
@@ -389,7 +389,9 @@ fn check_against_stored(
     for v in values {
         let f = frequency_of(v.period);
         match current.get(&(f, v.base_id, period_key(v.period), v.indicator.as_str())) {
-            Some((old, _)) if old.to_bits() == v.value.to_bits() => unchanged += 1,
+            // Numerically equal is unchanged: -0 and 0 are the same figure (a spreadsheet keeps
+            // no sign on zero).
+            Some((old, _)) if *old == v.value => unchanged += 1,
             _ => changed_values.push(v),
         }
     }

@@ -123,6 +123,9 @@ pub enum DemoError {
     /// An evaluation of the demo's history failed.
     #[error(transparent)]
     Evaluation(#[from] crate::evaluation::EvaluationServiceError),
+    /// Deciding a past year's proposals failed.
+    #[error(transparent)]
+    Management(#[from] crate::management::ManagementError),
 }
 
 /// Loads the demo into an empty database.
@@ -169,6 +172,7 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
             if let Some(r) = options.replications {
                 scheme.uncertainty.replications = r;
             }
+            demo_star_shares(&mut scheme);
             let record = evaluation::save_scheme(store, &scheme, None, true, None).await?;
             // The scheme page shows the sensitivity of the latest year's run.
             let outcome = evaluation::run_evaluation(
@@ -180,12 +184,13 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
             )
             .await?;
             let five = outcome.evaluation.star_counts[4];
+            // Every year's rules run; the latest year's proposals are left for the ministry to
+            // decide, earlier ones carry the demo's (synthetic) decisions.
+            let (_, made) = evaluation::publish(store, outcome.run.id, None).await?;
             if year == last {
-                // Only the latest year's proposals are left for the ministry to decide.
-                let (_, made) = evaluation::publish(store, outcome.run.id, None).await?;
                 proposals = made;
             } else {
-                store.publish_run(outcome.run.id, None, &[]).await?;
+                decide_past_year(store, year).await?;
             }
             evaluations.push((year, outcome.evaluation.results.len(), five));
         }
@@ -201,4 +206,64 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
         proposals,
         timings: [generated, loaded, hashed, evaluated],
     })
+}
+
+/// Star shares of the years after the last published outcome (2022). The real shares are not
+/// public; the demo lets the five- and four-star shares rise a little each year, as the
+/// programme's quality has, so that its star counts are not the same three years running. These
+/// shares are synthetic and the scheme's description says so.
+fn demo_star_shares(scheme: &mut jidi_domain::scheme::Scheme) {
+    let (five, four) = match scheme.year {
+        2023 => (0.072, 0.585),
+        2024 => (0.076, 0.592),
+        y if y >= 2025 => (0.081, 0.600),
+        _ => return,
+    };
+    if scheme.stars.shares.len() == 5 {
+        let rest = 1.0 - five - four;
+        let round = |x: f64| (x * 1e6).round() / 1e6;
+        let (three, two) = (round(rest * 0.77), round(rest * 0.17));
+        let one = round(1.0 - five - four - three - two);
+        scheme.stars.shares = vec![five, four, three, two, one];
+        scheme
+            .description
+            .push_str("（演示数据：该年度星级比例为模拟值）");
+    }
+}
+
+/// The demo's decisions on a past year's proposals, all marked as simulated: warnings and
+/// rectifications are issued; exits are deferred (the demo's roll keeps the published counts of
+/// each year); promotions were not part of that year's batch.
+async fn decide_past_year(store: &Store, year: i32) -> Result<(), DemoError> {
+    use jidi_domain::access::RecordScope;
+    use jidi_domain::rules::{Decision, ProposalKind, ProposalStatus};
+    use jidi_store::{Page, ProposalFilter};
+    loop {
+        let filter = ProposalFilter {
+            status: Some(ProposalStatus::Pending),
+            year: Some(year),
+            ..ProposalFilter::within(RecordScope::All)
+        };
+        let (page, _) = store
+            .proposals(
+                &filter,
+                Page {
+                    offset: 0,
+                    limit: 200,
+                },
+            )
+            .await?;
+        if page.is_empty() {
+            return Ok(());
+        }
+        for p in page {
+            let (decision, reason) = match p.kind {
+                ProposalKind::Warning => (Decision::Accept, "已下发预警通知（模拟决定）"),
+                ProposalKind::Rectification => (Decision::Accept, "限期整改（模拟决定）"),
+                ProposalKind::Exit => (Decision::Reject, "给予整改机会，暂缓退出（模拟决定）"),
+                ProposalKind::Promotion => (Decision::Reject, "未列入当年批次（模拟决定）"),
+            };
+            crate::management::decide(store, p.id, decision, reason, None).await?;
+        }
+    }
 }

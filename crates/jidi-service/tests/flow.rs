@@ -248,3 +248,58 @@ async fn demo_trial_publish_propose_decide(db: TestDb) {
     db.finish().await;
 }
 backend_tests!(demo_trial_publish_propose_decide);
+
+/// The demo's history as an official would read it: the rules ran every year; past years'
+/// proposals carry (simulated) decisions and only the latest year's wait; star counts after the
+/// last published outcome (2022) differ from year to year instead of repeating one rounding.
+async fn the_demo_history_runs_the_rules_every_year(db: TestDb) {
+    let store = &db.store;
+    let label = db.label;
+    let mut o = options();
+    o.evaluations = true;
+    o.replications = Some(20);
+    let report = demo::load(store, &o).await.unwrap();
+    let last = o.config.last_year();
+    let fives: Vec<(i32, usize)> = report.evaluations.iter().map(|e| (e.0, e.2)).collect();
+    let later: Vec<usize> = fives
+        .iter()
+        .filter(|(y, _)| *y >= 2023)
+        .map(|f| f.1)
+        .collect();
+    assert!(
+        later.windows(2).all(|w| w[0] != w[1]),
+        "{label}: five-star counts after 2022 {fives:?}"
+    );
+    for year in o.config.first_year..=last {
+        let filter = ProposalFilter {
+            year: Some(year),
+            ..ProposalFilter::within(RecordScope::All)
+        };
+        let (items, total) = store
+            .proposals(
+                &filter,
+                Page {
+                    offset: 0,
+                    limit: 500,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(total > 0, "{label}: no proposals in {year}");
+        for p in &items {
+            if year == last {
+                assert_eq!(p.status, ProposalStatus::Pending, "{label}: {year}");
+            } else {
+                assert_ne!(
+                    p.status,
+                    ProposalStatus::Pending,
+                    "{label}: {year} undecided"
+                );
+                let reason = p.decision_reason.as_deref().unwrap_or("");
+                assert!(reason.contains("模拟"), "{label}: {year}: {reason:?}");
+            }
+        }
+    }
+    db.finish().await;
+}
+backend_tests!(the_demo_history_runs_the_rules_every_year);

@@ -136,6 +136,7 @@ fn finding_ctx(f: &Finding, field: Option<&str>, lang: Lang) -> Value {
         indicator => field.map(String::from).or_else(|| f.indicator.clone()),
         indicator_name => field.map(String::from).or_else(|| f.indicator.clone()).map(|c| indicator_label(&c, lang)),
         message => f.message.clone(),
+        unexplained => false,
     }
 }
 

@@ -333,7 +333,7 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
         );
 
         // Filter: the province's own provincial list.
-        let all: u64 = count(&client).await?;
+        let all: u64 = count(client).await?;
         let form = client.form(Locator::Id("base-filters")).await?;
         client
             .find(Locator::Id("f-tier"))
@@ -346,8 +346,8 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
             .select_by_value("420000")
             .await?;
         form.submit_with(Locator::Id("apply-filters")).await?;
-        wait_until(&client, "tier=provincial").await?;
-        let filtered = count(&client).await?;
+        wait_until(client, "tier=provincial").await?;
+        let filtered = count(client).await?;
         assert!(filtered > 0 && filtered < all, "{filtered} of {all}");
         for cell in client
             .find_all(Locator::Css("#bases-table tbody tr td:nth-child(2)"))
@@ -376,7 +376,7 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
             .await?
             .click()
             .await?;
-        wait_until(&client, "q=").await?;
+        wait_until(client, "q=").await?;
         let link = client
             .find(Locator::LinkText("电子信息(光电子)·武汉东湖新技术开发区"))
             .await?;
@@ -410,7 +410,7 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
             .await?
             .click()
             .await?;
-        wait_until(&client, "/bases/").await?;
+        wait_until(client, "/bases/").await?;
         let lang = client
             .execute("return document.documentElement.lang;", vec![])
             .await?;

@@ -172,6 +172,51 @@ impl Store {
         })
     }
 
+    /// Current `frequency` values of `bases` only, with periods in `from..=to`, for
+    /// `indicators` (all when empty), ordered by period, indicator and base: the bounded window
+    /// of one form (the base's own history, its peers' figures), read 400 bases at a time.
+    pub async fn values_of_bases(
+        &self,
+        frequency: Frequency,
+        from: i32,
+        to: i32,
+        bases: &[i64],
+        indicators: &[String],
+    ) -> Result<Vec<StoredValue>> {
+        let (table, period) = frequency.table();
+        let codes: Vec<Param> = indicators.iter().map(|c| Param::Text(c.clone())).collect();
+        let mut out = Vec::new();
+        for chunk in bases.chunks(400) {
+            let ids: Vec<Param> = chunk.iter().map(|b| Param::Int(*b)).collect();
+            let page = on_pool!(self, pool => {
+                let mut qb = QueryBuilder::new(format!(
+                    "SELECT base_id, {period} AS period, indicator_code, value, revision, synthetic FROM {table} WHERE base_id IN ("
+                ));
+                push_list!(qb, &ids);
+                qb.push(format!(") AND {period} >= ")).push_bind(from).push(format!(" AND {period} <= ")).push_bind(to);
+                if !codes.is_empty() {
+                    qb.push(" AND indicator_code IN (");
+                    push_list!(qb, &codes);
+                    qb.push(")");
+                }
+                let rows = qb.build().fetch_all(pool).await?;
+                rows.iter().map(|r| Ok(StoredValue {
+                    base_id: r.int("base_id")?,
+                    period: r.int32("period")?,
+                    indicator: r.text("indicator_code")?,
+                    value: r.float("value")?,
+                    revision: r.int32("revision")?,
+                    synthetic: r.boolean("synthetic")?,
+                })).collect::<Result<Vec<_>>>()
+            })?;
+            out.extend(page);
+        }
+        out.sort_by(|a, b| {
+            (a.period, &a.indicator, a.base_id).cmp(&(b.period, &b.indicator, b.base_id))
+        });
+        Ok(out)
+    }
+
     /// Accepts a checked batch in one transaction: the batch record, each value's new revision
     /// (current table and history), the warnings with their explanations and an audit entry.
     /// A value whose current revision is no longer the one the batch was checked against (a

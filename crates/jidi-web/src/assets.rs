@@ -19,6 +19,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/app.js"),
     ),
     (
+        "values.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/values.js"),
+    ),
+    (
         "echarts.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/vendor/echarts/echarts.min.js"),

@@ -93,7 +93,19 @@ pub fn router(state: AppState) -> Router {
             post(pages::schemes::default_scheme),
         )
         .route("/proposals", get(pages::proposals::proposals))
-        .route("/proposals/{id}/decision", post(pages::proposals::decide));
+        .route("/proposals/{id}/decision", post(pages::proposals::decide))
+        .route(
+            "/values",
+            get(pages::values::values_form).post(pages::values::submit_values),
+        )
+        .route("/values/upload", post(pages::values::upload_values))
+        .route("/values/template", get(pages::values::values_template))
+        .route("/submissions", get(pages::values::submissions))
+        .route(
+            "/submissions/{id}/review",
+            post(pages::values::review_submission),
+        )
+        .route("/audit", get(pages::values::audit));
     Router::new()
         .merge(pages)
         .merge(api)

@@ -45,6 +45,12 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "proposals.html",
         include_str!("../templates/proposals.html"),
     ),
+    ("values.html", include_str!("../templates/values.html")),
+    (
+        "submissions.html",
+        include_str!("../templates/submissions.html"),
+    ),
+    ("audit.html", include_str!("../templates/audit.html")),
 ];
 
 fn lang_of(state: &State) -> Lang {

@@ -374,6 +374,7 @@ async fn openapi_document_covers_the_api() {
         ("put", "/api/v1/rules"),
         ("post", "/api/v1/values"),
         ("get", "/api/v1/values"),
+        ("post", "/api/v1/values/check"),
         ("get", "/api/v1/submissions"),
         ("post", "/api/v1/submissions/{id}/review"),
         ("get", "/api/v1/audit"),

@@ -1,6 +1,7 @@
 //! End to end in headless Chromium (Debian's `chromium` and `chromium-driver`): a province user
 //! signs in through the login form, filters the base list, opens a base profile and sees its
-//! charts drawn by the vendored ECharts. Ignored by default (it needs the browser); CI installs
+//! charts drawn by the vendored ECharts; a base user reports a value that jumps, sees the live
+//! check's warning without a reload, explains it and submits it for review. Ignored by default (it needs the browser); CI installs
 //! both packages and runs it with `--include-ignored`, and it then fails if they are missing.
 
 mod support;
@@ -56,11 +57,17 @@ async fn wait_for_port(port: u16) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Chromium and chromedriver (apt-get install chromium chromium-driver); run with --include-ignored"]
-async fn province_user_signs_in_filters_and_opens_a_profile() {
+struct Session {
+    client: fantoccini::Client,
+    base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<Result<(), jidi_web::StartError>>,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+async fn start(app: &App) -> Session {
     let driver_path = chromedriver();
-    let app = App::sqlite().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -69,7 +76,7 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
     }));
 
     let port = free_port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -98,6 +105,194 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("connect to chromedriver");
+    Session {
+        client,
+        base,
+        stop,
+        server,
+        _driver: driver,
+        _profile: profile,
+    }
+}
+
+impl Session {
+    async fn finish(self) {
+        let _ = self.client.close().await;
+        let _ = self.stop.send(());
+        let _ = self.server.await;
+    }
+}
+
+async fn sign_in(
+    client: &fantoccini::Client,
+    base: &str,
+    next: &str,
+    username: &str,
+    password: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    client.goto(&format!("{base}/login?next={next}")).await?;
+    client
+        .find(Locator::Id("username"))
+        .await?
+        .send_keys(username)
+        .await?;
+    client
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(password)
+        .await?;
+    client
+        .find(Locator::Id("login-submit"))
+        .await?
+        .click()
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and chromedriver (apt-get install chromium chromium-driver); run with --include-ignored"]
+async fn base_user_reports_a_jump_explains_it_and_submits() {
+    let app = App::sqlite().await;
+    let donghu = app.base_id("电子信息(光电子)·武汉东湖新技术开发区").await;
+    let year = *app
+        .state
+        .store
+        .annual_years()
+        .await
+        .unwrap()
+        .iter()
+        .max()
+        .unwrap();
+    let last = app
+        .state
+        .store
+        .values_between(
+            jidi_store::Frequency::Annual,
+            year,
+            year,
+            &["rev_main".into()],
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.base_id == donghu)
+        .unwrap()
+        .value;
+    let typed = format!("{:.2}", last * 1.8);
+    let session = start(&app).await;
+    let (client, base) = (&session.client, session.base.clone());
+    let result = async {
+        sign_in(client, &base, "/values", "donghu", "jidi-donghu-2026").await?;
+        client
+            .wait()
+            .for_element(Locator::Id("values-form"))
+            .await?;
+        let period = client
+            .find(Locator::Id("values-form"))
+            .await?
+            .attr("data-period")
+            .await?;
+        assert_eq!(
+            period,
+            Some((year + 1).to_string()),
+            "the next year is offered"
+        );
+        // Mark the page: a reload would lose the mark.
+        client
+            .execute("window.__notReloaded = true;", vec![])
+            .await?;
+        client
+            .find(Locator::Id("v-rev_main"))
+            .await?
+            .send_keys(&typed)
+            .await?;
+        let warning = client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(
+                "#findings-rev_main .finding.warning[data-rule=jump]",
+            ))
+            .await?;
+        let text = warning.text().await?;
+        assert!(
+            text.contains("情况说明") || text.contains("增长"),
+            "warning: {text}"
+        );
+        let kept = client
+            .execute("return window.__notReloaded === true;", vec![])
+            .await?;
+        assert_eq!(kept, json!(true), "the warning came without a reload");
+        let explanation = client.find(Locator::Id("e-rev_main")).await?;
+        assert!(
+            explanation.is_displayed().await?,
+            "the explanation box is shown"
+        );
+        explanation
+            .send_keys("新建光电子产业园投产，营业收入大幅增长")
+            .await?;
+        client
+            .find(Locator::Id("values-submit"))
+            .await?
+            .click()
+            .await?;
+        let title = client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Id("outcome-title"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(title, "已提交，等待审核");
+        let errors = client
+            .execute("return window.__jidiErrors || [];", vec![])
+            .await?;
+        assert_eq!(errors, json!([]), "script errors on the page");
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    session.finish().await;
+    result.expect("browser session");
+
+    // The province accepts it through the API; the value is then in force.
+    let hubei = app.login("hubei").await;
+    let list = app
+        .get("/api/v1/submissions?status=submitted", &hubei)
+        .await
+        .json();
+    let id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(list[0]["base_id"], donghu);
+    let r = app
+        .json(
+            axum::http::Method::POST,
+            &format!("/api/v1/submissions/{id}/review"),
+            &hubei,
+            &json!({"accept": true, "comment": "核实无误"}),
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.text());
+    let now = app
+        .state
+        .store
+        .values_between(
+            jidi_store::Frequency::Annual,
+            year + 1,
+            year + 1,
+            &["rev_main".into()],
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.base_id == donghu)
+        .unwrap()
+        .value;
+    assert_eq!(now, typed.parse::<f64>().unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and chromedriver (apt-get install chromium chromium-driver); run with --include-ignored"]
+async fn province_user_signs_in_filters_and_opens_a_profile() {
+    let app = App::sqlite().await;
+    let session = start(&app).await;
+    let (client, base) = (&session.client, session.base.clone());
 
     let result = async {
         // Sign in through the form.
@@ -138,7 +333,7 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
         );
 
         // Filter: the province's own provincial list.
-        let all: u64 = count(&client).await?;
+        let all: u64 = count(client).await?;
         let form = client.form(Locator::Id("base-filters")).await?;
         client
             .find(Locator::Id("f-tier"))
@@ -151,8 +346,8 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
             .select_by_value("420000")
             .await?;
         form.submit_with(Locator::Id("apply-filters")).await?;
-        wait_until(&client, "tier=provincial").await?;
-        let filtered = count(&client).await?;
+        wait_until(client, "tier=provincial").await?;
+        let filtered = count(client).await?;
         assert!(filtered > 0 && filtered < all, "{filtered} of {all}");
         for cell in client
             .find_all(Locator::Css("#bases-table tbody tr td:nth-child(2)"))
@@ -181,7 +376,7 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
             .await?
             .click()
             .await?;
-        wait_until(&client, "q=").await?;
+        wait_until(client, "q=").await?;
         let link = client
             .find(Locator::LinkText("电子信息(光电子)·武汉东湖新技术开发区"))
             .await?;
@@ -215,7 +410,7 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
             .await?
             .click()
             .await?;
-        wait_until(&client, "/bases/").await?;
+        wait_until(client, "/bases/").await?;
         let lang = client
             .execute("return document.documentElement.lang;", vec![])
             .await?;
@@ -223,9 +418,7 @@ async fn province_user_signs_in_filters_and_opens_a_profile() {
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;
-    let _ = client.close().await;
-    let _ = stop.send(());
-    let _ = server.await;
+    session.finish().await;
     result.expect("browser session");
 }
 

@@ -263,6 +263,79 @@ fn cases(base: i64, run: i64) -> Vec<Case> {
             "application/x-www-form-urlencoded",
             b"%%%=&&==%ZZ".to_vec(),
         ),
+        with_json(
+            case(
+                "POST /api/v1/values/check",
+                Method::POST,
+                "/api/v1/values/check",
+            ),
+            json!({"base_id": base, "period": "2024\u{0}", "values": {"rev_main": [1], "x": {"y": 1}}}),
+        ),
+        with_json(
+            case(
+                "POST /api/v1/values/check",
+                Method::POST,
+                "/api/v1/values/check",
+            ),
+            json!({"base_id": 9_223_372_036_854_775_807i64, "period": long.clone(), "values": (0..5000).map(|i| (format!("k{i}"), json!("1e999"))).collect::<serde_json::Map<_, _>>()}),
+        ),
+        with_json(
+            case(
+                "POST /api/v1/values/check",
+                Method::POST,
+                "/api/v1/values/check",
+            ),
+            json!({"base_id": base, "period": "-2147483649", "values": {"rev_main": "NaN", "m_rev": 1e308, "rd_intensity": "１２%"}}),
+        ),
+        with_raw(
+            case("POST /values", Method::POST, "/values"),
+            "application/x-www-form-urlencoded",
+            format!("base={base}&period=2024&v.rev_main=1%00&e.rev_main={}", "长".repeat(5000)).into_bytes(),
+        ),
+        with_raw(
+            case("POST /values", Method::POST, "/values"),
+            "application/x-www-form-urlencoded",
+            (0..20_000).map(|i| format!("v.k{i}=1")).collect::<Vec<_>>().join("&").into_bytes(),
+        ),
+        with_raw(
+            case("POST /values", Method::POST, "/values"),
+            "application/x-www-form-urlencoded",
+            format!("base=99999999999999999999&period=99999-99&v.rev_main={}", "9".repeat(400)).into_bytes(),
+        ),
+        with_raw(
+            case("POST /values/upload", Method::POST, "/values/upload?base=1&period=2024"),
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bomb.xlsx\"\r\n\r\nPK\x03\x04garbage\r\n--x--\r\n".to_vec(),
+        ),
+        with_raw(
+            case("POST /values/upload", Method::POST, "/values/upload"),
+            "application/octet-stream",
+            corner_workbook(),
+        ),
+        case(
+            "GET /values/template",
+            Method::GET,
+            "/values/template?base=99999999999999999999&period=99999",
+        ),
+        case(
+            "GET /values",
+            Method::GET,
+            format!("/values?base={base}&period={}", enc(&long)),
+        ),
+        with_raw(
+            case(
+                "POST /submissions/{id}/review",
+                Method::POST,
+                "/submissions/99999999999/review",
+            ),
+            "application/x-www-form-urlencoded",
+            format!("decision=return&comment={}", "长".repeat(100_000)).into_bytes(),
+        ),
+        case(
+            "GET /audit",
+            Method::GET,
+            format!("/audit?user={}&before=-9223372036854775808", enc(&long)),
+        ),
         case(
             "GET /lang/{code}",
             Method::GET,

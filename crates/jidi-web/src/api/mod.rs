@@ -101,6 +101,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(timelines::get_base_timeline))
         .routes(routes!(timelines::create_incident))
         .routes(routes!(values::upload_values, values::export_values))
+        .routes(routes!(values::check_values))
         .routes(routes!(values::list_submissions))
         .routes(routes!(values::review_submission))
         .routes(routes!(values::list_audit))

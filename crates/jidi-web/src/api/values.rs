@@ -5,12 +5,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jidi_collect::{Finding, Scope};
+use jidi_collect::Finding;
 use jidi_domain::access::{self, RecordScope};
 use jidi_service::values::{
-    self, ExportValues, ImportValues, LONG_FORM_HEADER, Review, ReviewError, ValuesOutcome,
+    self, ExportValues, FormValue, ImportValues, LONG_FORM_HEADER, ValuesOutcome,
 };
-use jidi_store::{AuditFilter, Frequency, SubmissionFilter, SubmissionRecord, SubmissionStatus};
+use jidi_store::{AuditFilter, Frequency, SubmissionRecord, SubmissionStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,14 +20,10 @@ use jidi_domain::roll::FieldError;
 
 use crate::error::{ApiResult, AppError, ErrorBody, FileProblem};
 use crate::params::{csrf, parse_id};
+use crate::reads::values::{
+    collect_scope, denied, review, review_of, submission_filter, values_error,
+};
 use crate::state::AppState;
-
-fn denied(a: access::Access) -> AppError {
-    match a {
-        access::Access::NeedsLogin => AppError::Unauthorized,
-        _ => AppError::Forbidden,
-    }
-}
 
 /// Query of an upload.
 #[derive(Deserialize, IntoParams)]
@@ -67,7 +63,8 @@ pub struct FindingView {
     pub message: String,
 }
 
-fn finding_view(f: &Finding) -> FindingView {
+/// The wire view of a finding.
+pub fn finding_view(f: &Finding) -> FindingView {
     FindingView {
         row: f.row,
         column: f.column.clone(),
@@ -184,29 +181,11 @@ pub async fn upload_values(
     if reason.chars().count() > 2000 || reason.contains('\0') {
         return Err(AppError::bad_field("reason", "at most 2,000 characters, no NUL").into());
     }
-    let review = if access::reports_are_reviewed(principal) {
-        let base_id = principal.base_id.ok_or(AppError::Forbidden)?;
-        let base = state
-            .store
-            .base(base_id)
-            .await?
-            .ok_or(AppError::Forbidden)?;
-        Some(Review {
-            user_id: principal.user_id,
-            base_id: Some(base_id),
-            province_code: base.facts.province_code,
-        })
-    } else {
-        None
-    };
+    let review = review_of(&state, principal).await?;
     let how = ImportValues {
         user_id: viewer.user_id(),
         source: "api",
-        scope: match scope {
-            RecordScope::All => Scope::All,
-            RecordScope::Province(p) => Scope::Province(p),
-            RecordScope::Base(b) => Scope::Base(b),
-        },
+        scope: collect_scope(&scope),
         dry_run: q.dry_run.unwrap_or(false),
         reason,
         explanation: String::new(),
@@ -214,10 +193,7 @@ pub async fn upload_values(
     };
     let outcome = values::import_values(&state.store, &file, &body, &how)
         .await
-        .map_err(|e| match e {
-            values::ValuesError::Store(s) => AppError::from(s),
-            values::ValuesError::Busy(c) => AppError::from(c),
-        })?;
+        .map_err(values_error)?;
     if outcome.refused() {
         return Err(rejected(&file, &outcome).into());
     }
@@ -237,6 +213,103 @@ pub async fn upload_values(
         warnings: outcome.report.warnings().map(finding_view).collect(),
     };
     Ok((code, axum::Json(body)).into_response())
+}
+
+/// The values of one base and period to check, as a form holds them.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    /// The base.
+    pub base_id: i64,
+    /// `YYYY` (annual indicators) or `YYYY-MM` (monthly).
+    pub period: String,
+    /// Indicator code → value (a number, or text as typed: `1,234.5`, `12%`; empty or null: no
+    /// value). At most 200.
+    #[schema(value_type = Object)]
+    pub values: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// What a check found.
+#[derive(Serialize, ToSchema)]
+pub struct CheckResponse {
+    /// Every finding; `indicator` names the field, `row` is the value's place (2 = the first)
+    /// in the request's order of codes.
+    pub findings: Vec<FindingView>,
+    /// Number of errors (a submission would be refused).
+    pub errors: usize,
+    /// Number of warnings (each needs an explanation, 情况说明).
+    pub warnings: usize,
+}
+
+/// The largest number of values one check takes.
+const MAX_CHECK_VALUES: usize = 200;
+
+/// Checks the values of one base and period exactly as an upload of them would be checked
+/// (units, ranges, jumps against last year and last period, unit slips against history and
+/// peers, parts above totals, scope), and writes nothing: what the collection form calls as the
+/// user types.
+#[utoipa::path(post, path = "/api/v1/values/check", tag = "values", request_body = CheckRequest,
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = CheckResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn check_values(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: ApiJson<CheckRequest>,
+) -> ApiResult<axum::Json<CheckResponse>> {
+    let scope = access::reporting_scope(viewer.who()).map_err(denied)?;
+    viewer.check_csrf(csrf(&headers))?;
+    let body = body.parse()?;
+    if body.values.len() > MAX_CHECK_VALUES {
+        return Err(
+            AppError::bad_field("values", format!("at most {MAX_CHECK_VALUES} values")).into(),
+        );
+    }
+    let text_ok = |t: &str, max: usize| t.chars().count() <= max && !t.contains('\0');
+    if !text_ok(&body.period, 32) {
+        return Err(AppError::bad_field("period", "at most 32 characters, no NUL").into());
+    }
+    let mut values = Vec::with_capacity(body.values.len());
+    for (code, v) in &body.values {
+        if !text_ok(code, 64) {
+            return Err(AppError::bad_field(
+                "values",
+                "an indicator code has at most 64 characters, no NUL",
+            )
+            .into());
+        }
+        let text = match v {
+            serde_json::Value::Null => continue,
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::String(t) if text_ok(t, 100) => t.clone(),
+            _ => {
+                return Err(AppError::bad_field(
+                    &format!("values.{code}"),
+                    "a number, or text of at most 100 characters without NUL",
+                )
+                .into());
+            }
+        };
+        values.push(FormValue {
+            indicator: code.clone(),
+            value: text,
+            explanation: String::new(),
+        });
+    }
+    let report = values::check_values_form(
+        &state.store,
+        body.base_id,
+        &body.period,
+        &values,
+        &collect_scope(&scope),
+    )
+    .await
+    .map_err(values_error)?;
+    Ok(axum::Json(CheckResponse {
+        errors: report.errors().count(),
+        warnings: report.warnings().count(),
+        findings: report.findings.iter().map(finding_view).collect(),
+    }))
 }
 
 /// Query of an export.
@@ -329,10 +402,7 @@ pub async fn export_values(
         |r| rows.push(r),
     )
     .await
-    .map_err(|e| match e {
-        values::ValuesError::Store(s) => AppError::from(s),
-        values::ValuesError::Busy(c) => AppError::from(c),
-    })?;
+    .map_err(values_error)?;
     let (bytes, content_type, ext) = if format == "xlsx" {
         (
             jidi_tabular::write_xlsx("values", &LONG_FORM_HEADER, &rows)
@@ -428,22 +498,7 @@ pub async fn list_submissions(
             )
         })?),
     };
-    let filter = match scope {
-        RecordScope::All => SubmissionFilter {
-            status,
-            ..SubmissionFilter::default()
-        },
-        RecordScope::Province(p) => SubmissionFilter {
-            province_code: Some(p),
-            status,
-            ..SubmissionFilter::default()
-        },
-        RecordScope::Base(b) => SubmissionFilter {
-            base_id: Some(b),
-            status,
-            ..SubmissionFilter::default()
-        },
-    };
+    let filter = submission_filter(scope, status);
     let items = state.store.submissions(&filter, 200).await?;
     Ok(axum::Json(items.iter().map(submission_view).collect()))
 }
@@ -476,48 +531,7 @@ pub async fn review_submission(
     let principal = viewer.who().ok_or(AppError::Unauthorized)?.clone();
     viewer.check_csrf(csrf(&headers))?;
     let body = body.parse()?;
-    let comment = body.comment.trim();
-    if comment.chars().count() > 2000 || comment.contains('\0') {
-        return Err(AppError::bad_field("comment", "at most 2,000 characters, no NUL").into());
-    }
-    if !body.accept && comment.is_empty() {
-        return Err(AppError::bad_field("comment", "a returned submission needs a comment").into());
-    }
-    let submission = state.store.submission(id).await?;
-    // Outside the caller's scope a submission does not exist.
-    let Some(submission) = submission.filter(|s| {
-        access::can_review_submission(Some(&principal), &s.province_code).granted()
-            || access::record_scope(Some(&principal)).is_ok_and(|r| match r {
-                RecordScope::All => true,
-                RecordScope::Province(p) => p == s.province_code,
-                RecordScope::Base(b) => s.base_id == Some(b),
-            })
-    }) else {
-        return Err(AppError::NotFound(format!("submission {id}")).into());
-    };
-    AppError::check(access::can_review_submission(
-        Some(&principal),
-        &submission.province_code,
-    ))?;
-    let result = if body.accept {
-        values::accept_submission(&state.store, id, principal.user_id, comment)
-            .await
-            .map(|_| ())
-    } else {
-        values::return_submission(&state.store, id, principal.user_id, comment).await
-    };
-    result.map_err(|e| match e {
-        ReviewError::NotFound(_) => AppError::NotFound(format!("submission {id}")),
-        ReviewError::NotWaiting(_) => {
-            AppError::Conflict(format!("submission {id} is not waiting for review"))
-        }
-        ReviewError::Store(s) => AppError::from(s),
-    })?;
-    let after = state
-        .store
-        .submission(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("submission {id}")))?;
+    let after = review(&state, &principal, id, body.accept, &body.comment).await?;
     Ok(axum::Json(submission_view(&after)))
 }
 

@@ -9,3 +9,4 @@ pub mod runs;
 pub mod schemes;
 pub mod scorecards;
 pub mod timelines;
+pub mod values;

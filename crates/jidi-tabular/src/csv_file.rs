@@ -1,7 +1,8 @@
 //! CSV in and out: UTF-8 (a leading byte-order mark is dropped) or GB18030 in; UTF-8 with a
 //! byte-order mark out, cells that a spreadsheet would run as formulas neutralised.
 
-use crate::{Cell, Limits, Row, Table, TabularError};
+use crate::Limits;
+use crate::table::{Cell, Row, Table, TabularError};
 
 /// Decodes CSV bytes: UTF-8 (a leading BOM is dropped), else GB18030.
 fn decode(bytes: &[u8]) -> String {

@@ -9,7 +9,8 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx};
 
-use crate::{Cell, Limits, Row, Table, TabularError, column_letter, format_number};
+use crate::Limits;
+use crate::table::{Cell, Row, Table, TabularError, column_letter, format_number};
 
 /// Reads a spreadsheet within [`Limits::UPLOAD`]: the named sheet, or the first.
 pub fn read_spreadsheet(

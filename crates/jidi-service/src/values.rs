@@ -407,8 +407,8 @@ fn check_against_stored(
                 frequency: f,
                 base_id: v.base_id,
                 period: key,
-                revision: before.map_or(1, |(_, r)| r + 1),
-                replaces_unrecorded: before.filter(|(_, r)| *r == 0).map(|(old, _)| *old),
+                revision: next_revision(before.copied()),
+                replaces_unrecorded: unrecorded(before.copied()),
                 value: v.value,
                 reported_value: v.reported.0,
                 reported_unit: v.reported.1.unwrap_or_default(),
@@ -417,6 +417,16 @@ fn check_against_stored(
         })
         .collect();
     (report, accepted, unchanged)
+}
+
+/// The revision a new value of a key becomes, given its current `(value, revision)`.
+fn next_revision(current: Option<(f64, i32)>) -> i32 {
+    current.map_or(1, |(_, r)| r + 1)
+}
+
+/// The current figure when it is a bulk load's revision 0, which the history must keep.
+fn unrecorded(current: Option<(f64, i32)>) -> Option<f64> {
+    current.filter(|(_, r)| *r == 0).map(|(old, _)| old)
 }
 
 /// What to export.
@@ -546,8 +556,8 @@ pub async fn accept_submission(
                 frequency: v.frequency,
                 base_id: v.base_id,
                 period: v.period,
-                revision: before.map_or(1, |(_, r)| r + 1),
-                replaces_unrecorded: before.filter(|(_, r)| *r == 0).map(|(old, _)| old),
+                revision: next_revision(before),
+                replaces_unrecorded: unrecorded(before),
                 value: v.value,
                 reported_value: v.reported_value,
                 reported_unit: v.reported_unit,

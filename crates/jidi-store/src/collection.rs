@@ -161,14 +161,7 @@ impl Store {
             }
             qb.push(format!(" ORDER BY {period}, indicator_code, base_id"));
             let rows = qb.build().fetch_all(pool).await?;
-            rows.iter().map(|r| Ok(StoredValue {
-                base_id: r.int("base_id")?,
-                period: r.int32("period")?,
-                indicator: r.text("indicator_code")?,
-                value: r.float("value")?,
-                revision: r.int32("revision")?,
-                synthetic: r.boolean("synthetic")?,
-            })).collect::<Result<Vec<_>>>()
+            rows.iter().map(stored_value).collect::<Result<Vec<_>>>()
         })
     }
 
@@ -200,14 +193,7 @@ impl Store {
                     qb.push(")");
                 }
                 let rows = qb.build().fetch_all(pool).await?;
-                rows.iter().map(|r| Ok(StoredValue {
-                    base_id: r.int("base_id")?,
-                    period: r.int32("period")?,
-                    indicator: r.text("indicator_code")?,
-                    value: r.float("value")?,
-                    revision: r.int32("revision")?,
-                    synthetic: r.boolean("synthetic")?,
-                })).collect::<Result<Vec<_>>>()
+                rows.iter().map(stored_value).collect::<Result<Vec<_>>>()
             })?;
             out.extend(page);
         }
@@ -409,16 +395,20 @@ impl Store {
             }
             qb.push(format!(" ORDER BY {period}, base_id, indicator_code LIMIT ")).push_bind(limit as i64);
             let rows = qb.build().fetch_all(pool).await?;
-            rows.iter().map(|r| Ok(StoredValue {
-                base_id: r.int("base_id")?,
-                period: r.int32("period")?,
-                indicator: r.text("indicator_code")?,
-                value: r.float("value")?,
-                revision: r.int32("revision")?,
-                synthetic: r.boolean("synthetic")?,
-            })).collect::<Result<Vec<_>>>()
+            rows.iter().map(stored_value).collect::<Result<Vec<_>>>()
         })
     }
+}
+
+fn stored_value(r: &impl Row) -> Result<StoredValue> {
+    Ok(StoredValue {
+        base_id: r.int("base_id")?,
+        period: r.int32("period")?,
+        indicator: r.text("indicator_code")?,
+        value: r.float("value")?,
+        revision: r.int32("revision")?,
+        synthetic: r.boolean("synthetic")?,
+    })
 }
 
 /// `VALUES` rows of `value_revisions`: eight per-row parameters then either a NULL batch (revision

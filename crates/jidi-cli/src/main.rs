@@ -316,7 +316,8 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("cannot refresh the query planner's statistics")?;
     let state = jidi_web::AppState::new(store.clone(), config).await?;
-    // Hourly: sweep expired sessions and old login attempts, refresh planner statistics.
+    // Hourly (and at start): sweep expired sessions and old login attempts, open the month's
+    // reporting task when the calendar says so.
     let sweeper = store.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -328,6 +329,12 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
                 .await
             {
                 tracing::warn!(error = %e, "session sweep failed");
+            }
+            // The monthly calendar: opens last month's reporting task once it is due.
+            match jidi_service::tasks::open_due_tasks(&sweeper, jidi_service::today(), now).await {
+                Ok(Some(id)) => tracing::info!(task = id, "calendar opened a reporting task"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "calendar could not open a reporting task"),
             }
         }
     });

@@ -286,6 +286,18 @@ pub fn can_review_submission(viewer: Option<&Principal>, province_code: &str) ->
     Access::from_bool(viewer, ok)
 }
 
+/// May `viewer` open a reporting task or set the monthly calendar? The ministry only: tasks ask
+/// every national base.
+pub fn can_open_task(viewer: Option<&Principal>) -> Access {
+    Access::from_bool(viewer, viewer.is_some_and(|p| p.role == Role::Ministry))
+}
+
+/// May `viewer` remind (催报) a late base of `province_code`? The ministry, and that province:
+/// the reviewers of the base's reports.
+pub fn can_remind(viewer: Option<&Principal>, province_code: &str) -> Access {
+    can_review_submission(viewer, province_code)
+}
+
 /// May `viewer` read the audit log? The ministry only: it names every account's actions.
 pub fn can_read_audit(viewer: Option<&Principal>) -> Access {
     Access::from_bool(viewer, viewer.is_some_and(|p| p.role == Role::Ministry))
@@ -366,6 +378,26 @@ mod tests {
             province_code: province.map(Into::into),
             base_id: base,
         }
+    }
+
+    #[test]
+    fn tasks_are_opened_by_the_ministry_and_reminders_sent_within_scope() {
+        let hubei = user(Role::Province, Some("420000"), None);
+        let base8 = user(Role::Base, None, Some(8));
+        let evaluator = user(Role::Evaluator, None, None);
+        let ministry = user(Role::Ministry, None, None);
+        use Access::*;
+        assert_eq!(can_open_task(None), NeedsLogin);
+        assert_eq!(can_open_task(Some(&ministry)), Granted);
+        for p in [&hubei, &base8, &evaluator] {
+            assert_eq!(can_open_task(Some(p)), Forbidden, "{p:?}");
+        }
+        assert_eq!(can_remind(Some(&ministry), "430000"), Granted);
+        assert_eq!(can_remind(Some(&hubei), "420000"), Granted);
+        assert_eq!(can_remind(Some(&hubei), "430000"), Forbidden);
+        assert_eq!(can_remind(Some(&base8), "420000"), Forbidden);
+        assert_eq!(can_remind(Some(&evaluator), "420000"), Forbidden);
+        assert_eq!(can_remind(None, "420000"), NeedsLogin);
     }
 
     #[test]

@@ -79,6 +79,9 @@ pub struct DemoOptions {
     pub evaluations: bool,
     /// Replications of those evaluations (the scheme's 1,000 unless lowered, e.g. in tests).
     pub replications: Option<usize>,
+    /// Play the collection history: past reporting tasks answered, the last month's task
+    /// part-way through (its values arrive as submissions, not in the bulk load).
+    pub collection: bool,
 }
 
 impl DemoOptions {
@@ -88,6 +91,7 @@ impl DemoOptions {
             config: DemoConfig::standard(today),
             evaluations: true,
             replications: None,
+            collection: true,
         }
     }
 }
@@ -107,6 +111,8 @@ pub struct DemoReport {
     pub evaluations: Vec<(i32, usize, usize)>,
     /// Proposals waiting for a decision.
     pub proposals: usize,
+    /// The collection history played (none when not asked for).
+    pub collection: Option<crate::demo_collection::CollectionSummary>,
     /// Seconds: generate, load, hash passwords, evaluate.
     pub timings: [f64; 4],
 }
@@ -131,7 +137,10 @@ pub enum DemoError {
 /// Loads the demo into an empty database.
 pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, DemoError> {
     let started = Instant::now();
-    let data = demo::generate(&options.config);
+    let mut data = demo::generate(&options.config);
+    let held = options
+        .collection
+        .then(|| crate::demo_collection::hold_back_last_month(&mut data, &options.config));
     let generated = started.elapsed().as_secs_f64();
     // The account passwords, hashed on the bounded password threads.
     let hashing = Instant::now();
@@ -161,6 +170,13 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
                 .collect()
         })
         .await?;
+    let collection = match held {
+        Some(held) => Some(
+            crate::demo_collection::replay(store, &options.config, &data, &summary.base_ids, held)
+                .await?,
+        ),
+        None => None,
+    };
     let loaded = loading.elapsed().as_secs_f64();
     let evaluating = Instant::now();
     let mut evaluations = Vec::new();
@@ -204,6 +220,7 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
         users: summary.users,
         evaluations,
         proposals,
+        collection,
         timings: [generated, loaded, hashed, evaluated],
     })
 }

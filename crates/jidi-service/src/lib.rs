@@ -5,6 +5,7 @@
 //! * [`management`]: turn published results into proposals and decide them.
 //! * [`demo`]: load the demo programme with its accounts and published history.
 //! * [`roll`]: import a roll file, all or nothing.
+//! * [`tasks`]: reporting tasks, the monthly calendar that opens them, reminders to late bases.
 //! * [`values`]: import and export indicator values in the long form, checked, all or nothing.
 //! * [`passwords`]: Argon2id hashing, bounded.
 //! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
@@ -12,10 +13,12 @@
 
 pub mod cpu;
 pub mod demo;
+pub mod demo_collection;
 pub mod evaluation;
 pub mod management;
 pub mod passwords;
 pub mod roll;
+pub mod tasks;
 pub mod values;
 
 /// Today in China (UTC+8), where the programme's dates live.

@@ -14,7 +14,7 @@ use jidi_collect::{
 use jidi_domain::access::ListScope;
 use jidi_monitor::period::Period;
 use jidi_store::{
-    AcceptedValue, AcceptedWarning, BaseFilter, BaseSort, Frequency, NewBatch, NewSubmission,
+    AcceptedValue, AcceptedWarning, BaseFilter, BaseSort, FieldComment, Frequency, NewBatch, NewSubmission,
     SortOrder, Store, StoredValue, SubmissionStatus, SubmittedValue,
 };
 use jidi_tabular::Cell;
@@ -261,9 +261,40 @@ pub async fn import_values(
         );
     }
 
+    // A base answering a reporting task must send every indicator the task asks of its
+    // category (unless already accepted): `missing_required`.
+    let mut required: Vec<(ValuePeriod, i64, Vec<String>)> = Vec::new();
+    if how.review.is_some() {
+        let answers: std::collections::BTreeSet<(i64, i32, ValuePeriod)> = parsed
+            .values
+            .iter()
+            .map(|v| (v.base_id, period_key(v.period), v.period))
+            .collect();
+        let category: HashMap<i64, &str> = groups.iter().map(|(b, c)| (*b, c.as_str())).collect();
+        let mut tasks: HashMap<(Frequency, i32), Option<Vec<String>>> = HashMap::new();
+        for (base, key, period) in answers {
+            let f = frequency_of(period);
+            let codes = match tasks.get(&(f, key)) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = store.task_for_period(f, key).await?.map(|(_, codes)| codes);
+                    tasks.insert((f, key), c.clone());
+                    c
+                }
+            };
+            let Some(codes) = codes else { continue };
+            let cat = category.get(&base).copied().unwrap_or("");
+            let asked: Vec<String> = codes
+                .into_iter()
+                .filter(|c| jidi_domain::catalogue::indicator(c).is_none_or(|i| i.applies(cat)))
+                .collect();
+            required.push((period, base, asked));
+        }
+    }
+
     let file_name = file.to_string();
     let checked = crate::cpu::run_heavy(IMPORT_PATIENCE, move || {
-        check_against_stored(parsed.values, parsed.findings, &stored, &groups)
+        check_against_stored(parsed.values, parsed.findings, &stored, &groups, &required)
     })
     .await?;
     let (mut report, changed, unchanged) = checked;
@@ -367,6 +398,7 @@ fn check_against_stored(
     parse_findings: Vec<Finding>,
     stored: &[(Frequency, StoredValue)],
     groups: &[(i64, String)],
+    required: &[(ValuePeriod, i64, Vec<String>)],
 ) -> (Report, Vec<AcceptedValue>, usize) {
     let catalogue = CheckCatalogue::standard();
     let mut context = Context::new(catalogue);
@@ -384,6 +416,16 @@ fn check_against_stored(
             (v.value, v.revision),
         );
     }
+    let mut missing = Vec::new();
+    for (period, base, codes) in required {
+        missing.extend(jidi_collect::missing_required(
+            &[*base],
+            *period,
+            codes,
+            &values,
+            &context,
+        ));
+    }
     let mut changed_values = Vec::new();
     let mut unchanged = 0;
     for v in values {
@@ -397,6 +439,7 @@ fn check_against_stored(
     }
     let mut report = Report::new(parse_findings);
     report.extend(check_values(&changed_values, &context));
+    report.extend(missing);
     let accepted = changed_values
         .into_iter()
         .map(|v| {
@@ -497,6 +540,9 @@ pub async fn export_values(
     }
 }
 
+/// Most field comments on one returned submission.
+const MAX_FIELD_COMMENTS: usize = 200;
+
 /// Why a review could not be done.
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
@@ -506,6 +552,9 @@ pub enum ReviewError {
     /// It was already accepted or returned.
     #[error("submission {0} is not waiting for review")]
     NotWaiting(i64),
+    /// A field comment is not about a value of the submission, or is empty or too long.
+    #[error("{0}")]
+    BadField(String),
     /// The store failed (a conflict: someone else decided it or changed its values meanwhile).
     #[error(transparent)]
     Store(#[from] jidi_store::StoreError),
@@ -582,12 +631,14 @@ pub async fn accept_submission(
     }
 }
 
-/// Returns a submission to its reporter with a comment (required).
+/// Returns a submission to its reporter with a comment (required) and, optionally, comments on
+/// single fields, each of which must name a value of the submission (退回意见到字段).
 pub async fn return_submission(
     store: &Store,
     id: i64,
     reviewer: i64,
     comment: &str,
+    fields: &[FieldComment],
 ) -> Result<(), ReviewError> {
     let submission = store
         .submission(id)
@@ -596,8 +647,35 @@ pub async fn return_submission(
     if submission.status != SubmissionStatus::Submitted {
         return Err(ReviewError::NotWaiting(id));
     }
+    if fields.len() > MAX_FIELD_COMMENTS {
+        return Err(ReviewError::BadField(format!(
+            "at most {MAX_FIELD_COMMENTS} field comments"
+        )));
+    }
+    if !fields.is_empty() {
+        let values = store.submission_values(id).await?;
+        for f in fields {
+            if !values
+                .iter()
+                .any(|v| v.indicator == f.indicator && v.period == f.period)
+            {
+                return Err(ReviewError::BadField(format!(
+                    "the submission has no value of {} for {}",
+                    f.indicator.chars().take(40).collect::<String>(),
+                    f.period
+                )));
+            }
+            let n = f.comment.trim().chars().count();
+            if n == 0 || n > 500 || f.comment.contains('\0') {
+                return Err(ReviewError::BadField(format!(
+                    "the comment on {} must have 1 to 500 characters and no NUL",
+                    f.indicator
+                )));
+            }
+        }
+    }
     match store
-        .return_submission(id, reviewer, comment, Utc::now())
+        .return_submission(id, reviewer, comment, fields, Utc::now())
         .await
     {
         Ok(()) => Ok(()),
@@ -748,7 +826,7 @@ pub async fn check_values_form(
             .map(|p| (p, b.facts.category_code.clone()))
             .collect();
     }
-    let (mut report, _, _) = check_against_stored(parsed.values, parsed.findings, &stored, &groups);
+    let (mut report, _, _) = check_against_stored(parsed.values, parsed.findings, &stored, &groups, &[]);
     for f in &mut report.findings {
         if f.indicator.is_none() {
             f.indicator = f

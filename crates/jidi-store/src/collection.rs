@@ -306,6 +306,14 @@ impl Store {
                     return Err(StoreError::Conflict(format!("submission {submission} is no longer waiting for review")));
                 }
             }
+            let answers: std::collections::BTreeSet<(i64, Frequency, i32)> =
+                values.iter().map(|v| (v.base_id, v.frequency, v.period)).collect();
+            crate::tasks::mark_accepted!(tx, &answers, batch.submission_id, batch.at);
+            if let Some(submission) = batch.submission_id {
+                // A submission whose values were all unchanged still answers its tasks.
+                sqlx::query("UPDATE task_bases SET status = 'accepted', accepted_at = $1 WHERE submission_id = $2")
+                    .bind(batch.at).bind(submission).execute(&mut *tx).await?;
+            }
             sqlx::query(INSERT_AUDIT)
                 .bind(batch.at).bind(batch.user_id).bind("accept_values").bind("value_batch").bind(batch_id.to_string())
                 .bind(serde_json::json!({

@@ -21,6 +21,7 @@ mod schemes;
 mod settings;
 mod store;
 mod submissions;
+mod tasks;
 mod values;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
@@ -35,6 +36,10 @@ pub use runs::{NewRun, RunRecord, RunStatus};
 pub use schemes::SchemeRecord;
 pub use store::{Backend, Store};
 pub use submissions::{
-    NewSubmission, SubmissionFilter, SubmissionRecord, SubmissionStatus, SubmittedValue,
+    FieldComment, NewSubmission, SubmissionFilter, SubmissionRecord, SubmissionStatus, SubmittedValue,
+};
+pub use tasks::{
+    GroupCounts, NewTask, ReminderRecord, TaskBaseFilter, TaskBaseRecord, TaskCounts, TaskGrouping,
+    TaskRecord, TaskScope, TaskStatus,
 };
 pub use values::{AnnualPoint, MonthlyPoint};

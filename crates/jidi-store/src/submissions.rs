@@ -87,6 +87,17 @@ pub struct NewSubmission {
     pub at: DateTime<Utc>,
 }
 
+/// A reviewer's comment on one field (indicator and period) of a returned submission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldComment {
+    /// Indicator code.
+    pub indicator: String,
+    /// `YYYY` or `YYYYMM`.
+    pub period: i32,
+    /// What to check or correct.
+    pub comment: String,
+}
+
 /// A stored submission.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubmissionRecord {
@@ -185,6 +196,9 @@ impl Store {
                 }
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
+            let answers: std::collections::BTreeSet<(i64, Frequency, i32)> =
+                values.iter().map(|v| (v.base_id, v.frequency, v.period)).collect();
+            crate::tasks::mark_submitted!(tx, &answers, id, s.at);
             sqlx::query(INSERT_AUDIT)
                 .bind(s.at).bind(s.user_id).bind("submit_values").bind("value_submission").bind(id.to_string())
                 .bind(serde_json::json!({"file": s.file_name, "sha256": s.file_sha256, "rows": s.rows_read, "values": values.len(), "warnings": warnings.len(), "reason": s.reason}).to_string())
@@ -272,12 +286,14 @@ impl Store {
         })
     }
 
-    /// Returns a submission to its reporter with a comment; only a submission still waiting.
+    /// Returns a submission to its reporter with a comment and comments on single fields; only
+    /// a submission still waiting.
     pub async fn return_submission(
         &self,
         id: i64,
         reviewer: i64,
         comment: &str,
+        fields: &[FieldComment],
         at: DateTime<Utc>,
     ) -> Result<()> {
         on_pool!(self, pool => {
@@ -288,12 +304,32 @@ impl Store {
             if done != 1 {
                 return Err(StoreError::Conflict(format!("submission {id} is not waiting for review")));
             }
+            crate::tasks::mark_returned!(tx, id);
+            for f in fields {
+                sqlx::query("INSERT INTO submission_comments (submission_id, indicator_code, period, comment) VALUES ($1, $2, $3, $4)")
+                    .bind(id).bind(&f.indicator).bind(f.period).bind(&f.comment)
+                    .execute(&mut *tx).await
+                    .map_err(|e| StoreError::from_unique(e, "a field is commented twice"))?;
+            }
             sqlx::query(INSERT_AUDIT)
                 .bind(at).bind(reviewer).bind("return_submission").bind("value_submission").bind(id.to_string())
-                .bind(serde_json::json!({"comment": comment}).to_string())
+                .bind(serde_json::json!({"comment": comment, "fields": fields.iter().map(|f| serde_json::json!({"indicator": f.indicator, "period": f.period, "comment": f.comment})).collect::<Vec<_>>()}).to_string())
                 .execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
+        })
+    }
+
+    /// The reviewer's comments on single fields of a returned submission.
+    pub async fn submission_comments(&self, id: i64) -> Result<Vec<FieldComment>> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT indicator_code, period, comment FROM submission_comments WHERE submission_id = $1 ORDER BY period, indicator_code")
+                .bind(id).fetch_all(pool).await?;
+            rows.iter().map(|r| Ok(FieldComment {
+                indicator: r.text("indicator_code")?,
+                period: r.int32("period")?,
+                comment: r.text("comment")?,
+            })).collect::<Result<Vec<_>>>()
         })
     }
 }

@@ -301,7 +301,7 @@ async fn submissions_wait_for_review_and_are_decided_once(db: TestDb) {
         db.label
     );
     let late = store
-        .return_submission(id, 1, "晚了", Utc::now())
+        .return_submission(id, 1, "晚了", &[], Utc::now())
         .await
         .unwrap_err();
     assert!(

@@ -105,7 +105,14 @@ pub fn router(state: AppState) -> Router {
             "/submissions/{id}/review",
             post(pages::values::review_submission),
         )
-        .route("/audit", get(pages::values::audit));
+        .route("/audit", get(pages::values::audit))
+        .route(
+            "/tasks",
+            get(pages::tasks::tasks_page).post(pages::tasks::open_task),
+        )
+        .route("/tasks/calendar", post(pages::tasks::set_calendar))
+        .route("/tasks/{id}", get(pages::tasks::task_page))
+        .route("/tasks/{id}/remind", post(pages::tasks::remind));
     Router::new()
         .merge(pages)
         .merge(api)

@@ -18,6 +18,7 @@ pub mod results;
 pub mod rules;
 pub mod schemes;
 pub mod session;
+pub mod tasks;
 pub mod timelines;
 pub mod values;
 
@@ -38,6 +39,7 @@ pub use extract::{ApiJson, ApiQuery};
         (name = "evaluation", description = "Development-quality evaluation (C3)"),
         (name = "management", description = "Dynamic management: proposals and decisions (C4)"),
         (name = "values", description = "Data collection: values uploaded and exported in the long form, submissions and their review, the audit log (C2)"),
+        (name = "tasks", description = "Reporting tasks: periods, deadlines, completeness and timeliness by province and category, reminders to late bases (C2)"),
     )
 )]
 struct ApiDoc;
@@ -105,5 +107,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(values::list_submissions))
         .routes(routes!(values::review_submission))
         .routes(routes!(values::list_audit))
+        .routes(routes!(tasks::list_tasks, tasks::open_task))
+        .routes(routes!(tasks::get_task))
+        .routes(routes!(tasks::task_bases))
+        .routes(routes!(tasks::remind))
+        .routes(routes!(tasks::my_reminders))
+        .routes(routes!(tasks::base_timeliness))
         .split_for_parts()
 }

@@ -10,7 +10,7 @@ use jidi_domain::access::{self, RecordScope};
 use jidi_service::values::{
     self, ExportValues, FormValue, ImportValues, LONG_FORM_HEADER, ValuesOutcome,
 };
-use jidi_store::{AuditFilter, Frequency, SubmissionRecord, SubmissionStatus};
+use jidi_store::{AuditFilter, FieldComment, Frequency, SubmissionRecord, SubmissionStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -453,6 +453,50 @@ pub struct SubmissionView {
     pub review_comment: String,
     /// The accepted batch.
     pub batch_id: Option<i64>,
+    /// The reviewer's comments on single fields (a returned submission).
+    pub field_comments: Vec<FieldCommentView>,
+}
+
+/// A reviewer's comment on one value of a submission.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldCommentView {
+    /// Indicator code.
+    pub indicator: String,
+    /// `YYYY` or `YYYY-MM`.
+    pub period: String,
+    /// What to check or correct.
+    pub comment: String,
+}
+
+fn field_comment_view(c: &FieldComment) -> FieldCommentView {
+    let frequency = if c.period > 9999 {
+        Frequency::Monthly
+    } else {
+        Frequency::Annual
+    };
+    FieldCommentView {
+        indicator: c.indicator.clone(),
+        period: values::period_text(frequency, c.period),
+        comment: c.comment.clone(),
+    }
+}
+
+async fn with_comments(
+    state: &AppState,
+    s: &SubmissionRecord,
+) -> Result<SubmissionView, AppError> {
+    let mut view = submission_view(s);
+    if s.status == SubmissionStatus::Returned {
+        view.field_comments = state
+            .store
+            .submission_comments(s.id)
+            .await?
+            .iter()
+            .map(field_comment_view)
+            .collect();
+    }
+    Ok(view)
 }
 
 fn submission_view(s: &SubmissionRecord) -> SubmissionView {
@@ -467,6 +511,7 @@ fn submission_view(s: &SubmissionRecord) -> SubmissionView {
         reason: s.reason.clone(),
         review_comment: s.review_comment.clone(),
         batch_id: s.batch_id,
+        field_comments: Vec::new(),
     }
 }
 
@@ -500,7 +545,11 @@ pub async fn list_submissions(
     };
     let filter = submission_filter(scope, status);
     let items = state.store.submissions(&filter, 200).await?;
-    Ok(axum::Json(items.iter().map(submission_view).collect()))
+    let mut views = Vec::with_capacity(items.len());
+    for s in &items {
+        views.push(with_comments(&state, s).await?);
+    }
+    Ok(axum::Json(views))
 }
 
 /// A review decision.
@@ -512,6 +561,10 @@ pub struct ReviewRequest {
     /// Comment (required to return).
     #[serde(default)]
     pub comment: String,
+    /// Comments on single values (only to return): each names an indicator and period of the
+    /// submission.
+    #[serde(default)]
+    pub fields: Vec<FieldCommentView>,
 }
 
 /// Accepts or returns a submission (its province, or the ministry). An accepted submission's
@@ -531,8 +584,21 @@ pub async fn review_submission(
     let principal = viewer.who().ok_or(AppError::Unauthorized)?.clone();
     viewer.check_csrf(csrf(&headers))?;
     let body = body.parse()?;
-    let after = review(&state, &principal, id, body.accept, &body.comment).await?;
-    Ok(axum::Json(submission_view(&after)))
+    let mut fields = Vec::with_capacity(body.fields.len().min(1000));
+    for f in body.fields.iter().take(1000) {
+        let period = f
+            .period
+            .trim()
+            .parse::<jidi_collect::parse::ValuePeriod>()
+            .map_err(|_| AppError::bad_field("fields", format!("{:?} is not a period", f.period.chars().take(20).collect::<String>())))?;
+        fields.push(FieldComment {
+            indicator: f.indicator.trim().to_string(),
+            period: jidi_service::tasks::period_key(period).1,
+            comment: f.comment.trim().to_string(),
+        });
+    }
+    let after = review(&state, &principal, id, body.accept, &body.comment, &fields).await?;
+    Ok(axum::Json(with_comments(&state, &after).await?))
 }
 
 /// An audit entry.

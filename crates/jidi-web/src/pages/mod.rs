@@ -16,6 +16,7 @@ pub(crate) mod render;
 pub(crate) mod roll;
 pub(crate) mod schemes;
 pub(crate) mod session;
+pub(crate) mod tasks;
 pub(crate) mod values;
 
 /// A form body, read but not yet parsed: a handler checks who is asking first and only then calls

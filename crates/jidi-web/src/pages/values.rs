@@ -637,6 +637,11 @@ pub(crate) async fn submissions(
             }
         }
         let period_text = |f: Frequency, k: i32| values::period_text(f, k);
+        let comments = if s.status == SubmissionStatus::Returned {
+            state.store.submission_comments(s.id).await?
+        } else {
+            Vec::new()
+        };
         let rows: Vec<Value> = values
             .iter()
             .map(|v| {
@@ -654,6 +659,8 @@ pub(crate) async fn submissions(
                     change => now.map(|c| v.value - c),
                     change_pct => now.filter(|c| *c != 0.0).map(|c| (v.value - c) / c.abs() * 100.0),
                     warning => warning.map(|w| context! { rule => w.rule.clone(), message => w.message.clone(), explanation => w.explanation.clone() }),
+                    field_key => format!("field:{}:{}", v.indicator, period_text(v.frequency, v.period)),
+                    field_comment => comments.iter().find(|c| c.indicator == v.indicator && c.period == v.period).map(|c| c.comment.clone()),
                 }
             })
             .collect();
@@ -689,6 +696,9 @@ pub(crate) struct ReviewForm {
     decision: String,
     #[serde(default)]
     comment: String,
+    /// `field:{indicator}:{period}` → a comment on that value (to return).
+    #[serde(flatten)]
+    fields: std::collections::BTreeMap<String, String>,
 }
 
 /// `POST /submissions/{id}/review`: accept or return (with a comment), as the API does.
@@ -707,7 +717,30 @@ pub(crate) async fn review_submission(
         "return" => false,
         _ => return Err(AppError::bad_field("decision", "accept or return").into()),
     };
-    review(&state, &principal, id, accept, &form.comment).await?;
+    let mut fields = Vec::new();
+    if !accept {
+        for (key, text) in form.fields.iter().take(1000) {
+            let text = text.trim();
+            let Some(rest) = key.strip_prefix("field:") else {
+                continue;
+            };
+            if text.is_empty() {
+                continue;
+            }
+            let (indicator, period) = rest
+                .rsplit_once(':')
+                .ok_or_else(|| AppError::bad_field("fields", "field:INDICATOR:PERIOD"))?;
+            let period = period
+                .parse::<jidi_collect::parse::ValuePeriod>()
+                .map_err(|_| AppError::bad_field("fields", "field:INDICATOR:PERIOD"))?;
+            fields.push(jidi_store::FieldComment {
+                indicator: indicator.to_string(),
+                period: jidi_service::tasks::period_key(period).1,
+                comment: text.to_string(),
+            });
+        }
+    }
+    review(&state, &principal, id, accept, &form.comment, &fields).await?;
     Ok(Redirect::to(&format!("/submissions#submission-{id}")).into_response())
 }
 

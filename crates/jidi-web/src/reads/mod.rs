@@ -8,5 +8,6 @@ pub mod results;
 pub mod runs;
 pub mod schemes;
 pub mod scorecards;
+pub mod tasks;
 pub mod timelines;
 pub mod values;

@@ -6,7 +6,7 @@
 use jidi_collect::Scope;
 use jidi_domain::access::{self, Principal, RecordScope};
 use jidi_service::values::{self, Review, ReviewError, ValuesError};
-use jidi_store::{SubmissionFilter, SubmissionRecord, SubmissionStatus};
+use jidi_store::{FieldComment, SubmissionFilter, SubmissionRecord, SubmissionStatus};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -106,12 +106,19 @@ pub async fn review(
     id: i64,
     accept: bool,
     comment: &str,
+    fields: &[FieldComment],
 ) -> Result<SubmissionRecord, AppError> {
     let comment = comment.trim();
     if comment.chars().count() > 2000 || comment.contains('\0') {
         return Err(AppError::bad_field(
             "comment",
             "at most 2,000 characters, no NUL",
+        ));
+    }
+    if accept && !fields.is_empty() {
+        return Err(AppError::bad_field(
+            "fields",
+            "field comments go with a returned submission",
         ));
     }
     if !accept && comment.is_empty() {
@@ -137,13 +144,14 @@ pub async fn review(
             .await
             .map(|_| ())
     } else {
-        values::return_submission(&state.store, id, principal.user_id, comment).await
+        values::return_submission(&state.store, id, principal.user_id, comment, fields).await
     };
     result.map_err(|e| match e {
         ReviewError::NotFound(_) => AppError::NotFound(format!("submission {id}")),
         ReviewError::NotWaiting(_) => {
             AppError::Conflict(format!("submission {id} is not waiting for review"))
         }
+        ReviewError::BadField(m) => AppError::bad_field("fields", m),
         ReviewError::Store(s) => AppError::from(s),
     })?;
     state

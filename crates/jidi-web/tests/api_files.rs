@@ -378,6 +378,13 @@ async fn openapi_document_covers_the_api() {
         ("get", "/api/v1/submissions"),
         ("post", "/api/v1/submissions/{id}/review"),
         ("get", "/api/v1/audit"),
+        ("get", "/api/v1/tasks"),
+        ("post", "/api/v1/tasks"),
+        ("get", "/api/v1/tasks/{id}"),
+        ("get", "/api/v1/tasks/{id}/bases"),
+        ("post", "/api/v1/tasks/{id}/reminders"),
+        ("get", "/api/v1/reminders"),
+        ("get", "/api/v1/bases/{id}/timeliness"),
     ];
     for (method, path) in expected {
         let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method];

@@ -70,7 +70,8 @@ fn china(day: NaiveDate, hour: u32) -> DateTime<Utc> {
 /// A deterministic draw in [0, 1) for `(seed, a, b)` (SplitMix64): the demo's simulated times
 /// and outcomes stay the same on every load without threading an RNG through async code.
 fn draw(seed: u64, a: u64, b: u64) -> f64 {
-    let mut z = seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    let mut z =
+        seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
@@ -129,7 +130,11 @@ pub(crate) async fn replay(
     // the last, each answered by every base that has its data.
     let last_year = config.last_year();
     let mut history: Vec<(String, NaiveDate, NaiveDate, i64)> = Vec::new();
-    if data.annual.iter().any(|(_, s)| s.iter().any(|(_, y, _)| *y == last_year)) {
+    if data
+        .annual
+        .iter()
+        .any(|(_, s)| s.iter().any(|(_, y, _)| *y == last_year))
+    {
         let opened = NaiveDate::from_ymd_opt(last_year + 1, 1, 5).expect("valid date");
         let deadline = NaiveDate::from_ymd_opt(last_year + 1, 3, 31).expect("valid date");
         history.push((last_year.to_string(), opened, deadline, 60));
@@ -174,10 +179,13 @@ pub(crate) async fn replay(
                 let submitted = if u < 0.05 {
                     deadline_at + Duration::hours(24 + (u * 2000.0) as i64 % 96)
                 } else {
-                    at + Duration::minutes(((u - 0.05) / 0.95 * (*window as f64 - 0.5) * 1440.0) as i64)
+                    at + Duration::minutes(
+                        ((u - 0.05) / 0.95 * (*window as f64 - 0.5) * 1440.0) as i64,
+                    )
                 }
                 .min(now);
-                let accepted = (submitted + Duration::hours(20 + (u * 7919.0) as i64 % 48)).min(now);
+                let accepted =
+                    (submitted + Duration::hours(20 + (u * 7919.0) as i64 % 48)).min(now);
                 times.push((row.base_id, submitted, accepted));
             }
         }
@@ -374,8 +382,14 @@ mod tests {
     fn months_step_back_across_years() {
         assert_eq!(previous_month(202601), 202512);
         assert_eq!(previous_month(202611), 202610);
-        assert_eq!(next_month_first(202612), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
-        assert_eq!(month_key(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()), 202611);
+        assert_eq!(
+            next_month_first(202612),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+        assert_eq!(
+            month_key(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()),
+            202611
+        );
     }
 
     #[test]

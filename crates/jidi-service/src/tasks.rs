@@ -107,7 +107,11 @@ fn day_after(period: ValuePeriod) -> Option<NaiveDate> {
 
 /// Checks a request and opens the task for the current bases of the national roll, in one
 /// transaction with its audit entry. Returns the task's id.
-pub async fn open_task(store: &Store, req: &OpenTask, now: DateTime<Utc>) -> Result<i64, TaskError> {
+pub async fn open_task(
+    store: &Store,
+    req: &OpenTask,
+    now: DateTime<Utc>,
+) -> Result<i64, TaskError> {
     if req.period.len() > 20 || req.period.contains('\0') {
         return Err(invalid("period", "YYYY or YYYY-MM"));
     }
@@ -118,22 +122,34 @@ pub async fn open_task(store: &Store, req: &OpenTask, now: DateTime<Utc>) -> Res
         )
     })?;
     if period.to_string().contains('Q') {
-        return Err(invalid("period", "quarterly tasks are not offered; ask for a month"));
+        return Err(invalid(
+            "period",
+            "quarterly tasks are not offered; ask for a month",
+        ));
     }
     let (frequency, key) = period_key(period);
     let first_day = day_after(period).ok_or_else(|| invalid("period", "out of range"))?;
     if req.deadline < first_day {
         return Err(invalid(
             "deadline",
-            format!("{} is before the period ends; the earliest deadline is {first_day}", req.deadline),
+            format!(
+                "{} is before the period ends; the earliest deadline is {first_day}",
+                req.deadline
+            ),
         ));
     }
     if req.deadline > first_day + chrono::Duration::days(366) {
-        return Err(invalid("deadline", "more than a year after the period ends"));
+        return Err(invalid(
+            "deadline",
+            "more than a year after the period ends",
+        ));
     }
     let title = req.title.trim();
     if title.chars().count() > MAX_TITLE || title.contains('\0') {
-        return Err(invalid("title", format!("at most {MAX_TITLE} characters, no NUL")));
+        return Err(invalid(
+            "title",
+            format!("at most {MAX_TITLE} characters, no NUL"),
+        ));
     }
     let wanted = match frequency {
         Frequency::Annual => CatalogueFrequency::Annual,
@@ -151,13 +167,21 @@ pub async fn open_task(store: &Store, req: &OpenTask, now: DateTime<Utc>) -> Res
             let Some(i) = catalogue::indicator(code.trim()) else {
                 return Err(invalid(
                     "indicators",
-                    format!("{:?} is not in the indicator catalogue", code.chars().take(40).collect::<String>()),
+                    format!(
+                        "{:?} is not in the indicator catalogue",
+                        code.chars().take(40).collect::<String>()
+                    ),
                 ));
             };
             if i.frequency != wanted {
                 return Err(invalid(
                     "indicators",
-                    format!("{} is reported {}, the task is {}", i.code, i.frequency.code(), wanted.code()),
+                    format!(
+                        "{} is reported {}, the task is {}",
+                        i.code,
+                        i.frequency.code(),
+                        wanted.code()
+                    ),
                 ));
             }
             out.push(i.code.to_string());
@@ -241,7 +265,11 @@ pub async fn calendar(store: &Store) -> Result<Calendar, TaskError> {
 }
 
 /// Stores the calendar.
-pub async fn set_calendar(store: &Store, c: &Calendar, actor: Option<i64>) -> Result<(), TaskError> {
+pub async fn set_calendar(
+    store: &Store,
+    c: &Calendar,
+    actor: Option<i64>,
+) -> Result<(), TaskError> {
     c.check()?;
     let text = serde_json::to_string(c).expect("a calendar serializes");
     store.set_setting(CALENDAR_KEY, &text, actor).await?;
@@ -250,7 +278,11 @@ pub async fn set_calendar(store: &Store, c: &Calendar, actor: Option<i64>) -> Re
 
 /// Opens the previous month's task if the calendar says it is due on `today` and none exists
 /// yet. Idempotent: run at start and every hour by the server. Returns the task opened.
-pub async fn open_due_tasks(store: &Store, today: NaiveDate, now: DateTime<Utc>) -> Result<Option<i64>, TaskError> {
+pub async fn open_due_tasks(
+    store: &Store,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, TaskError> {
     let c = calendar(store).await?;
     if !c.enabled || today.day() < c.open_day {
         return Ok(None);
@@ -296,7 +328,10 @@ mod tests {
         let at = end_of_day_china(d);
         assert_eq!(at.to_rfc3339(), "2026-11-10T15:59:59+00:00");
         assert_eq!(china_date(at), d);
-        assert_eq!(china_date(at + chrono::Duration::seconds(1)), d.succ_opt().unwrap());
+        assert_eq!(
+            china_date(at + chrono::Duration::seconds(1)),
+            d.succ_opt().unwrap()
+        );
     }
 
     #[test]
@@ -315,11 +350,23 @@ mod tests {
     #[test]
     fn calendars_are_checked() {
         assert!(Calendar::default().check().is_ok());
-        let bad = Calendar { enabled: true, open_day: 0, deadline_day: 10 };
+        let bad = Calendar {
+            enabled: true,
+            open_day: 0,
+            deadline_day: 10,
+        };
         assert!(bad.check().is_err());
-        let bad = Calendar { enabled: true, open_day: 12, deadline_day: 10 };
+        let bad = Calendar {
+            enabled: true,
+            open_day: 12,
+            deadline_day: 10,
+        };
         assert!(bad.check().is_err());
-        let bad = Calendar { enabled: true, open_day: 1, deadline_day: 31 };
+        let bad = Calendar {
+            enabled: true,
+            open_day: 1,
+            deadline_day: 31,
+        };
         assert!(bad.check().is_err());
     }
 }

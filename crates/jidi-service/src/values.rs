@@ -14,8 +14,8 @@ use jidi_collect::{
 use jidi_domain::access::ListScope;
 use jidi_monitor::period::Period;
 use jidi_store::{
-    AcceptedValue, AcceptedWarning, BaseFilter, BaseSort, FieldComment, Frequency, NewBatch, NewSubmission,
-    SortOrder, Store, StoredValue, SubmissionStatus, SubmittedValue,
+    AcceptedValue, AcceptedWarning, BaseFilter, BaseSort, FieldComment, Frequency, NewBatch,
+    NewSubmission, SortOrder, Store, StoredValue, SubmissionStatus, SubmittedValue,
 };
 use jidi_tabular::Cell;
 use sha2::{Digest, Sha256};
@@ -826,7 +826,8 @@ pub async fn check_values_form(
             .map(|p| (p, b.facts.category_code.clone()))
             .collect();
     }
-    let (mut report, _, _) = check_against_stored(parsed.values, parsed.findings, &stored, &groups, &[]);
+    let (mut report, _, _) =
+        check_against_stored(parsed.values, parsed.findings, &stored, &groups, &[]);
     for f in &mut report.findings {
         if f.indicator.is_none() {
             f.indicator = f

@@ -76,10 +76,7 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
     let store = &db.store;
     demo::load(store, &options()).await.unwrap();
     let now = Utc::now();
-    let national = store
-        .current_base_ids(&tasks::DEFAULT_TIERS)
-        .await
-        .unwrap();
+    let national = store.current_base_ids(&tasks::DEFAULT_TIERS).await.unwrap();
     assert!(national.len() > 400, "{}", national.len());
 
     // Requests are checked field by field.
@@ -182,7 +179,10 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
         comment: "与上月差异较大，请核实".into(),
     };
     // A field comment must name a value of the submission.
-    for wrong in [comment("m_output_gross", 202608), comment("rev_main", 202607)] {
+    for wrong in [
+        comment("m_output_gross", 202608),
+        comment("rev_main", 202607),
+    ] {
         assert!(matches!(
             values::return_submission(store, submission, hubei.id, "请核实", &[wrong]).await,
             Err(values::ReviewError::BadField(_))
@@ -315,11 +315,18 @@ async fn the_calendar_opens_the_previous_month_once(db: TestDb) {
         .await
         .unwrap()
         .expect("opened on the 1st");
-    let t = store.task(id, &TaskScope::default()).await.unwrap().unwrap();
+    let t = store
+        .task(id, &TaskScope::default())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((t.frequency, t.period), (Frequency::Monthly, 202611));
     assert_eq!(t.opened_via, "calendar");
     assert_eq!(tasks::china_date(t.deadline), day(10));
-    assert_eq!(tasks::open_due_tasks(store, day(2), now).await.unwrap(), None);
+    assert_eq!(
+        tasks::open_due_tasks(store, day(2), now).await.unwrap(),
+        None
+    );
 
     // A calendar that opens on the 5th does nothing on the 3rd of January.
     tasks::set_calendar(
@@ -334,9 +341,19 @@ async fn the_calendar_opens_the_previous_month_once(db: TestDb) {
     .await
     .unwrap();
     let january = |d| NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
-    assert_eq!(tasks::open_due_tasks(store, january(3), now).await.unwrap(), None);
-    let id = tasks::open_due_tasks(store, january(5), now).await.unwrap().unwrap();
-    let t = store.task(id, &TaskScope::default()).await.unwrap().unwrap();
+    assert_eq!(
+        tasks::open_due_tasks(store, january(3), now).await.unwrap(),
+        None
+    );
+    let id = tasks::open_due_tasks(store, january(5), now)
+        .await
+        .unwrap()
+        .unwrap();
+    let t = store
+        .task(id, &TaskScope::default())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(t.period, 202612);
     assert_eq!(tasks::china_date(t.deadline), january(15));
     assert!(
@@ -377,20 +394,38 @@ async fn the_demo_plays_its_collection_through_the_store(db: TestDb) {
     assert_eq!(c.submitted as usize, played.waiting);
     assert_eq!(c.returned as usize, played.returned);
     assert_eq!(c.not_reported as usize, played.not_reported);
-    assert_eq!(c.bases, c.accepted + c.submitted + c.returned + c.not_reported);
+    assert_eq!(
+        c.bases,
+        c.accepted + c.submitted + c.returned + c.not_reported
+    );
     assert!(played.accepted > played.waiting && played.waiting > 0 && played.returned > 0);
     assert!(played.not_reported > 0);
     assert_eq!(played.reminded, played.not_reported + played.returned);
     // Only what was accepted is in the facts.
     let october = store
-        .values_between(Frequency::Monthly, 202610, 202610, &["m_output_gross".into()])
+        .values_between(
+            Frequency::Monthly,
+            202610,
+            202610,
+            &["m_output_gross".into()],
+        )
         .await
         .unwrap();
     assert_eq!(october.len(), played.accepted);
     for t in &tasks[1..] {
         assert_eq!(t.counts.accepted, t.counts.bases, "{}", t.title);
-        assert_eq!(t.counts.on_time + t.counts.late, t.counts.bases, "{}", t.title);
-        assert!(t.counts.late * 10 < t.counts.bases, "{}: {:?}", t.title, t.counts);
+        assert_eq!(
+            t.counts.on_time + t.counts.late,
+            t.counts.bases,
+            "{}",
+            t.title
+        );
+        assert!(
+            t.counts.late * 10 < t.counts.bases,
+            "{}: {:?}",
+            t.title,
+            t.counts
+        );
     }
     let donghu = store.user_by_username("donghu").await.unwrap().unwrap();
     let base = donghu.base_id.unwrap();

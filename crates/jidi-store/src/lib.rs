@@ -10,6 +10,7 @@ mod accounts;
 mod audit;
 mod collection;
 mod demo;
+mod drafts;
 mod error;
 mod incidents;
 mod proposals;
@@ -28,6 +29,7 @@ pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter};
 pub use collection::{AcceptedValue, AcceptedWarning, Frequency, NewBatch, Revision, StoredValue};
 pub use demo::DemoSummary;
+pub use drafts::{Draft, DraftField};
 pub use error::{Result, StoreError};
 pub use proposals::{ProposalEffect, ProposalFilter, ProposalRecord};
 pub use results::{Headline, ResultDetails, ResultFilter, ResultRecord};
@@ -36,7 +38,8 @@ pub use runs::{NewRun, RunRecord, RunStatus};
 pub use schemes::SchemeRecord;
 pub use store::{Backend, Store};
 pub use submissions::{
-    FieldComment, NewSubmission, SubmissionFilter, SubmissionRecord, SubmissionStatus, SubmittedValue,
+    FieldComment, NewSubmission, SubmissionFilter, SubmissionRecord, SubmissionStatus,
+    SubmittedValue,
 };
 pub use tasks::{
     GroupCounts, NewTask, ReminderRecord, TaskBaseFilter, TaskBaseRecord, TaskCounts, TaskGrouping,

@@ -337,21 +337,34 @@ fn task_base_record(r: &impl Row) -> Result<TaskBaseRecord> {
 /// as task id → bases.
 macro_rules! tasks_touched {
     ($tx:expr, $answers:expr) => {{
-        let answers: &std::collections::BTreeSet<(i64, $crate::collection::Frequency, i32)> = $answers;
-        let mut touched: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
+        let answers: &std::collections::BTreeSet<(i64, $crate::collection::Frequency, i32)> =
+            $answers;
+        let mut touched: std::collections::BTreeMap<i64, Vec<i64>> =
+            std::collections::BTreeMap::new();
         if !answers.is_empty() {
             let periods: std::collections::BTreeSet<($crate::collection::Frequency, i32)> =
                 answers.iter().map(|(_, f, p)| (*f, *p)).collect();
-            let mut qb = sqlx::QueryBuilder::new("SELECT id, frequency, period FROM reporting_tasks WHERE period IN (");
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT id, frequency, period FROM reporting_tasks WHERE period IN (",
+            );
             let mut list = qb.separated(", ");
             for (_, p) in &periods {
                 list.push_bind(*p);
             }
             qb.push(")");
             let rows = qb.build().fetch_all(&mut *$tx).await?;
-            let mut by_period: std::collections::BTreeMap<($crate::collection::Frequency, i32), i64> = std::collections::BTreeMap::new();
+            let mut by_period: std::collections::BTreeMap<
+                ($crate::collection::Frequency, i32),
+                i64,
+            > = std::collections::BTreeMap::new();
             for r in &rows {
-                by_period.insert(($crate::tasks::frequency_of(&$crate::row::Row::text(r, "frequency")?)?, $crate::row::Row::int32(r, "period")?), $crate::row::Row::int(r, "id")?);
+                by_period.insert(
+                    (
+                        $crate::tasks::frequency_of(&$crate::row::Row::text(r, "frequency")?)?,
+                        $crate::row::Row::int32(r, "period")?,
+                    ),
+                    $crate::row::Row::int(r, "id")?,
+                );
             }
             for (base, f, p) in answers {
                 if let Some(task) = by_period.get(&(*f, *p)) {
@@ -372,7 +385,9 @@ macro_rules! mark_submitted {
         let touched = $crate::tasks::tasks_touched!($tx, $answers);
         for (task, bases) in &touched {
             for chunk in bases.chunks($crate::tasks::IN_CHUNK) {
-                let mut qb = sqlx::QueryBuilder::new("UPDATE task_bases SET status = 'submitted', submission_id = ");
+                let mut qb = sqlx::QueryBuilder::new(
+                    "UPDATE task_bases SET status = 'submitted', submission_id = ",
+                );
                 qb.push_bind($submission);
                 qb.push(", submitted_at = COALESCE(submitted_at, ");
                 qb.push_bind($at);
@@ -398,7 +413,9 @@ macro_rules! mark_accepted {
         let touched = $crate::tasks::tasks_touched!($tx, $answers);
         for (task, bases) in &touched {
             for chunk in bases.chunks($crate::tasks::IN_CHUNK) {
-                let mut qb = sqlx::QueryBuilder::new("UPDATE task_bases SET status = 'accepted', accepted_at = ");
+                let mut qb = sqlx::QueryBuilder::new(
+                    "UPDATE task_bases SET status = 'accepted', accepted_at = ",
+                );
                 qb.push_bind($at);
                 qb.push(", submitted_at = COALESCE(submitted_at, ");
                 qb.push_bind($at);
@@ -618,7 +635,11 @@ impl Store {
     }
 
     /// A base's answers to every task, newest period first (its timeliness history).
-    pub async fn base_task_history(&self, base_id: i64, limit: usize) -> Result<Vec<TaskBaseRecord>> {
+    pub async fn base_task_history(
+        &self,
+        base_id: i64,
+        limit: usize,
+    ) -> Result<Vec<TaskBaseRecord>> {
         on_pool!(self, pool => {
             let sql = format!(
                 "SELECT {TASK_BASE_COLUMNS} FROM task_bases tb JOIN reporting_tasks t ON t.id = tb.task_id JOIN bases b ON b.id = tb.base_id \

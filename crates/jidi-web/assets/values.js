@@ -96,6 +96,8 @@
     timer = setTimeout(check, 300);
   });
   form.addEventListener("submit", function (ev) {
+    // A draft keeps whatever was typed; only submitting needs the explanations.
+    if (ev.submitter && ev.submitter.value === "draft") return;
     var areas = form.querySelectorAll("textarea.explanation");
     for (var i = 0; i < areas.length; i++) {
       if (areas[i].required && areas[i].value.trim() === "") {

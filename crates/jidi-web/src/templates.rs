@@ -50,10 +50,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "submissions.html",
         include_str!("../templates/submissions.html"),
     ),
-    (
-        "tasks.html",
-        include_str!("../templates/tasks.html"),
-    ),
+    ("tasks.html", include_str!("../templates/tasks.html")),
     ("task.html", include_str!("../templates/task.html")),
     ("audit.html", include_str!("../templates/audit.html")),
 ];

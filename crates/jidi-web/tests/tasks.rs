@@ -40,7 +40,8 @@ async fn all_bases(app: &App, task: i64, who: &Auth, query: &str) -> Vec<Value> 
 fn recount(rows: &[Value]) -> BTreeMap<String, i64> {
     let mut m = BTreeMap::new();
     for r in rows {
-        *m.entry(r["status"].as_str().unwrap().to_string()).or_insert(0) += 1;
+        *m.entry(r["status"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
     }
     m
 }
@@ -52,7 +53,9 @@ fn count(v: &Value, key: &str) -> i64 {
 /// The counts shown on a task's page (`data-count="key">N<`).
 fn page_count(html: &str, key: &str) -> String {
     let marker = format!("data-count=\"{key}\"");
-    let at = html.find(&marker).unwrap_or_else(|| panic!("{key} not shown"));
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{key} not shown"));
     let rest = &html[at..];
     let start = rest.find('>').unwrap() + 1;
     let end = rest[start..].find('<').unwrap();
@@ -90,7 +93,14 @@ async fn check_task(app: &App, task: &Value, who: &Auth, cookie: &Auth, province
     for groups in ["by_province", "by_category"] {
         let mut sums: BTreeMap<&str, i64> = BTreeMap::new();
         for g in detail[groups].as_array().unwrap() {
-            for k in ["bases", "accepted", "submitted", "returned", "not_reported", "on_time"] {
+            for k in [
+                "bases",
+                "accepted",
+                "submitted",
+                "returned",
+                "not_reported",
+                "on_time",
+            ] {
                 *sums.entry(k).or_insert(0) += g["counts"][k].as_i64().unwrap();
             }
         }
@@ -107,12 +117,26 @@ async fn check_task(app: &App, task: &Value, who: &Auth, cookie: &Auth, province
     let page = app.get(&format!("/tasks/{id}"), cookie).await;
     assert_eq!(page.status, StatusCode::OK, "{label}: {}", page.text());
     let html = page.text();
-    for k in ["bases", "accepted", "submitted", "returned", "not_reported", "overdue"] {
-        assert_eq!(page_count(&html, k), count(task, k).to_string(), "{label} page {k}");
+    for k in [
+        "bases",
+        "accepted",
+        "submitted",
+        "returned",
+        "not_reported",
+        "overdue",
+    ] {
+        assert_eq!(
+            page_count(&html, k),
+            count(task, k).to_string(),
+            "{label} page {k}"
+        );
     }
     assert_eq!(
         page_count(&html, "completeness"),
-        format!("{:.1}%", task["counts"]["completeness_percent"].as_f64().unwrap()),
+        format!(
+            "{:.1}%",
+            task["counts"]["completeness_percent"].as_f64().unwrap()
+        ),
         "{label}"
     );
     assert_eq!(
@@ -141,7 +165,11 @@ async fn tasks_as_every_role(db: TestDb) {
         "anonymous",
     );
     let r = app.get("/tasks", &Auth::Anonymous).await;
-    assert!(r.status.is_redirection() || r.status == StatusCode::UNAUTHORIZED, "{}", r.status);
+    assert!(
+        r.status.is_redirection() || r.status == StatusCode::UNAUTHORIZED,
+        "{}",
+        r.status
+    );
 
     // The demo: the annual task, the months before, and October part-way through.
     let all = app.get("/api/v1/tasks", &ministry).await.json();
@@ -151,14 +179,23 @@ async fn tasks_as_every_role(db: TestDb) {
     assert_eq!(october["period"], "2026-10");
     assert_eq!(october["deadline_date"], "2026-11-10");
     assert!(october["synthetic"].as_bool().unwrap());
-    for s in ["accepted", "submitted", "returned", "not_reported", "overdue"] {
+    for s in [
+        "accepted",
+        "submitted",
+        "returned",
+        "not_reported",
+        "overdue",
+    ] {
         assert!(count(&october, s) > 0, "{s}: {october}");
     }
     // Completeness is accepted over asked, one decimal.
     let share = (1000.0 * count(&october, "accepted") as f64 / count(&october, "bases") as f64)
         .round()
         / 10.0;
-    assert_eq!(october["counts"]["completeness_percent"].as_f64().unwrap(), share);
+    assert_eq!(
+        october["counts"]["completeness_percent"].as_f64().unwrap(),
+        share
+    );
     check_task(&app, &october, &ministry, &ministry_c, None).await;
     check_task(&app, &all[1], &ministry, &ministry_c, None).await;
     let evaluator_list = app.get("/api/v1/tasks", &evaluator).await.json();
@@ -174,7 +211,12 @@ async fn tasks_as_every_role(db: TestDb) {
     // A base sees itself: one base per task, its reminder, its history.
     let base = app.base_id(DONGHU).await;
     let own = app.get("/api/v1/tasks", &donghu).await.json();
-    assert!(own.as_array().unwrap().iter().all(|t| count(t, "bases") == 1));
+    assert!(
+        own.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| count(t, "bases") == 1)
+    );
     assert_eq!(count(&own[0], "returned"), 1);
     let reminders = app.get("/api/v1/reminders", &donghu).await.json();
     assert_eq!(reminders.as_array().unwrap().len(), 1, "{reminders}");
@@ -198,18 +240,28 @@ async fn tasks_as_every_role(db: TestDb) {
         7
     );
     assert_error(
-        &app.get(&format!("/api/v1/bases/{base}/timeliness"), &hunan).await,
+        &app.get(&format!("/api/v1/bases/{base}/timeliness"), &hunan)
+            .await,
         StatusCode::FORBIDDEN,
         "another province's base",
     );
     assert_error(
-        &app.get(&format!("/api/v1/bases/{base}/timeliness"), &Auth::Anonymous).await,
+        &app.get(
+            &format!("/api/v1/bases/{base}/timeliness"),
+            &Auth::Anonymous,
+        )
+        .await,
         StatusCode::UNAUTHORIZED,
         "anonymous timeliness",
     );
     let page = app.get("/tasks", &donghu_c).await.text();
     assert!(page.contains("id=\"reminders\"") && page.contains("id=\"timeliness\""));
-    assert_eq!(page.matches("<tr data-task=\"").count(), 14, "{}", app.label());
+    assert_eq!(
+        page.matches("<tr data-task=\"").count(),
+        14,
+        "{}",
+        app.label()
+    );
     assert!(!page.contains("id=\"open-task\""));
     let own_detail = app
         .get(&format!("/api/v1/tasks/{}/bases", october["id"]), &donghu)
@@ -219,12 +271,46 @@ async fn tasks_as_every_role(db: TestDb) {
     assert_eq!(own_detail[0]["base_id"], base);
 
     // The returned submission carries the province's comments on single values.
-    let subs = app.get("/api/v1/submissions?status=returned", &donghu).await.json();
+    let subs = app
+        .get("/api/v1/submissions?status=returned", &donghu)
+        .await
+        .json();
     let comments = subs[0]["field_comments"].as_array().unwrap();
     assert_eq!(comments.len(), 2, "{subs}");
     assert!(comments.iter().all(|c| c["period"] == "2026-10"));
-    let page = app.get("/submissions?status=returned", &donghu_c).await.text();
+    let page = app
+        .get("/submissions?status=returned", &donghu_c)
+        .await
+        .text();
     assert_eq!(page.matches("class=\"field-comment\">与上月").count(), 2);
+
+    // A draft keeps what a base typed, even a value that would not pass, until it submits.
+    let base_text = base.to_string();
+    let r = app
+        .form(
+            "/values",
+            &donghu_c,
+            &[
+                ("base", base_text.as_str()),
+                ("period", "2026-11"),
+                ("v.m_output_gross", "12.5亿x"),
+                ("action", "draft"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("data-status=\"draft\""));
+    let page = app
+        .get(&format!("/values?base={base}&period=2026-11"), &donghu_c)
+        .await
+        .text();
+    assert!(page.contains("id=\"draft-note\""), "{}", app.label());
+    assert!(page.contains("value=\"12.5亿x\""));
+    let other_month = app
+        .get(&format!("/values?base={base}&period=2026-09"), &donghu_c)
+        .await
+        .text();
+    assert!(!other_month.contains("id=\"draft-note\""));
 
     // Only the ministry opens tasks; the checks name the field.
     let body = json!({"period": "2026-11", "deadline": "2026-12-10"});
@@ -236,25 +322,47 @@ async fn tasks_as_every_role(db: TestDb) {
         );
     }
     assert_error(
-        &app.json(Method::POST, "/api/v1/tasks", &Auth::Anonymous, &body).await,
+        &app.json(Method::POST, "/api/v1/tasks", &Auth::Anonymous, &body)
+            .await,
         StatusCode::UNAUTHORIZED,
         "open anonymously",
     );
     for (bad, field) in [
-        (json!({"period": "2026-13", "deadline": "2026-12-10"}), "period"),
-        (json!({"period": "2026-11", "deadline": "2026-11-20"}), "deadline"),
-        (json!({"period": "2026-11", "deadline": "10/12/2026"}), "deadline"),
-        (json!({"period": "2026-11", "deadline": "2026-12-10", "indicators": ["rev_main"]}), "indicators"),
-        (json!({"period": "2026-11\u{0}", "deadline": "2026-12-10"}), "period"),
+        (
+            json!({"period": "2026-13", "deadline": "2026-12-10"}),
+            "period",
+        ),
+        (
+            json!({"period": "2026-11", "deadline": "2026-11-20"}),
+            "deadline",
+        ),
+        (
+            json!({"period": "2026-11", "deadline": "10/12/2026"}),
+            "deadline",
+        ),
+        (
+            json!({"period": "2026-11", "deadline": "2026-12-10", "indicators": ["rev_main"]}),
+            "indicators",
+        ),
+        (
+            json!({"period": "2026-11\u{0}", "deadline": "2026-12-10"}),
+            "period",
+        ),
     ] {
         let e = assert_error(
-            &app.json(Method::POST, "/api/v1/tasks", &ministry, &bad).await,
+            &app.json(Method::POST, "/api/v1/tasks", &ministry, &bad)
+                .await,
             StatusCode::BAD_REQUEST,
             "bad task",
         );
-        assert!(e["error"]["message"].as_str().unwrap().starts_with(field), "{e}");
+        assert!(
+            e["error"]["message"].as_str().unwrap().starts_with(field),
+            "{e}"
+        );
     }
-    let r = app.json(Method::POST, "/api/v1/tasks", &ministry, &body).await;
+    let r = app
+        .json(Method::POST, "/api/v1/tasks", &ministry, &body)
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let november = r.json();
     assert_eq!(november["title"], "2026年11月月度数据填报");
@@ -262,7 +370,8 @@ async fn tasks_as_every_role(db: TestDb) {
     assert_eq!(count(&november, "bases"), count(&october, "bases"));
     assert_eq!(count(&november, "overdue"), 0);
     assert_error(
-        &app.json(Method::POST, "/api/v1/tasks", &ministry, &body).await,
+        &app.json(Method::POST, "/api/v1/tasks", &ministry, &body)
+            .await,
         StatusCode::CONFLICT,
         "second task for a period",
     );
@@ -300,13 +409,24 @@ async fn tasks_as_every_role(db: TestDb) {
     );
     for who in [&donghu, &evaluator] {
         assert_error(
-            &app.json(Method::POST, &format!("/api/v1/tasks/{oct}/reminders"), who, &json!({})).await,
+            &app.json(
+                Method::POST,
+                &format!("/api/v1/tasks/{oct}/reminders"),
+                who,
+                &json!({}),
+            )
+            .await,
             StatusCode::FORBIDDEN,
             "remind as base or evaluator",
         );
     }
     let r = app
-        .json(Method::POST, &format!("/api/v1/tasks/{oct}/reminders"), &hubei, &json!({"message": "请于本周内补报"}))
+        .json(
+            Method::POST,
+            &format!("/api/v1/tasks/{oct}/reminders"),
+            &hubei,
+            &json!({"message": "请于本周内补报"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(
@@ -328,23 +448,43 @@ async fn tasks_as_every_role(db: TestDb) {
     let page = app.get("/tasks", &ministry_c).await.text();
     assert!(page.contains("id=\"open-task\"") && page.contains("id=\"calendar\""));
     let r = app
-        .form("/tasks", &ministry_c, &[("period", "2026-09"), ("deadline", "2026-10-10")])
+        .form(
+            "/tasks",
+            &ministry_c,
+            &[("period", "2026-09"), ("deadline", "2026-10-10")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     let r = app
-        .form("/tasks", &ministry_c, &[("period", "2026-04"), ("deadline", "2026-05-10")])
+        .form(
+            "/tasks",
+            &ministry_c,
+            &[("period", "2026-04"), ("deadline", "2026-05-10")],
+        )
         .await;
     assert!(r.status.is_redirection(), "{} {}", r.status, r.text());
-    let r = app.form(&format!("/tasks/{oct}/remind"), &hubei_c, &[]).await;
+    let r = app
+        .form(&format!("/tasks/{oct}/remind"), &hubei_c, &[])
+        .await;
     assert!(r.status.is_redirection(), "{}", r.text());
-    let r = app.form(&format!("/tasks/{oct}/remind"), &donghu_c, &[]).await;
+    let r = app
+        .form(&format!("/tasks/{oct}/remind"), &donghu_c, &[])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app
-        .form("/tasks/calendar", &ministry_c, &[("open_day", "3"), ("deadline_day", "2")])
+        .form(
+            "/tasks/calendar",
+            &ministry_c,
+            &[("open_day", "3"), ("deadline_day", "2")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = app
-        .form("/tasks/calendar", &hubei_c, &[("open_day", "1"), ("deadline_day", "10")])
+        .form(
+            "/tasks/calendar",
+            &hubei_c,
+            &[("open_day", "1"), ("deadline_day", "10")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     app.finish().await;

@@ -33,7 +33,9 @@ pub async fn list_tasks(
     let scope = task_scope(viewer.who())?;
     let now = Utc::now();
     let items = state.store.tasks(&scope, 200).await?;
-    Ok(axum::Json(items.iter().map(|t| task_view(t, now)).collect()))
+    Ok(axum::Json(
+        items.iter().map(|t| task_view(t, now)).collect(),
+    ))
 }
 
 /// A task to open.
@@ -164,10 +166,7 @@ pub async fn task_bases(
     let status = match q.status.as_deref() {
         None => None,
         Some(s) => Some(TaskStatus::parse(s).ok_or_else(|| {
-            AppError::bad_field(
-                "status",
-                "not_reported, submitted, returned or accepted",
-            )
+            AppError::bad_field("status", "not_reported, submitted, returned or accepted")
         })?),
     };
     let now = Utc::now();
@@ -178,9 +177,16 @@ pub async fn task_bases(
     };
     let rows = state
         .store
-        .task_bases(id, &filter, q.after, q.limit.unwrap_or(200).clamp(1, MAX_LISTED))
+        .task_bases(
+            id,
+            &filter,
+            q.after,
+            q.limit.unwrap_or(200).clamp(1, MAX_LISTED),
+        )
         .await?;
-    Ok(axum::Json(rows.iter().map(|r| task_base_view(r, now)).collect()))
+    Ok(axum::Json(
+        rows.iter().map(|r| task_base_view(r, now)).collect(),
+    ))
 }
 
 /// A reminder to send.
@@ -219,8 +225,14 @@ pub async fn remind(
     let principal = viewer.who().ok_or(AppError::Unauthorized)?.clone();
     viewer.check_csrf(csrf(&headers))?;
     let body = body.parse()?;
-    let reminded =
-        reads::remind(&state, &principal, id, body.base_ids.as_deref(), &body.message).await?;
+    let reminded = reads::remind(
+        &state,
+        &principal,
+        id,
+        body.base_ids.as_deref(),
+        &body.message,
+    )
+    .await?;
     Ok(axum::Json(RemindView { reminded }))
 }
 
@@ -259,5 +271,7 @@ pub async fn base_timeliness(
     AppError::check(access::can_view_base_data(viewer.who(), scope(&base)))?;
     let now = Utc::now();
     let rows = state.store.base_task_history(id, 120).await?;
-    Ok(axum::Json(rows.iter().map(|r| task_base_view(r, now)).collect()))
+    Ok(axum::Json(
+        rows.iter().map(|r| task_base_view(r, now)).collect(),
+    ))
 }

@@ -482,10 +482,7 @@ fn field_comment_view(c: &FieldComment) -> FieldCommentView {
     }
 }
 
-async fn with_comments(
-    state: &AppState,
-    s: &SubmissionRecord,
-) -> Result<SubmissionView, AppError> {
+async fn with_comments(state: &AppState, s: &SubmissionRecord) -> Result<SubmissionView, AppError> {
     let mut view = submission_view(s);
     if s.status == SubmissionStatus::Returned {
         view.field_comments = state
@@ -590,7 +587,15 @@ pub async fn review_submission(
             .period
             .trim()
             .parse::<jidi_collect::parse::ValuePeriod>()
-            .map_err(|_| AppError::bad_field("fields", format!("{:?} is not a period", f.period.chars().take(20).collect::<String>())))?;
+            .map_err(|_| {
+                AppError::bad_field(
+                    "fields",
+                    format!(
+                        "{:?} is not a period",
+                        f.period.chars().take(20).collect::<String>()
+                    ),
+                )
+            })?;
         fields.push(FieldComment {
             indicator: f.indicator.trim().to_string(),
             period: jidi_service::tasks::period_key(period).1,

@@ -18,7 +18,9 @@ use crate::auth::Viewer;
 use crate::error::{AppError, PageResult};
 use crate::i18n::{self, Lang};
 use crate::params::parse_id;
-use crate::reads::tasks::{self as reads, ReminderView, reminder_view, task_base_view, task_error, task_view};
+use crate::reads::tasks::{
+    self as reads, ReminderView, reminder_view, task_base_view, task_error, task_view,
+};
 use crate::state::AppState;
 
 /// A wire view as a template value.
@@ -46,28 +48,29 @@ pub(crate) async fn tasks_page(
         .iter()
         .map(|t| task_view(t, now))
         .collect();
-    let (reminders, history): (Vec<ReminderView>, Vec<minijinja::Value>) = match (principal.role, principal.base_id) {
-        (Role::Base, Some(b)) => (
-            state
-                .store
-                .open_reminders(b, 20)
-                .await?
-                .iter()
-                .map(reminder_view)
-                .collect(),
-            state
-                .store
-                .base_task_history(b, 36)
-                .await?
-                .iter()
-                .map(|r| {
-                    let v = task_base_view(r, now);
-                    context! { status_name => status_name(&v.status, lang), ..ser(&v) }
-                })
-                .collect(),
-        ),
-        _ => (Vec::new(), Vec::new()),
-    };
+    let (reminders, history): (Vec<ReminderView>, Vec<minijinja::Value>) =
+        match (principal.role, principal.base_id) {
+            (Role::Base, Some(b)) => (
+                state
+                    .store
+                    .open_reminders(b, 20)
+                    .await?
+                    .iter()
+                    .map(reminder_view)
+                    .collect(),
+                state
+                    .store
+                    .base_task_history(b, 36)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let v = task_base_view(r, now);
+                        context! { status_name => status_name(&v.status, lang), ..ser(&v) }
+                    })
+                    .collect(),
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
     let may_open = access::can_open_task(Some(&principal)).granted();
     let calendar = if may_open {
         Some(tasks::calendar(&state.store).await.map_err(task_error)?)
@@ -105,7 +108,6 @@ pub(crate) async fn tasks_page(
         },
     )
 }
-
 
 #[derive(Deserialize)]
 pub(crate) struct OpenTaskForm {

@@ -16,7 +16,8 @@ use jidi_service::values::{
     form_field_of_row,
 };
 use jidi_store::{
-    AuditFilter, BaseFilter, BaseSort, Frequency, SortOrder, SubmissionRecord, SubmissionStatus,
+    AuditFilter, BaseFilter, BaseSort, DraftField, Frequency, SortOrder, SubmissionRecord,
+    SubmissionStatus,
 };
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -221,6 +222,26 @@ async fn form_page(
     status: StatusCode,
 ) -> PageResult<Response> {
     let lang = viewer.lang;
+    // A saved draft fills the form when nothing was just typed.
+    let (frequency, key) = jidi_service::tasks::period_key(period);
+    let draft = state.store.draft(base.id, frequency, key).await?;
+    let typed = typed.or_else(|| {
+        draft.as_ref().map(|d| Typed {
+            values: d
+                .fields
+                .iter()
+                .filter(|f| !f.typed.is_empty())
+                .map(|f| (f.indicator.clone(), f.typed.clone()))
+                .collect(),
+            explanations: d
+                .fields
+                .iter()
+                .filter(|f| !f.explanation.is_empty())
+                .map(|f| (f.indicator.clone(), f.explanation.clone()))
+                .collect(),
+            findings: HashMap::new(),
+        })
+    });
     let fields = values::form_context(&state.store, base.id, &base.facts.category_code, period)
         .await
         .map_err(values_error)?;
@@ -298,6 +319,7 @@ async fn form_page(
                 submission_id => o.submission_id, findings => o.findings,
             }),
             recent => submissions.iter().map(|s| submission_summary(s, lang)).collect::<Vec<_>>(),
+            draft_saved_at => draft.map(|d| (d.saved_at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()),
         },
     )?;
     Ok((status, html).into_response())
@@ -365,6 +387,7 @@ pub(crate) async fn submit_values(
     let mut base_text = None;
     let mut period_text = None;
     let mut reason = String::new();
+    let mut save_draft = false;
     let mut typed: BTreeMap<String, String> = BTreeMap::new();
     let mut explanations: HashMap<String, String> = HashMap::new();
     let catalogue = jidi_collect::CheckCatalogue::standard();
@@ -378,6 +401,7 @@ pub(crate) async fn submit_values(
             "base" => base_text = Some(v.clone()),
             "period" => period_text = Some(v.clone()),
             "reason" if !too_long(2000) => reason = v.trim().to_string(),
+            "action" => save_draft = v == "draft",
             _ => match k.split_once('.') {
                 Some(("v", code)) if catalogue.get(code).is_some() && !too_long(100) => {
                     if !v.trim().is_empty() {
@@ -411,6 +435,55 @@ pub(crate) async fn submit_values(
         })
         .collect();
     let lang = viewer.lang;
+    let (frequency, key) = jidi_service::tasks::period_key(period);
+    if save_draft {
+        // A draft keeps what was typed, checked or not; submitting checks it.
+        let codes: std::collections::BTreeSet<&String> =
+            typed.keys().chain(explanations.keys()).collect();
+        let fields: Vec<DraftField> = codes
+            .into_iter()
+            .map(|code| DraftField {
+                indicator: code.clone(),
+                typed: typed.get(code).cloned().unwrap_or_default(),
+                unit: catalogue
+                    .get(code)
+                    .map(|s| s.unit.clone())
+                    .unwrap_or_default(),
+                explanation: explanations.get(code).cloned().unwrap_or_default(),
+            })
+            .collect();
+        state
+            .store
+            .save_draft(
+                base.id,
+                frequency,
+                key,
+                &fields,
+                Some(principal.user_id),
+                chrono::Utc::now(),
+            )
+            .await?;
+        let outcome = Outcome {
+            status: "draft",
+            changed: 0,
+            unchanged: 0,
+            submission_id: None,
+            findings: Vec::new(),
+        };
+        return form_page(
+            &state,
+            &viewer,
+            &principal,
+            &scope,
+            &base,
+            period,
+            &choices,
+            None,
+            Some(outcome),
+            StatusCode::OK,
+        )
+        .await;
+    }
     if values.is_empty() {
         let outcome = Outcome {
             status: "empty",
@@ -463,6 +536,9 @@ pub(crate) async fn submit_values(
         }
     }
     let refused = result.refused();
+    if !refused && (result.submission_id.is_some() || result.batch_id.is_some()) {
+        state.store.delete_draft(base.id, frequency, key).await?;
+    }
     let typed = Typed {
         values: if refused { typed } else { BTreeMap::new() }
             .into_iter()

@@ -347,8 +347,20 @@ pub async fn board(
     Ok(Board {
         task: task_view(&task, now),
         indicators,
-        by_province: group_views(&by_province, TaskGrouping::Province, task.deadline, now, english),
-        by_category: group_views(&by_category, TaskGrouping::Category, task.deadline, now, english),
+        by_province: group_views(
+            &by_province,
+            TaskGrouping::Province,
+            task.deadline,
+            now,
+            english,
+        ),
+        by_category: group_views(
+            &by_category,
+            TaskGrouping::Category,
+            task.deadline,
+            now,
+            english,
+        ),
         bases: bases.iter().map(|r| task_base_view(r, now)).collect(),
         may_remind,
     })
@@ -446,7 +458,9 @@ pub async fn remind(
 pub fn task_error(e: TaskError) -> AppError {
     match e {
         TaskError::Invalid { field, message } => AppError::bad_field(field, message),
-        TaskError::Exists(p) => AppError::Conflict(format!("a reporting task for {p} already exists")),
+        TaskError::Exists(p) => {
+            AppError::Conflict(format!("a reporting task for {p} already exists"))
+        }
         TaskError::Store(s) => AppError::from(s),
     }
 }

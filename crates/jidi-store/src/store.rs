@@ -190,6 +190,15 @@ impl Store {
         Ok(())
     }
 
+    /// Succeeds when the database answers a query on a migrated table: a connection can be had
+    /// and the schema is there. Reads at most one row, whatever the roll's size.
+    pub async fn check_ready(&self) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("SELECT 1 FROM bases LIMIT 1").fetch_optional(pool).await?;
+        });
+        Ok(())
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
@@ -227,6 +236,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "submissions",
         include_str!("../migrations/sqlite/0006_submissions.sql"),
     ),
+    (
+        8,
+        "busy indexes",
+        include_str!("../migrations/sqlite/0008_busy_indexes.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -259,6 +273,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "submissions",
         include_str!("../migrations/postgres/0006_submissions.sql"),
+    ),
+    (
+        8,
+        "busy indexes",
+        include_str!("../migrations/postgres/0008_busy_indexes.sql"),
     ),
 ];
 

@@ -325,9 +325,9 @@ async fn demo_content(
         .map(|b| {
             (
                 b.id,
-                b.draft.name,
-                b.draft.tier.code().to_string(),
-                b.draft.synthetic,
+                b.facts.name,
+                b.facts.tier.code().to_string(),
+                b.facts.synthetic,
             )
         })
         .collect();

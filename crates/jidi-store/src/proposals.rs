@@ -141,24 +141,33 @@ pub(crate) fn proposal_conditions(filter: &ProposalFilter) -> Conditions {
     c
 }
 
-/// A page of proposals with the number matching, after `$prefix` (see
-/// [`crate::roll::roll_page_statements`]): newest year first, pending before decided.
-macro_rules! proposals_page_statement {
+/// The two statements of a page of proposals (the count, the page), each after `$prefix` (see
+/// [`crate::roll::roll_page_statements`]): newest year first, pending before decided. The count is
+/// its own statement: a window count (`COUNT(*) OVER ()`) made SQLite read and sort every matching
+/// proposal for each page instead of reading the page in index order (`proposals_order`).
+macro_rules! proposals_page_statements {
     ($prefix:expr, $c:expr, $limit:expr, $offset:expr) => {{
+        let mut count = QueryBuilder::new(format!(
+            "{}SELECT COUNT(*) FROM proposals p JOIN bases b ON b.id = p.base_id",
+            $prefix
+        ));
+        push_where!(count, $c);
         let mut qb = QueryBuilder::new(format!(
-            "{}SELECT {}, COUNT(*) OVER () AS total FROM proposals p JOIN bases b ON b.id = p.base_id",
+            "{}SELECT {} FROM proposals p JOIN bases b ON b.id = p.base_id",
             $prefix,
             $crate::proposals::PROPOSAL_COLUMNS
         ));
         push_where!(qb, $c);
-        qb.push(" ORDER BY p.year DESC, CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, p.id LIMIT ")
-            .push_bind($limit)
-            .push(" OFFSET ")
-            .push_bind($offset);
-        qb
+        qb.push(
+            " ORDER BY p.year DESC, CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, p.id LIMIT ",
+        )
+        .push_bind($limit)
+        .push(" OFFSET ")
+        .push_bind($offset);
+        (count, qb)
     }};
 }
-pub(crate) use proposals_page_statement;
+pub(crate) use proposals_page_statements;
 
 impl Store {
     /// Stores proposals; a proposal already made (same base, year, kind and rule) is kept as it
@@ -195,17 +204,9 @@ impl Store {
         let limit = page.limit.clamp(1, 500) as i64;
         let offset = page.offset as i64;
         on_pool!(self, pool => {
-            let mut qb = proposals_page_statement!("", c, limit, offset);
+            let (mut count, mut qb) = proposals_page_statements!("", c, limit, offset);
+            let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
             let rows = qb.build().fetch_all(pool).await?;
-            let total: i64 = match rows.first() {
-                Some(r) => r.int("total")?,
-                None if page.offset == 0 => 0,
-                None => {
-                    let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM proposals p JOIN bases b ON b.id = p.base_id");
-                    push_where!(qb, c);
-                    qb.build_query_scalar().fetch_one(pool).await?
-                }
-            };
             Ok((rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?, total))
         })
     }

@@ -19,5 +19,14 @@ CREATE INDEX bases_region_name ON bases(region, name);
 CREATE INDEX bases_batch ON bases(batch);
 CREATE INDEX bases_designated ON bases(designated_year);
 
+-- The national roll as the public sees it (`tier IN ('national', 'excellence')`, a third of the
+-- bases) in each order the list offers: partial indexes read in page order and stop at LIMIT,
+-- where the tier index would fetch every national base and sort them for each page.
+CREATE INDEX bases_national_name ON bases(name) WHERE tier IN ('national', 'excellence');
+CREATE INDEX bases_national_batch ON bases(batch) WHERE tier IN ('national', 'excellence');
+CREATE INDEX bases_national_designated ON bases(designated_year) WHERE tier IN ('national', 'excellence');
+CREATE INDEX bases_national_province ON bases(province_code) WHERE tier IN ('national', 'excellence');
+CREATE INDEX bases_national_category ON bases(category_code, subcategory_code) WHERE tier IN ('national', 'excellence');
+
 -- Proposals: newest year first, pending before decided, as the list shows them.
 CREATE INDEX proposals_order ON proposals(year DESC, (CASE status WHEN 'pending' THEN 0 ELSE 1 END), id);

@@ -85,6 +85,14 @@ enum Command {
     Demo(DemoArgs),
     /// Apply pending database migrations.
     Migrate,
+    /// Print the query plans of the busy pages (roll, results, profile, proposals) on this
+    /// database, marking those that read a whole table and sort it; exit 1 when any does.
+    Plans {
+        /// Plan as a test does: on PostgreSQL with sequential scans and sorts priced out, so that
+        /// the answer says whether an index serves each statement, not whether the table is small.
+        #[arg(long)]
+        forced: bool,
+    },
     /// Import into the roll, all or nothing.
     Import {
         #[command(subcommand)]
@@ -148,6 +156,20 @@ struct DemoArgs {
     /// Skip the published evaluations (faster; the evaluation pages are then empty).
     #[arg(long)]
     no_evaluations: bool,
+    /// Size of the programme: N times the generated bases (synthetic copies named `（合成 k）`),
+    /// their values, evaluations and proposals; the 58 real bases stay once. 1 to 100.
+    #[arg(long, default_value_t = 1, value_parser = parse_scale)]
+    scale: usize,
+}
+
+fn parse_scale(text: &str) -> Result<usize, String> {
+    let n: usize = text.parse().map_err(|_| {
+        format!(
+            "scale must be a whole number from 1 to {}",
+            jidi_service::demo::DemoConfig::MAX_SCALE
+        )
+    })?;
+    jidi_service::demo::DemoConfig::check_scale(n)
 }
 
 fn main() -> ExitCode {
@@ -212,6 +234,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Plans { forced } => plans(&cli.db, forced).await,
         Command::Import { what } => roll::import(&cli.db, what).await,
         Command::Export { what } => roll::export(&cli.db, what).await,
         Command::User { command } => users::run(&cli.db, command).await,
@@ -226,9 +249,15 @@ fn today() -> chrono::NaiveDate {
     jidi_service::today()
 }
 
-async fn load_demo(store: &jidi_store::Store, seed: u64, evaluations: bool) -> anyhow::Result<()> {
+async fn load_demo(
+    store: &jidi_store::Store,
+    seed: u64,
+    scale: usize,
+    evaluations: bool,
+) -> anyhow::Result<()> {
     let mut options = jidi_service::demo::DemoOptions::standard(today());
     options.config.seed = seed;
+    options.config.scale = scale;
     options.evaluations = evaluations;
     let started = std::time::Instant::now();
     let report = jidi_service::demo::load(store, &options).await?;
@@ -259,10 +288,37 @@ async fn demo(db: &DbArgs, args: DemoArgs) -> anyhow::Result<()> {
             "the database already holds bases; run `jidi demo --reset` to start over, or use another --data-dir"
         );
     }
-    load_demo(&store, args.seed, !args.no_evaluations).await?;
+    load_demo(&store, args.seed, args.scale, !args.no_evaluations).await?;
     println!(
         "demo loaded; accounts: admin / jidi-admin-2026 (ministry), hubei / jidi-hubei-2026 (province), donghu / jidi-donghu-2026 (base), evaluator / jidi-evaluator-2026"
     );
+    Ok(())
+}
+
+async fn plans(db: &DbArgs, forced: bool) -> anyhow::Result<()> {
+    let store = db.open().await?;
+    let plans = if forced {
+        store.index_plans().await?
+    } else {
+        store.query_plans().await?
+    };
+    let mut unindexed = 0;
+    for plan in &plans {
+        let mark = if plan.unindexed {
+            unindexed += 1;
+            "  ← reads the whole table and sorts it"
+        } else {
+            ""
+        };
+        println!("{}{mark}", plan.name);
+        for line in &plan.lines {
+            println!("    {line}");
+        }
+    }
+    println!("{} statements, {unindexed} unindexed", plans.len());
+    if unindexed > 0 {
+        anyhow::bail!("{unindexed} busy statements read a whole table and sort it");
+    }
     Ok(())
 }
 
@@ -294,7 +350,7 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let store = db.open().await?;
     if args.demo && store.is_empty().await? {
         tracing::info!("empty database: loading the demo first");
-        load_demo(&store, 2026, true).await?;
+        load_demo(&store, 2026, 1, true).await?;
     }
     if let Some(path) = &args.map_file
         && !path.exists()

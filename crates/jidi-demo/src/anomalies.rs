@@ -74,7 +74,14 @@ pub(crate) fn plant<'a>(
         return Vec::new();
     }
     let period = last_month(config);
-    let mut eligible: Vec<(usize, bool)> = drafts
+    // Only in the documented roll, before the copies of a scaled demo (which follow it), so that
+    // every scale holds the same seven anomalies.
+    let drafts: Vec<&BaseDraft> = drafts.collect();
+    let n_synthetic = drafts.iter().filter(|d| d.synthetic).count();
+    let n_first = drafts.len() - n_synthetic + n_synthetic / config.scale.max(1);
+    let mut eligible: Vec<(usize, bool)> = drafts[..n_first]
+        .iter()
+        .copied()
         .enumerate()
         .filter(|(_, d)| d.synthetic && d.tier.is_national() && d.status == Status::Current)
         .map(|(i, d)| {

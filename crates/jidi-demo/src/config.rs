@@ -17,6 +17,10 @@ pub struct DemoConfig {
     pub provincial: usize,
     /// Number of cultivating clusters.
     pub cultivating: usize,
+    /// How many times the generated roll is present (1 to [`DemoConfig::MAX_SCALE`]): copies
+    /// `2..=scale` of every synthetic base, each with its own values, for benchmarks and for
+    /// trying jidi at size. The real bases appear once whatever the scale.
+    pub scale: usize,
 }
 
 impl DemoConfig {
@@ -29,6 +33,23 @@ impl DemoConfig {
             months: 60,
             provincial: 600,
             cultivating: 300,
+            scale: 1,
+        }
+    }
+
+    /// The largest scale accepted: 100 copies are about 135,000 bases and 70 million monthly
+    /// values, already more than a benchmark needs; beyond that a typo would fill the disk.
+    pub const MAX_SCALE: usize = 100;
+
+    /// Checks `scale` against `1..=MAX_SCALE`, naming the rule when it fails.
+    pub fn check_scale(scale: usize) -> Result<usize, String> {
+        if (1..=Self::MAX_SCALE).contains(&scale) {
+            Ok(scale)
+        } else {
+            Err(format!(
+                "scale must be between 1 and {} (got {scale}): 1 is the documented demo, N adds N-1 synthetic copies of each generated base",
+                Self::MAX_SCALE
+            ))
         }
     }
 

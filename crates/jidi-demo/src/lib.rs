@@ -15,7 +15,12 @@
 //!   the data pass the collection checks of `jidi-collect` (`tests/checks.rs`) except for
 //! * a handful of anomalies planted on purpose in the latest month of a few generated bases
 //!   ([`planted_anomalies`]), for the monitoring and the checks to find;
-//! * safety and environmental incidents (the evaluation's one-vote vetoes).
+//! * safety and environmental incidents (the evaluation's one-vote vetoes);
+//! * at `scale` N > 1 (`jidi demo --scale N`), N−1 further copies of every generated base, named
+//!   with the suffix `（合成 k）`, in the same province, prefecture, category and tier, with their
+//!   own latent quality and therefore their own values. Every base's random stream depends only
+//!   on its position, and copies come after the documented roll, so the first 1,356 bases and
+//!   their values are the same at every scale.
 //!
 //! Fields of real bases that the sources leave empty (batch, year, category, series) are filled by
 //! the generator and listed in the base's note. Indicator values of real bases are synthetic, like
@@ -52,7 +57,8 @@ pub type DemoData = ProgrammeData;
 
 /// Generates the demo programme.
 pub fn generate(config: &DemoConfig) -> DemoData {
-    let bases = roll::generate_roll(config);
+    let mut bases = roll::generate_roll(config);
+    roll::replicate(config, &mut bases);
     let incidents = incidents::generate_incidents(config, &bases);
     let annual = values::generate_annual(config, &bases, &incidents);
     let planted = anomalies::plant(config, bases.iter().map(|b| &b.draft));

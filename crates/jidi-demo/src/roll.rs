@@ -415,6 +415,33 @@ pub(crate) fn generate_roll(config: &DemoConfig) -> Vec<DemoBase> {
     bases
 }
 
+/// Appends copies `2..=config.scale` of every synthetic base (the real ones stay once), in
+/// order: copy k of base i follows copy k of base i−1. A copy keeps its original's place, category,
+/// tier, batch, status and history; its name and managing body carry the suffix `（合成 k）` and
+/// its latent quality is the original's moved by a normal draw, so its values are its own.
+pub(crate) fn replicate(config: &DemoConfig, bases: &mut Vec<DemoBase>) {
+    let originals: Vec<usize> = (0..bases.len())
+        .filter(|&i| bases[i].draft.synthetic)
+        .collect();
+    let mut rng = Rng::new(config.seed, 2);
+    bases.reserve(originals.len() * config.scale.saturating_sub(1));
+    for k in 2..=config.scale {
+        for &i in &originals {
+            let mut b = bases[i].clone();
+            let suffix = format!("（合成 {k}）");
+            b.draft.name.push_str(&suffix);
+            if let Some(body) = &mut b.draft.managing_body {
+                body.push_str(&suffix);
+            }
+            b.draft.note = Some(format!(
+                "演示数据：名称、属性与指标值均为模拟生成（扩展规模的第 {k} 份合成副本）。"
+            ));
+            b.quality += 0.5 * rng.normal();
+            bases.push(b);
+        }
+    }
+}
+
 fn category_static(code: &str) -> &'static str {
     CATEGORY_QUOTA
         .iter()

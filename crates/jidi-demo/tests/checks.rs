@@ -28,7 +28,20 @@ fn month(yyyymm: i32) -> ValuePeriod {
 
 #[test]
 fn every_period_submitted_in_turn_passes_the_collection_checks() {
-    let config = config();
+    every_period_passes(&config());
+}
+
+/// The same at twice the size (`jidi demo --scale 2`): the copies' values pass the same checks,
+/// and the only warnings are still the seven planted anomalies.
+#[test]
+fn a_scaled_demo_passes_the_same_checks() {
+    let mut config = config();
+    config.scale = 2;
+    every_period_passes(&config);
+}
+
+fn every_period_passes(config: &DemoConfig) {
+    let config = config.clone();
     let data = demo::generate(&config);
     let catalogue = CheckCatalogue::standard();
     let mut context = Context::new(catalogue);

@@ -130,6 +130,85 @@ fn demo_is_deterministic_and_marked() {
     assert_eq!(names.len(), a.bases.len());
 }
 
+/// `--scale 2`: every generated base twice (the copy named `（合成 2）`, same place, category and
+/// tier, its own values), the real bases once, the documented roll unchanged in front, and the
+/// same content on every build.
+#[test]
+fn a_scaled_demo_copies_the_generated_bases() {
+    let one = demo::generate(&DemoConfig::standard(today()));
+    let mut config = DemoConfig::standard(today());
+    config.scale = 2;
+    let two = demo::generate(&config);
+    let synthetic = |d: &demo::DemoData| d.bases.iter().filter(|b| b.draft.synthetic).count();
+    let real = |d: &demo::DemoData| d.bases.iter().filter(|b| !b.draft.synthetic).count();
+    assert_eq!(real(&one), 58);
+    assert_eq!(real(&two), 58);
+    assert_eq!(synthetic(&two), 2 * synthetic(&one));
+    let n = one.bases.len();
+    assert_eq!(two.bases.len(), n + synthetic(&one));
+    // The documented roll comes first, unchanged, with the same values.
+    for (a, b) in one.bases.iter().zip(&two.bases) {
+        assert_eq!(a.draft.name, b.draft.name);
+        assert_eq!(a.history.len(), b.history.len());
+    }
+    let first = |d: &demo::DemoData| -> Vec<(usize, i32, f64)> {
+        d.annual[0].1.iter().filter(|v| v.0 < n).copied().collect()
+    };
+    assert_eq!(first(&one), first(&two));
+    // Each copy: its original's suffixed name, place, category, tier and status; its own values.
+    let originals: Vec<&jidi_domain::bulk::BaseWithHistory> =
+        one.bases.iter().filter(|b| b.draft.synthetic).collect();
+    for (copy, original) in two.bases[n..].iter().zip(&originals) {
+        assert_eq!(
+            copy.draft.name,
+            format!("{}（合成 2）", original.draft.name)
+        );
+        assert!(copy.draft.synthetic);
+        assert_eq!(copy.draft.province_code, original.draft.province_code);
+        assert_eq!(copy.draft.category_code, original.draft.category_code);
+        assert_eq!(copy.draft.tier, original.draft.tier);
+        assert_eq!(copy.draft.status, original.draft.status);
+        assert!(copy.draft.note.as_deref().unwrap().contains("合成副本"));
+    }
+    let revenue = |d: &demo::DemoData, base: usize| -> Option<f64> {
+        let (_, series) = d.annual.iter().find(|(c, _)| *c == "rev_main").unwrap();
+        series
+            .iter()
+            .find(|v| v.0 == base && v.1 == 2025)
+            .map(|v| v.2)
+    };
+    let i = n - synthetic(&one); // the first generated base
+    assert_ne!(
+        revenue(&two, i),
+        revenue(&two, n),
+        "a copy has its own values"
+    );
+    // About twice the generated values (a copy may leave a different few unreported).
+    let expected = (2 * one.n_annual() - real_values(&one)) as f64;
+    assert!(
+        (two.n_annual() as f64 / expected - 1.0).abs() < 0.02,
+        "{}",
+        two.n_annual()
+    );
+    // Deterministic, and names stay unique.
+    let again = demo::generate(&config);
+    assert_eq!(two.annual, again.annual);
+    assert_eq!(two.monthly, again.monthly);
+    assert_eq!(two.incidents.len(), again.incidents.len());
+    let mut names: Vec<&String> = two.bases.iter().map(|x| &x.draft.name).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), two.bases.len());
+}
+
+/// Annual values of the real bases, which a scaled demo does not copy.
+fn real_values(d: &demo::DemoData) -> usize {
+    d.annual
+        .iter()
+        .map(|(_, s)| s.iter().filter(|v| !d.bases[v.0].draft.synthetic).count())
+        .sum()
+}
+
 #[test]
 fn magnitudes_are_calibrated() {
     let data = demo::generate(&DemoConfig::standard(today()));

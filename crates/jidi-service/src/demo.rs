@@ -4,7 +4,10 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use jidi_demo::{self as demo, DemoConfig};
+use jidi_demo as demo;
+/// The generator's settings, part of [`DemoOptions`] (re-exported so that callers need not depend
+/// on the generator crate).
+pub use jidi_demo::DemoConfig;
 use jidi_domain::access::Role;
 use jidi_store::{NewUser, Store};
 
@@ -132,10 +135,14 @@ pub enum DemoError {
     /// Deciding a past year's proposals failed.
     #[error(transparent)]
     Management(#[from] crate::management::ManagementError),
+    /// The options ask for something the generator refuses (for example a scale of 0).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Loads the demo into an empty database.
 pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, DemoError> {
+    DemoConfig::check_scale(options.config.scale).map_err(DemoError::Invalid)?;
     let started = Instant::now();
     let mut data = demo::generate(&options.config);
     let held = options

@@ -303,3 +303,102 @@ async fn the_demo_history_runs_the_rules_every_year(db: TestDb) {
     db.finish().await;
 }
 backend_tests!(the_demo_history_runs_the_rules_every_year);
+
+/// What a demo build put in the database, to compare builds: every base (id, name, tier,
+/// synthetic) and each published run's content hash, which binds its scheme, every input value
+/// it read and every result.
+async fn demo_content(
+    store: &jidi_store::Store,
+) -> (Vec<(i64, String, String, bool)>, Vec<String>) {
+    use jidi_domain::access::ListScope;
+    use jidi_store::{BaseFilter, BaseSort, SortOrder};
+    let bases = store
+        .all_bases(
+            &BaseFilter::default(),
+            &ListScope::Everything,
+            BaseSort::Id,
+            SortOrder::Asc,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| {
+            (
+                b.id,
+                b.facts.name,
+                b.facts.tier.code().to_string(),
+                b.facts.synthetic,
+            )
+        })
+        .collect();
+    let runs = store
+        .runs(None, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| format!("{} {} {}", r.year, r.n_bases, r.content_hash))
+        .collect();
+    (bases, runs)
+}
+
+/// `--scale 2`: twice the generated bases (the real ones once), their values evaluated and
+/// published every year with proposals, and the same database content on a second build.
+async fn a_scaled_demo_is_twice_the_generated_roll_and_reproducible(db: TestDb) {
+    let label = db.label;
+    let mut o = options();
+    o.config.months = 2;
+    o.config.first_year = 2023;
+    o.evaluations = true;
+    o.replications = Some(10);
+    let mut scaled = o.clone();
+    scaled.config.scale = 2;
+    let report = demo::load(&db.store, &scaled).await.unwrap();
+    let (bases, runs) = demo_content(&db.store).await;
+    let other = if label == "sqlite" {
+        TestDb::sqlite().await
+    } else {
+        TestDb::postgres().await
+    };
+    demo::load(&other.store, &o).await.unwrap();
+    let (single, _) = demo_content(&other.store).await;
+    let synthetic = |b: &[(i64, String, String, bool)]| b.iter().filter(|x| x.3).count();
+    assert_eq!(
+        bases.len() - synthetic(&bases),
+        58,
+        "{label}: real bases once"
+    );
+    assert_eq!(synthetic(&bases), 2 * synthetic(&single), "{label}");
+    assert_eq!(report.bases, bases.len(), "{label}");
+    let copies = bases.iter().filter(|b| b.1.ends_with("（合成 2）")).count();
+    assert_eq!(copies, synthetic(&single), "{label}");
+    assert_eq!(runs.len(), 3, "{label}: {runs:?}");
+    assert!(report.proposals > 0, "{label}");
+    // Evaluated bases grow with the roll (national copies are evaluated too).
+    let national = |b: &[(i64, String, String, bool)]| {
+        b.iter()
+            .filter(|x| x.2 == "national" || x.2 == "excellence")
+            .count()
+    };
+    assert_eq!(national(&bases), 2 * national(&single) - 58, "{label}");
+    other.finish().await;
+
+    // A second build of the same scale is the same database.
+    let again = if label == "sqlite" {
+        TestDb::sqlite().await
+    } else {
+        TestDb::postgres().await
+    };
+    demo::load(&again.store, &scaled).await.unwrap();
+    assert_eq!(demo_content(&again.store).await, (bases, runs), "{label}");
+    again.finish().await;
+
+    // Scale 0 and absurd scales are refused with the rule.
+    for bad in [0, 101] {
+        let mut o = o.clone();
+        o.config.scale = bad;
+        let e = demo::load(&db.store, &o).await.unwrap_err().to_string();
+        assert!(e.contains("between 1 and 100"), "{label}: {e}");
+    }
+    db.finish().await;
+}
+backend_tests!(a_scaled_demo_is_twice_the_generated_roll_and_reproducible);

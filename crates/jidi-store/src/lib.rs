@@ -13,6 +13,7 @@ mod demo;
 mod drafts;
 mod error;
 mod incidents;
+mod plans;
 mod proposals;
 mod results;
 mod roll;
@@ -31,6 +32,7 @@ pub use collection::{AcceptedValue, AcceptedWarning, Frequency, NewBatch, Revisi
 pub use demo::DemoSummary;
 pub use drafts::{Draft, DraftField};
 pub use error::{Result, StoreError};
+pub use plans::QueryPlan;
 pub use proposals::{ProposalEffect, ProposalFilter, ProposalRecord};
 pub use results::{Headline, ResultDetails, ResultFilter, ResultRecord};
 pub use roll::{BaseFilter, BaseSort, Counts, Page, SortOrder, StatusFilter};

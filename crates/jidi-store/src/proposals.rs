@@ -89,7 +89,7 @@ pub enum ProposalEffect {
 /// Inserts a pending proposal; one already made (same base, year, kind and rule) is kept.
 pub(crate) const INSERT_PROPOSAL: &str = "INSERT INTO proposals (base_id, run_id, year, kind, rule_code, from_tier, to_tier, deadline, reasons, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) ON CONFLICT (base_id, year, kind, rule_code) DO NOTHING";
 
-const PROPOSAL_COLUMNS: &str = "p.id, p.base_id, p.run_id, p.year, p.kind, p.rule_code, p.from_tier, p.to_tier, p.deadline, p.reasons, p.status, p.created_at, p.decided_by, p.decided_at, p.decision_reason";
+pub(crate) const PROPOSAL_COLUMNS: &str = "p.id, p.base_id, p.run_id, p.year, p.kind, p.rule_code, p.from_tier, p.to_tier, p.deadline, p.reasons, p.status, p.created_at, p.decided_by, p.decided_at, p.decision_reason";
 
 fn proposal_from_row(r: &impl Row) -> Result<ProposalRecord> {
     let kind = r.text("kind")?;
@@ -118,6 +118,56 @@ fn proposal_from_row(r: &impl Row) -> Result<ProposalRecord> {
         decision_reason: r.opt_text("decision_reason")?,
     })
 }
+
+/// The conditions of a page of proposals.
+pub(crate) fn proposal_conditions(filter: &ProposalFilter) -> Conditions {
+    let mut c = Conditions::default();
+    match &filter.scope {
+        RecordScope::All => {}
+        RecordScope::Province(code) => {
+            c.push("b.province_code = ?", vec![Param::Text(code.clone())])
+        }
+        RecordScope::Base(id) => c.push("p.base_id = ?", vec![Param::Int(*id)]),
+    }
+    if let Some(v) = filter.status {
+        c.push("p.status = ?", vec![Param::Text(v.code().into())]);
+    }
+    if let Some(v) = filter.year {
+        c.push("p.year = ?", vec![Param::Int32(v)]);
+    }
+    if let Some(v) = filter.kind {
+        c.push("p.kind = ?", vec![Param::Text(v.code().into())]);
+    }
+    c
+}
+
+/// The two statements of a page of proposals (the count, the page), each after `$prefix` (see
+/// [`crate::roll::roll_page_statements`]): newest year first, pending before decided. The count is
+/// its own statement: a window count (`COUNT(*) OVER ()`) made SQLite read and sort every matching
+/// proposal for each page instead of reading the page in index order (`proposals_order`).
+macro_rules! proposals_page_statements {
+    ($prefix:expr, $c:expr, $limit:expr, $offset:expr) => {{
+        let mut count = QueryBuilder::new(format!(
+            "{}SELECT COUNT(*) FROM proposals p JOIN bases b ON b.id = p.base_id",
+            $prefix
+        ));
+        push_where!(count, $c);
+        let mut qb = QueryBuilder::new(format!(
+            "{}SELECT {} FROM proposals p JOIN bases b ON b.id = p.base_id",
+            $prefix,
+            $crate::proposals::PROPOSAL_COLUMNS
+        ));
+        push_where!(qb, $c);
+        qb.push(
+            " ORDER BY p.year DESC, CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, p.id LIMIT ",
+        )
+        .push_bind($limit)
+        .push(" OFFSET ")
+        .push_bind($offset);
+        (count, qb)
+    }};
+}
+pub(crate) use proposals_page_statements;
 
 impl Store {
     /// Stores proposals; a proposal already made (same base, year, kind and rule) is kept as it
@@ -150,40 +200,13 @@ impl Store {
         filter: &ProposalFilter,
         page: Page,
     ) -> Result<(Vec<ProposalRecord>, i64)> {
-        let mut c = Conditions::default();
-        match &filter.scope {
-            RecordScope::All => {}
-            RecordScope::Province(code) => {
-                c.push("b.province_code = ?", vec![Param::Text(code.clone())])
-            }
-            RecordScope::Base(id) => c.push("p.base_id = ?", vec![Param::Int(*id)]),
-        }
-        if let Some(v) = filter.status {
-            c.push("p.status = ?", vec![Param::Text(v.code().into())]);
-        }
-        if let Some(v) = filter.year {
-            c.push("p.year = ?", vec![Param::Int32(v)]);
-        }
-        if let Some(v) = filter.kind {
-            c.push("p.kind = ?", vec![Param::Text(v.code().into())]);
-        }
+        let c = proposal_conditions(filter);
         let limit = page.limit.clamp(1, 500) as i64;
         let offset = page.offset as i64;
         on_pool!(self, pool => {
-            let mut qb = QueryBuilder::new(format!("SELECT {PROPOSAL_COLUMNS}, COUNT(*) OVER () AS total FROM proposals p JOIN bases b ON b.id = p.base_id"));
-            push_where!(qb, c);
-            qb.push(" ORDER BY p.year DESC, CASE p.status WHEN 'pending' THEN 0 ELSE 1 END, p.id LIMIT ")
-                .push_bind(limit).push(" OFFSET ").push_bind(offset);
+            let (mut count, mut qb) = proposals_page_statements!("", c, limit, offset);
+            let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
             let rows = qb.build().fetch_all(pool).await?;
-            let total: i64 = match rows.first() {
-                Some(r) => r.int("total")?,
-                None if page.offset == 0 => 0,
-                None => {
-                    let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM proposals p JOIN bases b ON b.id = p.base_id");
-                    push_where!(qb, c);
-                    qb.build_query_scalar().fetch_one(pool).await?
-                }
-            };
             Ok((rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?, total))
         })
     }

@@ -145,6 +145,63 @@ pub(crate) fn result_params(run_id: i64, r: &ResultRecord) -> Vec<Param> {
     ]
 }
 
+/// A base's published results (its profile and timeline), after `prefix` (see
+/// [`crate::roll::roll_page_statements`]).
+pub(crate) fn base_history_sql(prefix: &str) -> String {
+    let cols: Vec<String> = RESULT_COLUMNS
+        .split(", ")
+        .map(|c| format!("r.{c}"))
+        .collect();
+    format!(
+        "{prefix}SELECT e.year, {} FROM evaluation_results r JOIN evaluation_runs e ON e.id = r.run_id WHERE r.base_id = $1 AND e.status = 'published' ORDER BY e.year",
+        cols.join(", ")
+    )
+}
+
+/// The conditions of a page of a run's results.
+pub(crate) fn result_conditions(run_id: i64, filter: &ResultFilter) -> Conditions {
+    let mut c = Conditions::default();
+    c.push("run_id = ?", vec![Param::Int(run_id)]);
+    if let Some(v) = &filter.category {
+        c.push("category_code = ?", vec![Param::Text(v.clone())]);
+    }
+    if let Some(v) = &filter.province {
+        c.push("province_code = ?", vec![Param::Text(v.clone())]);
+    }
+    if let Some(v) = filter.stars {
+        c.push("stars = ?", vec![Param::Int32(v)]);
+    }
+    if let Some(ids) = &filter.base_ids {
+        c.push_in("base_id", ids.iter().map(|i| Param::Int(*i)).collect());
+    }
+    c
+}
+
+/// The two statements of a page of results (the count, the page), each after `$prefix` (see
+/// [`crate::roll::roll_page_statements`]). Only the narrow columns: the scorecard's JSON lives in
+/// `evaluation_result_details` and is read for one base at a time.
+macro_rules! results_page_statements {
+    ($prefix:expr, $c:expr, $limit:expr, $offset:expr) => {{
+        let mut count = QueryBuilder::new(format!(
+            "{}SELECT COUNT(*) FROM evaluation_results",
+            $prefix
+        ));
+        push_where!(count, $c);
+        let mut qb = QueryBuilder::new(format!(
+            "{}SELECT {} FROM evaluation_results",
+            $prefix,
+            $crate::results::RESULT_COLUMNS
+        ));
+        push_where!(qb, $c);
+        qb.push(" ORDER BY national_rank, base_id LIMIT ")
+            .push_bind($limit)
+            .push(" OFFSET ")
+            .push_bind($offset);
+        (count, qb)
+    }};
+}
+pub(crate) use results_page_statements;
+
 impl Store {
     /// A page of a run's results by national rank, with the total.
     pub async fn run_results(
@@ -153,29 +210,12 @@ impl Store {
         filter: &ResultFilter,
         page: Page,
     ) -> Result<(Vec<ResultRecord>, i64)> {
-        let mut c = Conditions::default();
-        c.push("run_id = ?", vec![Param::Int(run_id)]);
-        if let Some(v) = &filter.category {
-            c.push("category_code = ?", vec![Param::Text(v.clone())]);
-        }
-        if let Some(v) = &filter.province {
-            c.push("province_code = ?", vec![Param::Text(v.clone())]);
-        }
-        if let Some(v) = filter.stars {
-            c.push("stars = ?", vec![Param::Int32(v)]);
-        }
-        if let Some(ids) = &filter.base_ids {
-            c.push_in("base_id", ids.iter().map(|i| Param::Int(*i)).collect());
-        }
+        let c = result_conditions(run_id, filter);
         let limit = page.limit.clamp(1, 2000) as i64;
         let offset = page.offset as i64;
         on_pool!(self, pool => {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM evaluation_results");
-            push_where!(count, c);
+            let (mut count, mut qb) = results_page_statements!("", c, limit, offset);
             let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-            let mut qb = QueryBuilder::new(format!("SELECT {RESULT_COLUMNS} FROM evaluation_results"));
-            push_where!(qb, c);
-            qb.push(" ORDER BY national_rank, base_id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
             let rows = qb.build().fetch_all(pool).await?;
             Ok((rows.iter().map(result_from_row).collect::<Result<Vec<_>>>()?, total))
         })
@@ -249,14 +289,7 @@ impl Store {
 
     /// A base's published results, oldest year first, with their run.
     pub async fn base_published_history(&self, base_id: i64) -> Result<Vec<(i32, ResultRecord)>> {
-        let cols: Vec<String> = RESULT_COLUMNS
-            .split(", ")
-            .map(|c| format!("r.{c}"))
-            .collect();
-        let sql = format!(
-            "SELECT e.year, {} FROM evaluation_results r JOIN evaluation_runs e ON e.id = r.run_id WHERE r.base_id = $1 AND e.status = 'published' ORDER BY e.year",
-            cols.join(", ")
-        );
+        let sql = base_history_sql("");
         on_pool!(self, pool => {
             let rows = sqlx::query(AssertSqlSafe(sql)).bind(base_id).fetch_all(pool).await?;
             rows.iter().map(|r| Ok((r.int32("year")?, result_from_row(r)?))).collect()

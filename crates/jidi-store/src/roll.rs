@@ -148,7 +148,7 @@ pub struct Counts {
     pub synthetic: i64,
 }
 
-const BASE_COLUMNS: &str = "id, name, province_code, prefecture_code, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, latest_stars, latest_stars_year";
+pub(crate) const BASE_COLUMNS: &str = "id, name, province_code, prefecture_code, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, latest_stars, latest_stars_year";
 
 pub(crate) fn base_from_row(r: &impl Row) -> Result<Base> {
     let tier_code = r.text("tier")?;
@@ -262,8 +262,40 @@ fn escape_like(text: &str) -> String {
     out
 }
 
+/// The two statements of a page of the roll (the count, the page), each after `$prefix`: empty to
+/// run them, an `EXPLAIN` to plan them ([`crate::plans`]), so that the plans checked are those of
+/// the statements run. A macro because each backend's `QueryBuilder` is its own type.
+macro_rules! roll_page_statements {
+    ($prefix:expr, $c:expr, $order_by:expr, $limit:expr, $offset:expr) => {{
+        let mut count = QueryBuilder::new(format!("{}SELECT COUNT(*) FROM bases", $prefix));
+        push_where!(count, $c);
+        let mut list = QueryBuilder::new(format!(
+            "{}SELECT {} FROM bases WHERE id IN (SELECT id FROM bases",
+            $prefix,
+            $crate::roll::BASE_COLUMNS
+        ));
+        push_where!(list, $c);
+        list.push(format!(" ORDER BY {} LIMIT ", $order_by))
+            .push_bind($limit)
+            .push(" OFFSET ")
+            .push_bind($offset);
+        list.push(format!(") ORDER BY {}", $order_by));
+        (count, list)
+    }};
+}
+pub(crate) use roll_page_statements;
+
+/// The `ORDER BY` of a page of the roll: the sort key, then the id so that pages never overlap.
+pub(crate) fn roll_order_by(sort: BaseSort, order: SortOrder) -> String {
+    let direction = match order {
+        SortOrder::Asc => "ASC",
+        SortOrder::Desc => "DESC",
+    };
+    format!("{} {direction} NULLS LAST, id {direction}", sort.sql())
+}
+
 /// The conditions of a filter, plus the listing scope for provincial and cultivating entries.
-fn conditions(filter: &BaseFilter, scope: &ListScope) -> Conditions {
+pub(crate) fn conditions(filter: &BaseFilter, scope: &ListScope) -> Conditions {
     let mut c = Conditions::default();
     match scope {
         ListScope::Everything => {}
@@ -452,25 +484,16 @@ impl Store {
         page: Page,
     ) -> Result<(Vec<Base>, i64)> {
         let c = conditions(filter, scope);
-        let direction = match order {
-            SortOrder::Asc => "ASC",
-            SortOrder::Desc => "DESC",
-        };
         let limit = page.limit.clamp(1, 500) as i64;
         let offset = page.offset as i64;
         // The page is chosen on (sort key, id) alone and only its rows are read whole: sorting
         // the matching rows with every column costs SQLite a temporary b-tree of wide records,
         // and the default order by name comes straight from its index. (A window count here
         // would force the sort back in, so the total is a query of its own.)
-        let order_by = format!("{} {direction} NULLS LAST, id {direction}", sort.sql());
+        let order_by = roll_order_by(sort, order);
         on_pool!(self, pool => {
-            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM bases");
-            push_where!(count, c);
+            let (mut count, mut list) = roll_page_statements!("", c, order_by, limit, offset);
             let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-            let mut list = QueryBuilder::new(format!("SELECT {BASE_COLUMNS} FROM bases WHERE id IN (SELECT id FROM bases"));
-            push_where!(list, c);
-            list.push(format!(" ORDER BY {order_by} LIMIT ")).push_bind(limit).push(" OFFSET ").push_bind(offset);
-            list.push(format!(") ORDER BY {order_by}"));
             let rows = list.build().fetch_all(pool).await?;
             let bases = rows.iter().map(base_from_row).collect::<Result<Vec<_>>>()?;
             Ok((bases, total))

@@ -190,6 +190,15 @@ impl Store {
         Ok(())
     }
 
+    /// Succeeds when the database answers a query on a migrated table: a connection can be had
+    /// and the schema is there. Reads at most one row, whatever the roll's size.
+    pub async fn check_ready(&self) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("SELECT 1 FROM bases LIMIT 1").fetch_optional(pool).await?;
+        });
+        Ok(())
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
@@ -232,6 +241,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "reporting tasks",
         include_str!("../migrations/sqlite/0007_reporting_tasks.sql"),
     ),
+    (
+        8,
+        "busy indexes",
+        include_str!("../migrations/sqlite/0008_busy_indexes.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -269,6 +283,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "reporting tasks",
         include_str!("../migrations/postgres/0007_reporting_tasks.sql"),
+    ),
+    (
+        8,
+        "busy indexes",
+        include_str!("../migrations/postgres/0008_busy_indexes.sql"),
     ),
 ];
 

@@ -22,6 +22,48 @@ async fn roll_files_and_sessions(db: TestDb) {
 }
 backend_tests!(roll_files_and_sessions);
 
+/// `/healthz` says the process lives without asking the database; `/readyz` asks it, and answers
+/// 503 once the database cannot be reached (here: its pool closed under the running server).
+async fn liveness_and_readiness(db: TestDb) {
+    let l = db.label;
+    let state = jidi_web::AppState::new(db.store.clone(), jidi_web::WebConfig::default())
+        .await
+        .expect("state");
+    let app = App {
+        db,
+        router: jidi_web::router(state.clone()),
+        state,
+    };
+    let anon = Auth::Anonymous;
+    let live = app.get("/healthz", &anon).await;
+    assert_eq!(
+        (live.status, live.text().as_str()),
+        (StatusCode::OK, "ok"),
+        "{l}"
+    );
+    let ready = app.get("/readyz", &anon).await;
+    assert_eq!(
+        (ready.status, ready.text().as_str()),
+        (StatusCode::OK, "ready"),
+        "{l}"
+    );
+    app.db.store.close().await;
+    let live = app.get("/healthz", &anon).await;
+    assert_eq!(
+        live.status,
+        StatusCode::OK,
+        "{l}: liveness must not depend on the database"
+    );
+    let ready = app.get("/readyz", &anon).await;
+    assert_eq!(
+        (ready.status, ready.text().as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+        "{l}"
+    );
+    app.finish().await;
+}
+backend_tests!(liveness_and_readiness);
+
 async fn import(app: &App) {
     let l = app.label();
     let admin = app.login("admin").await;
@@ -324,6 +366,7 @@ async fn reference(app: &App) {
         "{l}: demo statistics must say they are synthetic: {s}"
     );
     assert_eq!(app.get("/healthz", &anon).await.status, StatusCode::OK);
+    assert_eq!(app.get("/readyz", &anon).await.status, StatusCode::OK);
 }
 
 /// The OpenAPI document lists every API route of the router, each with its responses, and the

@@ -12,24 +12,79 @@ use jidi_engine::whatif::WhatIf;
 use super::group::GroupRun;
 use super::result::{Combination, Contribution, DimensionScore, Lever, NextStar, Reach};
 
-pub(super) fn dimension_scores(run: &GroupRun, k: usize) -> Vec<DimensionScore> {
+/// A group's column statistics, computed once per group and shared by the explanations of all
+/// its members: recomputing them per base sorted the whole group's columns again for every
+/// member, which made a year's evaluation quadratic in the size of its peer groups.
+pub(super) struct GroupStats {
+    /// Median of each node's scores, by node index.
+    median: Vec<f64>,
+    /// Best (largest) of each node's scores, by node index.
+    best: Vec<f64>,
+    /// Smallest and largest treated value of each indicator, by indicator position.
+    treated_range: Vec<Option<(f64, f64)>>,
+    /// Standard deviation of each indicator's treated values, by indicator position.
+    treated_sd: Vec<Option<f64>>,
+    /// The index scores that are not missing, best first.
+    sorted_index: Vec<f64>,
+}
+
+impl GroupStats {
+    pub(super) fn new(run: &GroupRun) -> GroupStats {
+        let scores = &run.result.scores;
+        let mut sorted_index: Vec<f64> = run
+            .result
+            .index()
+            .iter()
+            .copied()
+            .filter(|x| !x.is_nan())
+            .collect();
+        sorted_index.sort_by(|a, b| b.total_cmp(a));
+        GroupStats {
+            median: scores
+                .iter()
+                .map(|col| jidi_engine::stats::median(col).unwrap_or(f64::NAN))
+                .collect(),
+            best: scores
+                .iter()
+                .map(|col| jidi_engine::stats::min_max(col).map_or(f64::NAN, |x| x.1))
+                .collect(),
+            treated_range: run
+                .result
+                .treated
+                .iter()
+                .map(|col| jidi_engine::stats::min_max(col))
+                .collect(),
+            treated_sd: run
+                .result
+                .treated
+                .iter()
+                .map(|col| jidi_engine::stats::sd(col))
+                .collect(),
+            sorted_index,
+        }
+    }
+}
+
+pub(super) fn dimension_scores(
+    run: &GroupRun,
+    stats: &GroupStats,
+    k: usize,
+) -> Vec<DimensionScore> {
     let s = &run.result.structure;
     s.children(s.root())
         .iter()
-        .map(|&d| {
-            let col = &run.result.scores[d];
-            DimensionScore {
-                code: s.node(d).code.clone(),
-                score: col[k],
-                median: jidi_engine::stats::median(col).unwrap_or(f64::NAN),
-                best: jidi_engine::stats::min_max(col).map_or(f64::NAN, |x| x.1),
-            }
+        .map(|&d| DimensionScore {
+            code: s.node(d).code.clone(),
+            score: run.result.scores[d][k],
+            median: stats.median[d],
+            best: stats.best[d],
         })
         .collect()
 }
 
 pub(super) fn contributions(
     run: &GroupRun,
+    stats: &GroupStats,
     k: usize,
     values: &HashMap<(i64, String), f64>,
     base_id: i64,
@@ -41,7 +96,7 @@ pub(super) fn contributions(
         .iter()
         .map(|&i| {
             let col = &run.result.scores[i];
-            let median = jidi_engine::stats::median(col).unwrap_or(f64::NAN);
+            let median = stats.median[i];
             Contribution {
                 indicator: s.node(i).code.clone(),
                 value: values.get(&(base_id, s.node(i).code.clone())).copied(),
@@ -95,7 +150,12 @@ impl Slope {
 
 /// The linear slopes of a group's indicators, or `None` when the method is not linear in the
 /// values.
-fn slopes(run: &GroupRun, k: usize, config: &PipelineConfig) -> Option<Vec<Slope>> {
+fn slopes(
+    run: &GroupRun,
+    stats: &GroupStats,
+    k: usize,
+    config: &PipelineConfig,
+) -> Option<Vec<Slope>> {
     if !matches!(config.aggregation, Aggregation::ArithmeticMean) {
         return None;
     }
@@ -105,13 +165,13 @@ fn slopes(run: &GroupRun, k: usize, config: &PipelineConfig) -> Option<Vec<Slope
     for (ki, &i) in s.indicators().iter().enumerate() {
         let node = s.node(i);
         let treated = &run.result.treated[ki];
-        let Some((lo, hi)) = jidi_engine::stats::min_max(treated) else {
+        let Some((lo, hi)) = stats.treated_range[ki] else {
             continue;
         };
         let slope_norm = match &config.normalisation {
             Normalisation::MinMax { lower, upper } if hi > lo => (upper - lower) / (hi - lo),
             Normalisation::MinMax { .. } => continue,
-            Normalisation::ZScore { sd, .. } => match jidi_engine::stats::sd(treated) {
+            Normalisation::ZScore { sd, .. } => match stats.treated_sd[ki] {
                 Some(x) if x > 0.0 => sd / x,
                 _ => continue,
             },
@@ -245,8 +305,10 @@ impl Check<'_> {
 /// the group's best. The linear model of the score (arithmetic means of min-max or z-score
 /// normalised values) proposes; running the group again with the new values confirms, so that
 /// each answer is a change that does gain the star, all other bases' values as reported.
+#[allow(clippy::too_many_arguments)] // the group's run, its statistics and the base's rating
 pub(super) fn next_star(
     run: &GroupRun,
+    stats: &GroupStats,
     what_if: &WhatIf<'_>,
     k: usize,
     cutoffs: Option<&[usize; 5]>,
@@ -275,9 +337,10 @@ pub(super) fn next_star(
         (StarRule::Shares(_), Some(c)) => {
             // The lowest score that holds the next star in this group.
             let places = c[(4 - stars) as usize];
-            let mut sorted: Vec<f64> = scores.iter().copied().filter(|x| !x.is_nan()).collect();
-            sorted.sort_by(|a, b| b.total_cmp(a));
-            match places.checked_sub(1).and_then(|p| sorted.get(p)) {
+            match places
+                .checked_sub(1)
+                .and_then(|p| stats.sorted_index.get(p))
+            {
                 Some(t) => (*t, Target::Places(places)),
                 None => return Some(answer(f64::NAN, f64::NAN, Reach::NoPlace)),
             }
@@ -285,7 +348,7 @@ pub(super) fn next_star(
         _ => return None,
     };
     let gap = (threshold - score).max(0.0) + 1e-6;
-    let Some(mut slopes) = slopes(run, k, config) else {
+    let Some(mut slopes) = slopes(run, stats, k, config) else {
         return Some(answer(threshold, gap, Reach::NotComputed));
     };
     let check = Check { what_if, k, target };

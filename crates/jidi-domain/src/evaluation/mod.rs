@@ -30,7 +30,7 @@ mod result;
 mod sensitivity;
 
 pub use confidence::{BORDERLINE_BELOW, StarConfidence, star_confidence};
-use explain::{contributions, dimension_scores, next_star};
+use explain::{GroupStats, contributions, dimension_scores, next_star};
 use group::{GroupRun, group_structure, method_config};
 pub use hash::{hash_content, hash_inputs, hash_result_lines, hash_results, result_line};
 pub use result::{
@@ -419,6 +419,7 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
         .iter()
         .map(|r| WhatIf::new(&r.structure, &r.config, &r.data, &r.result))
         .collect();
+    let group_stats: Vec<GroupStats> = runs.iter().map(GroupStats::new).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
@@ -426,9 +427,10 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let (place, runs, what_ifs, cutoffs, rule, config, stars_nominal) = (
+                let (place, runs, group_stats, what_ifs, cutoffs, rule, config, stars_nominal) = (
                     &place,
                     &runs,
+                    &group_stats,
                     &what_ifs,
                     &cutoffs,
                     &rule,
@@ -445,6 +447,7 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
                                 m,
                                 next_star(
                                     &runs[g],
+                                    &group_stats[g],
                                     &what_ifs[g],
                                     k,
                                     c,
@@ -508,8 +511,8 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
             category_rank_p05: group_ua.map(|x| x.within_group.p05),
             category_rank_p95: group_ua.map(|x| x.within_group.p95),
             star_probabilities,
-            dimension_scores: dimension_scores(run, k),
-            contributions: contributions(run, k, input.values, base.id),
+            dimension_scores: dimension_scores(run, &group_stats[g], k),
+            contributions: contributions(run, &group_stats[g], k, input.values, base.id),
             next_star: next_stars[m].take(),
             change: input.previous.get(&base.id).map(|p| Change {
                 score: score - p.score,

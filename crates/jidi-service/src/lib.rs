@@ -6,6 +6,8 @@
 //! * [`demo`]: load the demo programme with its accounts and published history.
 //! * [`roll`]: import a roll file, all or nothing.
 //! * [`values`]: import and export indicator values in the long form, checked, all or nothing.
+//! * [`monitoring`]: derived monthly figures (single months, YoY, MoM) and graded warnings,
+//!   rebuilt whenever monthly values are accepted.
 //! * [`passwords`]: Argon2id hashing, bounded.
 //! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
 #![deny(missing_docs)]
@@ -14,6 +16,7 @@ pub mod cpu;
 pub mod demo;
 pub mod evaluation;
 pub mod management;
+pub mod monitoring;
 pub mod passwords;
 pub mod roll;
 pub mod values;

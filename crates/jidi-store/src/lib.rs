@@ -12,6 +12,7 @@ mod collection;
 mod demo;
 mod error;
 mod incidents;
+mod monitoring;
 mod proposals;
 mod results;
 mod roll;
@@ -22,12 +23,14 @@ mod settings;
 mod store;
 mod submissions;
 mod values;
+mod warnings;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter};
 pub use collection::{AcceptedValue, AcceptedWarning, Frequency, NewBatch, Revision, StoredValue};
 pub use demo::DemoSummary;
 pub use error::{Result, StoreError};
+pub use monitoring::{BaseFigure, BaseRank, DerivedPoint, GroupBy, GroupSums, MonitorFilter};
 pub use proposals::{ProposalEffect, ProposalFilter, ProposalRecord};
 pub use results::{Headline, ResultDetails, ResultFilter, ResultRecord};
 pub use roll::{BaseFilter, BaseSort, Counts, Page, SortOrder, StatusFilter};
@@ -38,3 +41,4 @@ pub use submissions::{
     NewSubmission, SubmissionFilter, SubmissionRecord, SubmissionStatus, SubmittedValue,
 };
 pub use values::{AnnualPoint, MonthlyPoint};
+pub use warnings::{NewWarning, WarningFilter, WarningRecord};

@@ -105,7 +105,17 @@ pub fn router(state: AppState) -> Router {
             "/submissions/{id}/review",
             post(pages::values::review_submission),
         )
-        .route("/audit", get(pages::values::audit));
+        .route("/audit", get(pages::values::audit))
+        .route("/monitoring", get(pages::monitoring::monitoring))
+        .route(
+            "/monitoring/bases/{id}",
+            get(pages::monitoring::base_monitoring),
+        )
+        .route("/warnings", get(pages::monitoring::warnings))
+        .route(
+            "/warnings/{id}",
+            post(pages::monitoring::acknowledge_warning),
+        );
     Router::new()
         .merge(pages)
         .merge(api)

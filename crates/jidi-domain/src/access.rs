@@ -320,6 +320,31 @@ pub fn can_view_incidents(viewer: Option<&Principal>, base: BaseScope<'_>) -> Ac
     can_view_base_data(viewer, base)
 }
 
+/// Whose monitoring figures and warnings `viewer` sees base by base: the ministry and evaluators
+/// every base, a province its own, a base itself. The public sees none: monthly figures are
+/// unpublished data (as incidents and vetoes are), and so are the warnings drawn from them.
+pub fn monitoring_scope(viewer: Option<&Principal>) -> Result<RecordScope, Access> {
+    record_scope(viewer)
+}
+
+/// May `viewer` see the monitoring aggregates (nation, category, province, region)? Every
+/// signed-in user: a base compares itself with its category and the nation. The public does
+/// not (a province or category of one or two bases would show their unpublished figures).
+pub fn can_view_monitoring_aggregates(viewer: Option<&Principal>) -> Access {
+    Access::from_bool(viewer, viewer.is_some())
+}
+
+/// May `viewer` acknowledge or annotate a warning of `base`? Those responsible for acting on it:
+/// the ministry, the base's own province and the base itself. Evaluators read but change
+/// nothing.
+pub fn can_acknowledge_warning(viewer: Option<&Principal>, base: BaseScope<'_>) -> Access {
+    let ok = viewer.is_some_and(|p| match p.role {
+        Role::Ministry | Role::Province | Role::Base => owns(p, base),
+        Role::Evaluator => false,
+    });
+    Access::from_bool(viewer, ok)
+}
+
 /// May `viewer` see an evaluation scheme? Once a published evaluation used it (it is then locked)
 /// everyone may; before, only those who design schemes.
 pub fn can_view_scheme(viewer: Option<&Principal>, locked: bool) -> Access {
@@ -500,6 +525,38 @@ mod tests {
             record_scope(Some(&hubei)),
             Ok(RecordScope::Province("420000".into()))
         );
+    }
+
+    #[test]
+    fn warnings_are_acknowledged_within_scope_and_never_by_evaluators() {
+        let base = BaseScope {
+            id: 8,
+            province_code: "420000",
+            tier: Tier::National,
+        };
+        let who = |role, province: Option<&str>, base_id| Principal {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            province_code: province.map(Into::into),
+            base_id,
+        };
+        let ack = |p: &Principal| can_acknowledge_warning(Some(p), base);
+        assert_eq!(ack(&who(Role::Ministry, None, None)), Access::Granted);
+        assert_eq!(
+            ack(&who(Role::Province, Some("420000"), None)),
+            Access::Granted
+        );
+        assert_eq!(
+            ack(&who(Role::Province, Some("430000"), None)),
+            Access::Forbidden
+        );
+        assert_eq!(ack(&who(Role::Base, None, Some(8))), Access::Granted);
+        assert_eq!(ack(&who(Role::Base, None, Some(9))), Access::Forbidden);
+        assert_eq!(ack(&who(Role::Evaluator, None, None)), Access::Forbidden);
+        assert_eq!(can_acknowledge_warning(None, base), Access::NeedsLogin);
+        assert_eq!(monitoring_scope(None), Err(Access::NeedsLogin));
+        assert_eq!(can_view_monitoring_aggregates(None), Access::NeedsLogin);
     }
 
     #[test]

@@ -132,6 +132,9 @@ pub enum DemoError {
     /// An evaluation of the demo's history failed.
     #[error(transparent)]
     Evaluation(#[from] crate::evaluation::EvaluationServiceError),
+    /// Building the monitoring figures failed.
+    #[error(transparent)]
+    Monitoring(#[from] crate::monitoring::MonitoringError),
     /// Deciding a past year's proposals failed.
     #[error(transparent)]
     Management(#[from] crate::management::ManagementError),
@@ -184,6 +187,7 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
         ),
         None => None,
     };
+    crate::monitoring::rebuild_all(store).await?;
     let loaded = loading.elapsed().as_secs_f64();
     let evaluating = Instant::now();
     let mut evaluations = Vec::new();

@@ -7,6 +7,8 @@
 //! * [`roll`]: import a roll file, all or nothing.
 //! * [`tasks`]: reporting tasks, the monthly calendar that opens them, reminders to late bases.
 //! * [`values`]: import and export indicator values in the long form, checked, all or nothing.
+//! * [`monitoring`]: derived monthly figures (single months, YoY, MoM) and graded warnings,
+//!   rebuilt whenever monthly values are accepted.
 //! * [`passwords`]: Argon2id hashing, bounded.
 //! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
 #![deny(missing_docs)]
@@ -16,6 +18,7 @@ pub mod demo;
 pub mod demo_collection;
 pub mod evaluation;
 pub mod management;
+pub mod monitoring;
 pub mod passwords;
 pub mod roll;
 pub mod tasks;

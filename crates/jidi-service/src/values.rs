@@ -387,7 +387,28 @@ pub async fn import_values(
         submission_id: None,
     };
     outcome.batch_id = Some(store.accept_values(&batch, &changed, &warnings).await?);
+    refresh_monitoring(store, &changed).await;
     Ok(outcome)
+}
+
+/// Rebuilds the monitoring figures and warnings of the bases whose monthly values a batch
+/// changed. The batch is already committed: a failure here leaves the derived figures stale
+/// until the next refresh, so it is logged, not reported as a failed import (which would invite
+/// the same values again).
+async fn refresh_monitoring(store: &Store, accepted: &[AcceptedValue]) {
+    let mut bases: Vec<i64> = accepted
+        .iter()
+        .filter(|v| v.frequency == Frequency::Monthly)
+        .map(|v| v.base_id)
+        .collect();
+    bases.sort_unstable();
+    bases.dedup();
+    if bases.is_empty() {
+        return;
+    }
+    if let Err(e) = crate::monitoring::refresh(store, &bases).await {
+        tracing::error!(error = %e, bases = bases.len(), "monitoring figures were not rebuilt after an accepted batch");
+    }
 }
 
 /// Splits parsed values into changed and unchanged against the stored ones, checks the changed
@@ -625,7 +646,10 @@ pub async fn accept_submission(
         submission_id: Some(id),
     };
     match store.accept_values(&batch, &accepted, &warnings).await {
-        Ok(b) => Ok(b),
+        Ok(b) => {
+            refresh_monitoring(store, &accepted).await;
+            Ok(b)
+        }
         Err(jidi_store::StoreError::Conflict(_)) => Err(ReviewError::NotWaiting(id)),
         Err(e) => Err(e.into()),
     }

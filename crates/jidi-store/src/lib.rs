@@ -14,6 +14,7 @@ mod drafts;
 mod error;
 mod incidents;
 mod plans;
+mod monitoring;
 mod proposals;
 mod results;
 mod roll;
@@ -25,6 +26,7 @@ mod store;
 mod submissions;
 mod tasks;
 mod values;
+mod warnings;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter};
@@ -33,6 +35,7 @@ pub use demo::DemoSummary;
 pub use drafts::{Draft, DraftField};
 pub use error::{Result, StoreError};
 pub use plans::QueryPlan;
+pub use monitoring::{BaseFigure, BaseRank, DerivedPoint, GroupBy, GroupSums, MonitorFilter};
 pub use proposals::{ProposalEffect, ProposalFilter, ProposalRecord};
 pub use results::{Headline, ResultDetails, ResultFilter, ResultRecord};
 pub use roll::{BaseFilter, BaseSort, Counts, Page, SortOrder, StatusFilter};
@@ -48,3 +51,4 @@ pub use tasks::{
     TaskRecord, TaskScope, TaskStatus,
 };
 pub use values::{AnnualPoint, MonthlyPoint};
+pub use warnings::{NewWarning, WarningFilter, WarningRecord};

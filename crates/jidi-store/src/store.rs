@@ -246,6 +246,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "busy indexes",
         include_str!("../migrations/sqlite/0008_busy_indexes.sql"),
     ),
+    (
+        9,
+        "monitoring",
+        include_str!("../migrations/sqlite/0009_monitoring.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -288,6 +293,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "busy indexes",
         include_str!("../migrations/postgres/0008_busy_indexes.sql"),
+    ),
+    (
+        9,
+        "monitoring",
+        include_str!("../migrations/postgres/0009_monitoring.sql"),
     ),
 ];
 

@@ -91,6 +91,49 @@
         series: [{ type: "line", showSymbol: false, data: s.points.map(function (p) { return Number(p[1]); }) }]
       });
     },
+    // Monitoring: a base's months, then the forecast with its 95% band (lower bound plus the
+    // band's width stacked on it, so that the area between them is shaded).
+    forecast: function (el, d) {
+      var rows = (d.series && d.series.chart) || [];
+      if (!rows.length) { el.style.display = "none"; return; }
+      var num = function (v) { return v === null || v === undefined ? null : Number(v); };
+      var last = null;
+      rows.forEach(function (r, i) { if (r.actual !== null) last = i; });
+      chart(el, {
+        title: { text: d.series.indicator_name + "（" + d.series.unit + (d.series.flow ? (lang === "zh" ? "，当月" : ", month") : "") + "）", textStyle: { fontSize: 12 } },
+        tooltip: tooltip, grid: { left: 48, right: 16, top: 40, bottom: 28, containLabel: true },
+        legend: { top: 0, right: 0, data: [d.labels.actual, d.labels.forecast, d.labels.band] },
+        xAxis: { type: "category", data: rows.map(function (r) { return r.period; }) },
+        yAxis: { type: "value", scale: true },
+        dataZoom: [{ type: "inside" }],
+        series: [
+          { name: d.labels.actual, type: "line", showSymbol: false, data: rows.map(function (r) { return num(r.actual); }), color: "#1565c0" },
+          { name: d.labels.forecast, type: "line", showSymbol: false, lineStyle: { type: "dashed" }, color: "#c62828",
+            data: rows.map(function (r, i) { return i === last ? num(r.actual) : num(r.forecast); }) },
+          { name: "lo", type: "line", stack: "band", symbol: "none", lineStyle: { opacity: 0 }, data: rows.map(function (r) { return num(r.lo95); }), tooltip: { show: false } },
+          { name: d.labels.band, type: "line", stack: "band", symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(198,40,40,0.15)" }, color: "rgba(198,40,40,0.4)",
+            data: rows.map(function (r) { return r.hi95 === null ? null : Number(r.hi95) - Number(r.lo95); }) }
+        ]
+      });
+    },
+    growth: function (el, d) {
+      var pts = (d.series && d.series.points) || [];
+      if (!pts.length) { el.style.display = "none"; return; }
+      var own = function (p) { var g = d.series.flow ? p.cum_yoy : p.yoy; return g === null ? null : Number(Number(g).toFixed(2)); };
+      var fix = function (g) { return g === null ? null : Number(Number(g).toFixed(2)); };
+      chart(el, {
+        title: { text: d.labels.growth, textStyle: { fontSize: 12 } },
+        tooltip: tooltip, grid: { left: 48, right: 16, top: 40, bottom: 28, containLabel: true },
+        legend: { top: 0, right: 0 },
+        xAxis: { type: "category", data: pts.map(function (p) { return p.period; }) },
+        yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+        series: [
+          { name: d.series.base_name, type: "line", showSymbol: false, data: pts.map(own) },
+          { name: d.series.category_name, type: "line", showSymbol: false, data: pts.map(function (p) { return fix(p.category_growth); }) },
+          { name: d.labels.nation, type: "line", showSymbol: false, data: pts.map(function (p) { return fix(p.nation_growth); }) }
+        ]
+      });
+    },
     "star-history": function (el, d) {
       var rows = d.stars || [];
       if (!rows.length) { el.style.display = "none"; return; }

@@ -186,6 +186,34 @@ fn main() {
             .iter()
             .map(|q| format!("/api/v1/bases?{q}"))
             .collect();
+        let mut monitor_groups = Vec::new();
+        let mut monitor_bases = Vec::new();
+        for indicator in ["m_rev", "m_profit", "m_output_gross", "m_inventory"] {
+            for group in ["nation", "category", "province", "region", "subcategory"] {
+                monitor_groups.push(format!(
+                    "/api/v1/monitoring/groups?indicator={indicator}&group_by={group}"
+                ));
+            }
+            for rank in ["growth_desc", "growth_asc", "level_desc"] {
+                monitor_bases.push(format!(
+                    "/api/v1/monitoring/bases?indicator={indicator}&rank={rank}"
+                ));
+            }
+            monitor_bases.push(format!(
+                "/api/v1/monitoring/bases?indicator={indicator}&province=420000"
+            ));
+        }
+        let warning_lists: Vec<String> = [
+            "",
+            "?level=red",
+            "?level=orange",
+            "?state=all",
+            "?state=closed&page=2",
+            "?rule=overcapacity",
+        ]
+        .iter()
+        .map(|q| format!("/api/v1/warnings{q}"))
+        .collect();
         let ids = |f: &dyn Fn(i64) -> String| current.iter().map(|&id| f(id)).collect::<Vec<_>>();
         let endpoints = [
             Endpoint {
@@ -227,6 +255,40 @@ fn main() {
             Endpoint {
                 label: "scorecard API",
                 paths: ids(&|id| format!("/api/v1/evaluations/{run}/results/{id}")),
+                bearer: Some(token.clone()),
+            },
+            // Monitoring (issue 11): aggregates of the latest month by each grouping and
+            // indicator, the ranked bases, and the warnings board, as the ministry.
+            Endpoint {
+                label: "monitoring groups API",
+                paths: monitor_groups,
+                bearer: Some(token.clone()),
+            },
+            Endpoint {
+                label: "monitoring bases API",
+                paths: monitor_bases,
+                bearer: Some(token.clone()),
+            },
+            Endpoint {
+                label: "monitoring page",
+                paths: vec![
+                    "/monitoring".into(),
+                    "/monitoring?indicator=m_profit".into(),
+                ],
+                bearer: Some(token.clone()),
+            },
+            Endpoint {
+                label: "warnings API",
+                paths: warning_lists,
+                bearer: Some(token.clone()),
+            },
+            Endpoint {
+                label: "warnings page",
+                paths: vec![
+                    "/warnings".into(),
+                    "/warnings?level=red".into(),
+                    "/warnings?state=all&page=2".into(),
+                ],
                 bearer: Some(token.clone()),
             },
         ];

@@ -112,7 +112,17 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/tasks/calendar", post(pages::tasks::set_calendar))
         .route("/tasks/{id}", get(pages::tasks::task_page))
-        .route("/tasks/{id}/remind", post(pages::tasks::remind));
+        .route("/tasks/{id}/remind", post(pages::tasks::remind))
+        .route("/monitoring", get(pages::monitoring::monitoring))
+        .route(
+            "/monitoring/bases/{id}",
+            get(pages::monitoring::base_monitoring),
+        )
+        .route("/warnings", get(pages::monitoring::warnings))
+        .route(
+            "/warnings/{id}",
+            post(pages::monitoring::acknowledge_warning),
+        );
     Router::new()
         .merge(pages)
         .merge(api)

@@ -53,6 +53,19 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("tasks.html", include_str!("../templates/tasks.html")),
     ("task.html", include_str!("../templates/task.html")),
     ("audit.html", include_str!("../templates/audit.html")),
+    (
+        "monitoring.html",
+        include_str!("../templates/monitoring.html"),
+    ),
+    (
+        "monitoring_base.html",
+        include_str!("../templates/monitoring_base.html"),
+    ),
+    ("warnings.html", include_str!("../templates/warnings.html")),
+    (
+        "warnings_list.html",
+        include_str!("../templates/warnings_list.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> Lang {

@@ -381,6 +381,12 @@ async fn openapi_document_covers_the_api() {
     let paths = doc["paths"].as_object().unwrap();
     let expected = [
         ("get", "/api/v1/bases"),
+        ("get", "/api/v1/monitoring/groups"),
+        ("get", "/api/v1/monitoring/bases"),
+        ("get", "/api/v1/monitoring/bases/{id}/series"),
+        ("get", "/api/v1/monitoring/export"),
+        ("get", "/api/v1/warnings"),
+        ("post", "/api/v1/warnings/{id}/acknowledgement"),
         ("post", "/api/v1/bases"),
         ("get", "/api/v1/bases/{id}"),
         ("put", "/api/v1/bases/{id}"),

@@ -12,6 +12,7 @@ use crate::state::AppState;
 pub mod bases;
 pub mod evaluations;
 mod extract;
+pub mod monitoring;
 pub mod proposals;
 pub mod reference;
 pub mod results;
@@ -38,6 +39,7 @@ pub use extract::{ApiJson, ApiQuery};
         (name = "reference", description = "Categories, regions, indicators"),
         (name = "evaluation", description = "Development-quality evaluation (C3)"),
         (name = "management", description = "Dynamic management: proposals and decisions (C4)"),
+        (name = "monitoring", description = "Monthly monitoring and early warning: aggregates, ranked bases, series with forecasts, warnings (C5)"),
         (name = "values", description = "Data collection: values uploaded and exported in the long form, submissions and their review, the audit log (C2)"),
         (name = "tasks", description = "Reporting tasks: periods, deadlines, completeness and timeliness by province and category, reminders to late bases (C2)"),
     )
@@ -113,5 +115,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tasks::remind))
         .routes(routes!(tasks::my_reminders))
         .routes(routes!(tasks::base_timeliness))
+        .routes(routes!(monitoring::list_monitoring_groups))
+        .routes(routes!(monitoring::list_monitoring_bases))
+        .routes(routes!(monitoring::get_monitoring_series))
+        .routes(routes!(monitoring::export_monitoring))
+        .routes(routes!(monitoring::list_warnings))
+        .routes(routes!(monitoring::acknowledge_warning))
         .split_for_parts()
 }

@@ -11,6 +11,7 @@ use crate::error::AppError;
 pub(crate) mod admin;
 pub(crate) mod dashboard;
 pub(crate) mod evaluation;
+pub(crate) mod monitoring;
 pub(crate) mod proposals;
 pub(crate) mod render;
 pub(crate) mod roll;

@@ -231,6 +231,20 @@ pub(crate) async fn base_profile(
         .collect();
     let evaluation =
         evaluation::base_evaluation_history(&state, &viewer, &base, &tiers, &ratings).await?;
+    // The base's warning history (open and closed), for those who see its data.
+    let warnings = if can_data {
+        let q = crate::reads::monitoring::WarningQuery {
+            state: Some("all".into()),
+            base_id: Some(id.to_string()),
+            per_page: Some("20".into()),
+            ..Default::default()
+        };
+        crate::reads::monitoring::warnings_page(&state, &viewer, &q)
+            .await?
+            .0
+    } else {
+        Vec::new()
+    };
     let chart = serde_json::json!({
         "annual": annual.iter().map(|s| serde_json::json!({
             "code": s.code,
@@ -266,6 +280,8 @@ pub(crate) async fn base_profile(
             can_edit => access::can_edit_roll(viewer.who()).granted(),
             is_current => base.facts.status == Status::Current,
             today => today().to_string(),
+            warnings => ser(&warnings),
+            back => format!("/bases/{id}"),
         },
     )
 }

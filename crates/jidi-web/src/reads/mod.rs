@@ -3,6 +3,7 @@
 //! both import these.
 
 pub mod bases;
+pub mod monitoring;
 pub mod proposals;
 pub mod results;
 pub mod runs;

@@ -1,0 +1,593 @@
+//! Monitoring and early warning (C5): keeps the derived monthly table and the warnings in step
+//! with the accepted monthly values.
+//!
+//! [`refresh`] runs after every accepted batch with monthly values (and [`rebuild_all`] after the
+//! demo load): it reads the affected bases' reported series, derives single months, cumulative
+//! totals, YoY, MoM and cumulative YoY with `jidi-monitor` (a base's series is rebuilt whole, so
+//! a corrected month also corrects the rates after it), and replays the warning rules over each
+//! affected peer group (category), because a peer-relative rule of one base depends on every
+//! base of its category. The computation runs on the bounded heavy-work threads.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jidi_monitor::derive::aggregate::{Aggregation, monthly_aggregation};
+use jidi_monitor::derive::cumulative::{FlowSign, Span, from_cumulative};
+use jidi_monitor::derive::growth::growth_rate;
+use jidi_monitor::period::{MonthlySeries, Period};
+use jidi_monitor::warning::facts::Facts;
+use jidi_monitor::warning::level::Level;
+use jidi_monitor::warning::rule::{Condition, Rule, default_rules};
+use jidi_monitor::warning::state::{Change, Event, replay};
+use jidi_store::{DerivedPoint, MonthlyPoint, NewWarning, Store};
+
+/// How long a refresh waits for a heavy-work slot.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Why monitoring figures could not be rebuilt.
+#[derive(Debug, thiserror::Error)]
+pub enum MonitoringError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] jidi_store::StoreError),
+    /// The server is busy with other heavy work.
+    #[error(transparent)]
+    Busy(#[from] crate::cpu::CpuError),
+}
+
+/// What a refresh rebuilt.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RefreshReport {
+    /// Bases whose derived series were rebuilt.
+    pub bases: usize,
+    /// Derived rows written.
+    pub derived: usize,
+    /// Bases whose warnings were replayed (the affected categories).
+    pub replayed: usize,
+    /// Warnings written (open and closed).
+    pub warnings: usize,
+}
+
+/// `YYYYMM` as stored → period.
+pub fn period_of_key(key: i32) -> Option<Period> {
+    Period::new(key / 100, u32::try_from(key % 100).ok()?).ok()
+}
+
+/// Period → `YYYYMM` as stored.
+pub fn key_of_period(p: Period) -> i32 {
+    p.year() * 100 + p.month() as i32
+}
+
+/// How an indicator's monthly figures are derived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A 1–N月 cumulative flow: single months by differencing.
+    Flow(FlowSign),
+    /// A month-end level or a count: growth of the level itself.
+    Level,
+    /// A percentage or a growth rate: no sums, no growth of it.
+    Rate,
+}
+
+fn kind(code: &str) -> Kind {
+    match monthly_aggregation(code) {
+        Some(Aggregation::FlowCumulative { sign }) => Kind::Flow(sign),
+        Some(Aggregation::StockMonthEnd | Aggregation::CountYearToDate) => Kind::Level,
+        Some(_) => Kind::Rate,
+        None => match jidi_domain::catalogue::indicator(code) {
+            Some(i) if i.unit.contains('%') => Kind::Rate,
+            Some(i) if i.cumulative => Kind::Flow(FlowSign::NonNegative),
+            _ => Kind::Level,
+        },
+    }
+}
+
+/// Whether `code`'s figures add up over bases (flows, stocks and counts), so that group sums and
+/// ratio-of-sums growth rates mean something.
+pub fn is_additive(code: &str) -> bool {
+    kind(code) != Kind::Rate
+}
+
+/// Whether `code` is a 1–N月 cumulative flow.
+pub fn is_flow(code: &str) -> bool {
+    matches!(kind(code), Kind::Flow(_))
+}
+
+/// One base's series by indicator, as reported, with whether each figure is synthetic.
+type Panel = BTreeMap<String, BTreeMap<Period, (f64, bool)>>;
+
+fn panel_of(points: &[MonthlyPoint]) -> Panel {
+    let mut out = Panel::new();
+    for p in points {
+        if let Some(period) = period_of_key(p.period)
+            && p.value.is_finite()
+        {
+            out.entry(p.indicator.clone())
+                .or_default()
+                .insert(period, (p.value, p.synthetic));
+        }
+    }
+    out
+}
+
+fn values_of(series: &BTreeMap<Period, (f64, bool)>) -> MonthlySeries {
+    series.iter().map(|(p, (v, _))| (*p, *v)).collect()
+}
+
+/// Derives one base's monitoring rows from its reported monthly values (any order).
+pub fn derive_base(base_id: i64, points: &[MonthlyPoint]) -> Vec<DerivedPoint> {
+    derive_panel(base_id, &panel_of(points))
+}
+
+fn derive_panel(base_id: i64, panel: &Panel) -> Vec<DerivedPoint> {
+    let mut out = Vec::new();
+    for (code, reported) in panel {
+        let series = values_of(reported);
+        let synthetic = |p: &Period| reported.get(p).is_some_and(|(_, s)| *s);
+        let row = |period: Period, value: f64| DerivedPoint {
+            base_id,
+            period: key_of_period(period),
+            indicator: code.clone(),
+            value,
+            single: None,
+            span_months: 1,
+            cumulative: None,
+            single_ly: None,
+            cumulative_ly: None,
+            single_pm: None,
+            yoy: None,
+            mom: None,
+            cum_yoy: None,
+            synthetic: synthetic(&period),
+        };
+        match kind(code) {
+            Kind::Flow(sign) => {
+                let derivation = from_cumulative(&series, sign);
+                let spans: BTreeMap<Period, &Span> =
+                    derivation.spans.iter().map(|s| (s.last, s)).collect();
+                for s in &derivation.spans {
+                    let p = s.last;
+                    let cumulative = series[&p];
+                    let last_year = p.same_month_last_year();
+                    // Last year's span only when it covers the same months (a single February
+                    // never compares with a combined 1–2月).
+                    let single_ly = last_year
+                        .and_then(|q| spans.get(&q))
+                        .filter(|b| b.n_months() == s.n_months())
+                        .map(|b| b.value);
+                    let cumulative_ly = last_year.and_then(|q| series.get(&q)).copied();
+                    let single_pm = if s.is_single_month() {
+                        p.previous()
+                            .and_then(|q| spans.get(&q))
+                            .filter(|b| b.is_single_month())
+                            .map(|b| b.value)
+                    } else {
+                        None
+                    };
+                    out.push(DerivedPoint {
+                        single: Some(s.value),
+                        span_months: s.n_months() as i32,
+                        cumulative: Some(cumulative),
+                        single_ly,
+                        cumulative_ly,
+                        single_pm,
+                        yoy: single_ly.and_then(|b| growth_rate(s.value, b).ok()),
+                        mom: single_pm.and_then(|b| growth_rate(s.value, b).ok()),
+                        cum_yoy: cumulative_ly.and_then(|b| growth_rate(cumulative, b).ok()),
+                        ..row(p, cumulative)
+                    });
+                }
+            }
+            Kind::Level => {
+                for (&p, &v) in &series {
+                    let single_ly = p
+                        .same_month_last_year()
+                        .and_then(|q| series.get(&q))
+                        .copied();
+                    let single_pm = p.previous().and_then(|q| series.get(&q)).copied();
+                    out.push(DerivedPoint {
+                        single: Some(v),
+                        single_ly,
+                        single_pm,
+                        yoy: single_ly.and_then(|b| growth_rate(v, b).ok()),
+                        mom: single_pm.and_then(|b| growth_rate(v, b).ok()),
+                        ..row(p, v)
+                    });
+                }
+            }
+            Kind::Rate => {
+                for (&p, &v) in &series {
+                    out.push(row(p, v));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The warning rules the product runs: the illustrative default set of `jidi-monitor`, less the
+/// kinds whose data are not collected yet (forecast bands made before each month, energy
+/// intensity targets, report due dates), which would only ever be "unknown".
+pub fn warning_rules() -> Vec<Rule> {
+    default_rules()
+        .into_iter()
+        .filter(|r| {
+            !matches!(
+                r.condition,
+                Condition::ForecastBreach { .. }
+                    | Condition::TargetMiss { .. }
+                    | Condition::LateReport { .. }
+            )
+        })
+        .collect()
+}
+
+/// The rule with id `id`, for names on pages.
+pub fn rule_named(id: &str) -> Option<Rule> {
+    default_rules().into_iter().find(|r| r.id == id)
+}
+
+/// The stored code of a level.
+pub fn level_code(level: Level) -> &'static str {
+    level.name_en()
+}
+
+fn peer_indicators(rules: &[Rule]) -> BTreeSet<String> {
+    rules
+        .iter()
+        .filter_map(|r| match &r.condition {
+            Condition::PeerRelative { indicator, .. } => Some(indicator.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Replays `rules` for every base of one peer group from its first month to its last, and
+/// returns the warnings.
+fn replay_group(group: &BTreeMap<i64, Panel>, rules: &[Rule]) -> Vec<NewWarning> {
+    let series: BTreeMap<i64, BTreeMap<String, MonthlySeries>> = group
+        .iter()
+        .map(|(id, panel)| {
+            (
+                *id,
+                panel
+                    .iter()
+                    .map(|(code, s)| (code.clone(), values_of(s)))
+                    .collect(),
+            )
+        })
+        .collect();
+    let periods: BTreeSet<Period> = group
+        .values()
+        .flat_map(|p| p.values().flat_map(|s| s.keys().copied()))
+        .collect();
+    let (Some(&first), Some(&last)) = (periods.first(), periods.last()) else {
+        return Vec::new();
+    };
+    let peer_codes = peer_indicators(rules);
+    let mut out = Vec::new();
+    for (id, own) in &series {
+        let synthetic = group[id]
+            .values()
+            .any(|s| s.values().any(|(_, synthetic)| *synthetic));
+        let mut facts = Facts {
+            series: own.clone(),
+            ..Facts::default()
+        };
+        for code in &peer_codes {
+            let peers = series
+                .iter()
+                .filter(|(other, _)| *other != id)
+                .filter_map(|(_, s)| s.get(code).cloned())
+                .collect();
+            facts.peers.insert(code.clone(), peers);
+        }
+        for rule in rules {
+            // Periods are fed in order from a fresh state, so replay cannot fail.
+            let Ok((_, events)) = replay(rule, &facts, Period::range(first, last)) else {
+                continue;
+            };
+            out.extend(warnings_of(*id, &events, synthetic));
+        }
+    }
+    out
+}
+
+/// Folds a (base, rule) pair's events into warnings: one per opening.
+fn warnings_of(base_id: i64, events: &[Event], synthetic: bool) -> Vec<NewWarning> {
+    let mut out = Vec::new();
+    let mut open: Option<(NewWarning, Level, Vec<serde_json::Value>)> = None;
+    let finish = |(mut w, peak, history): (NewWarning, Level, Vec<serde_json::Value>)| {
+        w.peak = level_code(peak).into();
+        w.history = serde_json::Value::Array(history).to_string();
+        w
+    };
+    for e in events {
+        let value = e.figures.first().map(|f| f.value);
+        let unit = e
+            .figures
+            .first()
+            .map(|f| f.unit.clone())
+            .unwrap_or_default();
+        let threshold = e
+            .figures
+            .iter()
+            .find(|f| f.key == "threshold")
+            .map(|f| f.value);
+        let entry = serde_json::to_value(e).unwrap_or(serde_json::Value::Null);
+        match e.change {
+            Change::Opened => {
+                if let Some(w) = open.take() {
+                    out.push(finish(w));
+                }
+                let w = NewWarning {
+                    base_id,
+                    rule_id: e.rule_id.clone(),
+                    opened: key_of_period(e.period),
+                    level: level_code(e.level).into(),
+                    peak: String::new(),
+                    last_change: key_of_period(e.period),
+                    closed: None,
+                    current_value: value,
+                    threshold,
+                    unit,
+                    reason_zh: e.reason_zh.clone(),
+                    reason_en: e.reason_en.clone(),
+                    history: String::new(),
+                    synthetic,
+                };
+                open = Some((w, e.level, vec![entry]));
+            }
+            Change::Escalated | Change::DeEscalated | Change::Closed => {
+                let Some((w, peak, history)) = open.as_mut() else {
+                    continue;
+                };
+                w.last_change = key_of_period(e.period);
+                w.current_value = value.or(w.current_value);
+                w.threshold = threshold.or(w.threshold);
+                if !unit.is_empty() {
+                    w.unit = unit;
+                }
+                w.reason_zh = e.reason_zh.clone();
+                w.reason_en = e.reason_en.clone();
+                history.push(entry);
+                if e.change == Change::Closed {
+                    w.closed = Some(key_of_period(e.period));
+                    out.extend(open.take().map(finish));
+                } else {
+                    w.level = level_code(e.level).into();
+                    *peak = (*peak).max(e.level);
+                }
+            }
+        }
+    }
+    out.extend(open.map(finish));
+    out
+}
+
+/// Rebuilds the derived rows of `base_ids` and the warnings of their categories. Bases without
+/// monthly values are left alone.
+pub async fn refresh(store: &Store, base_ids: &[i64]) -> Result<RefreshReport, MonitoringError> {
+    let wanted: BTreeSet<i64> = base_ids.iter().copied().collect();
+    let mut by_category: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (id, category) in store.monthly_base_categories().await? {
+        by_category.entry(category).or_default().push(id);
+    }
+    let mut report = RefreshReport::default();
+    for members in by_category.values() {
+        let affected: Vec<i64> = members
+            .iter()
+            .copied()
+            .filter(|id| wanted.contains(id))
+            .collect();
+        if affected.is_empty() {
+            continue;
+        }
+        let mut group = BTreeMap::new();
+        for &id in members {
+            let points = store.monthly_values(id, &[], 0).await?;
+            group.insert(id, panel_of(&points));
+        }
+        let rules = warning_rules();
+        let to_derive = affected.clone();
+        let (derived, warnings, group) = crate::cpu::run_heavy(PATIENCE, move || {
+            let derived: Vec<DerivedPoint> = to_derive
+                .iter()
+                .flat_map(|id| derive_panel(*id, &group[id]))
+                .collect();
+            let warnings = replay_group(&group, &rules);
+            (derived, warnings, group.len())
+        })
+        .await?;
+        store.replace_monitor_values(&affected, &derived).await?;
+        store.replace_monitor_warnings(members, &warnings).await?;
+        report.bases += affected.len();
+        report.derived += derived.len();
+        report.replayed += group;
+        report.warnings += warnings.len();
+    }
+    Ok(report)
+}
+
+/// Rebuilds every derived row and every warning (after a bulk load).
+pub async fn rebuild_all(store: &Store) -> Result<RefreshReport, MonitoringError> {
+    let ids: Vec<i64> = store
+        .monthly_base_categories()
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    refresh(store, &ids).await
+}
+
+/// A forecast month with its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ForecastPoint {
+    /// Period `YYYYMM`.
+    pub period: i32,
+    /// Point forecast.
+    pub forecast: f64,
+    /// Lower bound of the 95% interval.
+    pub lo95: f64,
+    /// Upper bound.
+    pub hi95: f64,
+}
+
+/// The monthly series a chart shows and the forecaster reads: single months for flows (a
+/// combined 1–2月 span is shared evenly between its months, the forecaster needing one value a
+/// month), the value itself for levels; the longest run of consecutive months at the end.
+pub fn model_input(points: &[DerivedPoint]) -> Vec<(Period, f64)> {
+    let mut months: BTreeMap<Period, f64> = BTreeMap::new();
+    for p in points {
+        let Some(last) = period_of_key(p.period) else {
+            continue;
+        };
+        match (p.single, p.cumulative) {
+            (Some(single), Some(_)) => {
+                let n = i64::from(p.span_months.max(1));
+                for k in 0..n {
+                    if let Some(m) = last.offset(-k) {
+                        months.insert(m, single / n as f64);
+                    }
+                }
+            }
+            (Some(single), None) => {
+                months.insert(last, single);
+            }
+            _ => {
+                months.insert(last, p.value);
+            }
+        }
+    }
+    let mut run: Vec<(Period, f64)> = Vec::new();
+    for (p, v) in months {
+        if run.last().is_some_and(|(q, _)| q.next() != Some(p)) {
+            run.clear();
+        }
+        run.push((p, v));
+    }
+    run
+}
+
+/// Forecasts `horizon` months after the end of `history` with the automatic selection of
+/// `jidi-forecast` (season 12), on the heavy-work threads. `None` when the history is empty or
+/// the forecaster declines it.
+pub async fn forecast_months(
+    history: Vec<(Period, f64)>,
+    horizon: usize,
+) -> Result<Option<Vec<ForecastPoint>>, MonitoringError> {
+    let Some(&(last, _)) = history.last() else {
+        return Ok(None);
+    };
+    let out = crate::cpu::run_heavy(PATIENCE, move || {
+        let values: Vec<f64> = history.iter().map(|(_, v)| *v).collect();
+        let series = jidi_forecast::Series::new("monitor", values, 12).ok()?;
+        let config = jidi_forecast::Config {
+            threads: 1,
+            ..jidi_forecast::Config::new(horizon, jidi_forecast::Method::Auto)
+        };
+        let f = jidi_forecast::forecast(&series, &config).ok()?;
+        Some(
+            (0..f.point.len())
+                .filter_map(|h| {
+                    Some(ForecastPoint {
+                        period: key_of_period(last.offset(h as i64 + 1)?),
+                        forecast: f.point[h],
+                        lo95: f.lower[h],
+                        hi95: f.upper[h],
+                    })
+                })
+                .collect(),
+        )
+    })
+    .await?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(indicator: &str, period: i32, value: f64) -> MonthlyPoint {
+        MonthlyPoint {
+            base_id: 1,
+            indicator: indicator.into(),
+            period,
+            value,
+            synthetic: false,
+        }
+    }
+
+    #[test]
+    fn flows_are_differenced_and_compared_on_the_same_span() {
+        // 1–2月 combined both years, then single months.
+        let points = [
+            point("m_rev", 202402, 100.0),
+            point("m_rev", 202403, 160.0),
+            point("m_rev", 202404, 230.0),
+            point("m_rev", 202502, 110.0),
+            point("m_rev", 202503, 176.0),
+            point("m_rev", 202504, 250.0),
+        ];
+        let rows = derive_base(1, &points);
+        let at = |p: i32| rows.iter().find(|r| r.period == p).unwrap();
+        let feb = at(202502);
+        assert_eq!((feb.single, feb.span_months), (Some(110.0), 2));
+        assert_eq!(feb.single_ly, Some(100.0));
+        assert!((feb.yoy.unwrap() - 10.0).abs() < 1e-12);
+        // A combined 1–2月 has no month-on-month rate.
+        assert_eq!((feb.single_pm, feb.mom), (None, None));
+        let apr = at(202504);
+        assert_eq!(apr.single, Some(74.0));
+        assert_eq!(apr.single_ly, Some(70.0));
+        assert_eq!(apr.single_pm, Some(66.0));
+        assert!((apr.cum_yoy.unwrap() - (250.0 / 230.0 - 1.0) * 100.0).abs() < 1e-12);
+        assert!((apr.mom.unwrap() - (74.0 / 66.0 - 1.0) * 100.0).abs() < 1e-12);
+        // March 2025 is a single month but 2024-02 was a span: MoM over it is not computed.
+        assert_eq!(at(202503).single_pm, None);
+    }
+
+    #[test]
+    fn levels_grow_as_themselves_and_rates_do_not_add() {
+        let points = [
+            point("m_inventory", 202403, 50.0),
+            point("m_inventory", 202503, 60.0),
+            point("m_margin", 202503, 7.5),
+        ];
+        let rows = derive_base(1, &points);
+        let inv = rows
+            .iter()
+            .find(|r| r.indicator == "m_inventory" && r.period == 202503)
+            .unwrap();
+        assert_eq!((inv.single, inv.cumulative), (Some(60.0), None));
+        assert!((inv.yoy.unwrap() - 20.0).abs() < 1e-12);
+        let margin = rows.iter().find(|r| r.indicator == "m_margin").unwrap();
+        assert_eq!((margin.value, margin.single), (7.5, None));
+        assert!(!is_additive("m_margin") && is_additive("m_rev") && is_flow("m_rev"));
+    }
+
+    #[test]
+    fn a_warning_opens_once_follows_its_level_and_closes() {
+        // Revenue 1–N月 falling 12 % then 25 % then recovering: one warning, escalated, closed.
+        let mut points = Vec::new();
+        for (month, now) in [(3, 88.0), (4, 75.0), (5, 101.0)] {
+            points.push(point("m_rev", 202400 + month, 100.0));
+            points.push(point("m_rev", 202500 + month, now));
+        }
+        let group = BTreeMap::from([(1, panel_of(&points))]);
+        let rules: Vec<Rule> = warning_rules()
+            .into_iter()
+            .filter(|r| r.id == "rev_yoy_drop")
+            .collect();
+        let warnings = replay_group(&group, &rules);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let w = &warnings[0];
+        assert_eq!((w.opened, w.closed), (202503, Some(202505)));
+        assert_eq!((w.level.as_str(), w.peak.as_str()), ("orange", "orange"));
+        let history: Vec<serde_json::Value> = serde_json::from_str(&w.history).unwrap();
+        let changes: Vec<&str> = history
+            .iter()
+            .map(|h| h["change"].as_str().unwrap())
+            .collect();
+        assert_eq!(changes, ["opened", "escalated", "closed"]);
+    }
+}

@@ -6,6 +6,7 @@
 //! * [`demo`]: load the demo programme with its accounts and published history.
 //! * [`roll`]: import a roll file, all or nothing.
 //! * [`values`]: import and export indicator values in the long form, checked, all or nothing.
+//! * [`report`]: the annual development report built from the database, rendered, printed to PDF.
 //! * [`passwords`]: Argon2id hashing, bounded.
 //! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
 #![deny(missing_docs)]
@@ -15,6 +16,7 @@ pub mod demo;
 pub mod evaluation;
 pub mod management;
 pub mod passwords;
+pub mod report;
 pub mod roll;
 pub mod values;
 

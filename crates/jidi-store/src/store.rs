@@ -227,6 +227,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "submissions",
         include_str!("../migrations/sqlite/0006_submissions.sql"),
     ),
+    (
+        10,
+        "report editions",
+        include_str!("../migrations/sqlite/0010_report_editions.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -259,6 +264,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "submissions",
         include_str!("../migrations/postgres/0006_submissions.sql"),
+    ),
+    (
+        10,
+        "report editions",
+        include_str!("../migrations/postgres/0010_report_editions.sql"),
     ),
 ];
 

@@ -241,7 +241,7 @@ async fn rows(
     year: i32,
     group: ReportGroup,
     column: &str,
-    label: &dyn Fn(&str) -> Name,
+    label: &(dyn Fn(&str) -> Name + Sync),
 ) -> Result<Vec<EconomyRow>> {
     let now = REVENUE.totals(store, year, year, group).await?;
     let before: HashMap<String, GroupTotal> = REVENUE

@@ -105,7 +105,14 @@ pub fn router(state: AppState) -> Router {
             "/submissions/{id}/review",
             post(pages::values::review_submission),
         )
-        .route("/audit", get(pages::values::audit));
+        .route("/audit", get(pages::values::audit))
+        .route("/reports", get(pages::reports::reports_page))
+        .route("/reports/draft", get(pages::reports::draft))
+        .route("/reports/publish", post(pages::reports::publish))
+        .route(
+            "/reports/editions/{id}/{file}",
+            get(pages::reports::edition_file),
+        );
     Router::new()
         .merge(pages)
         .merge(api)

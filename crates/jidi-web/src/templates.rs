@@ -51,6 +51,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/submissions.html"),
     ),
     ("audit.html", include_str!("../templates/audit.html")),
+    ("reports.html", include_str!("../templates/reports.html")),
 ];
 
 fn lang_of(state: &State) -> Lang {

@@ -378,6 +378,10 @@ async fn openapi_document_covers_the_api() {
         ("get", "/api/v1/submissions"),
         ("post", "/api/v1/submissions/{id}/review"),
         ("get", "/api/v1/audit"),
+        ("get", "/api/v1/reports/draft"),
+        ("get", "/api/v1/reports/editions"),
+        ("post", "/api/v1/reports/editions"),
+        ("get", "/api/v1/reports/editions/{id}/files/{file}"),
     ];
     for (method, path) in expected {
         let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method];

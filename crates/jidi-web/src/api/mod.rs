@@ -14,6 +14,7 @@ pub mod evaluations;
 mod extract;
 pub mod proposals;
 pub mod reference;
+pub mod reports;
 pub mod results;
 pub mod rules;
 pub mod schemes;
@@ -37,6 +38,7 @@ pub use extract::{ApiJson, ApiQuery};
         (name = "reference", description = "Categories, regions, indicators"),
         (name = "evaluation", description = "Development-quality evaluation (C3)"),
         (name = "management", description = "Dynamic management: proposals and decisions (C4)"),
+        (name = "report", description = "The annual development report: drafts, published editions and their files (C9)"),
         (name = "values", description = "Data collection: values uploaded and exported in the long form, submissions and their review, the audit log (C2)"),
     )
 )]
@@ -105,5 +107,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(values::list_submissions))
         .routes(routes!(values::review_submission))
         .routes(routes!(values::list_audit))
+        .routes(routes!(reports::get_report_draft))
+        .routes(routes!(
+            reports::list_report_editions,
+            reports::publish_report_edition
+        ))
+        .routes(routes!(reports::get_report_edition_file))
         .split_for_parts()
 }

@@ -13,6 +13,7 @@ pub(crate) mod dashboard;
 pub(crate) mod evaluation;
 pub(crate) mod proposals;
 pub(crate) mod render;
+pub(crate) mod reports;
 pub(crate) mod roll;
 pub(crate) mod schemes;
 pub(crate) mod session;

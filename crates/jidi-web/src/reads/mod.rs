@@ -4,6 +4,7 @@
 
 pub mod bases;
 pub mod proposals;
+pub mod reports;
 pub mod results;
 pub mod runs;
 pub mod schemes;

@@ -19,6 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod evaluate;
 mod forecast;
 mod index;
+mod report;
 mod roll;
 mod users;
 mod values;
@@ -116,6 +117,8 @@ enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Forecast monthly or quarterly series from a CSV file (no database).
     Forecast(forecast::ForecastArgs),
+    /// Write the annual development report of a year (HTML, DOCX or PDF) from the database.
+    Report(report::ReportArgs),
 }
 
 #[derive(Args)]
@@ -242,6 +245,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Weights(args) => index::weights(args),
         Command::Evaluate(args) => evaluate::run(&cli.db, args).await,
         Command::Forecast(args) => forecast::run(args),
+        Command::Report(args) => report::run(&cli.db, args).await,
     }
 }
 

@@ -163,6 +163,12 @@ pub fn can_publish(viewer: Option<&Principal>) -> Access {
     Access::from_bool(viewer, viewer.is_some_and(|p| p.role == Role::Ministry))
 }
 
+/// May `viewer` generate drafts of the annual development report and publish its editions? Only
+/// the ministry: drafts show unpublished values. Published editions are public.
+pub fn can_manage_reports(viewer: Option<&Principal>) -> Access {
+    Access::from_bool(viewer, viewer.is_some_and(|p| p.role == Role::Ministry))
+}
+
 /// May `viewer` decide a proposal that moves `base` to `to` (or removes it when `None`)? The
 /// ministry decides everything; a province decides changes among its own tiers (cultivating and
 /// provincial) for its own bases.

@@ -9,6 +9,7 @@
 //! * [`values`]: import and export indicator values in the long form, checked, all or nothing.
 //! * [`monitoring`]: derived monthly figures (single months, YoY, MoM) and graded warnings,
 //!   rebuilt whenever monthly values are accepted.
+//! * [`report`]: the annual development report built from the database, rendered, printed to PDF.
 //! * [`passwords`]: Argon2id hashing, bounded.
 //! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
 #![deny(missing_docs)]
@@ -20,6 +21,7 @@ pub mod evaluation;
 pub mod management;
 pub mod monitoring;
 pub mod passwords;
+pub mod report;
 pub mod roll;
 pub mod tasks;
 pub mod values;

@@ -251,6 +251,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "monitoring",
         include_str!("../migrations/sqlite/0009_monitoring.sql"),
     ),
+    (
+        10,
+        "report editions",
+        include_str!("../migrations/sqlite/0010_report_editions.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -298,6 +303,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         9,
         "monitoring",
         include_str!("../migrations/postgres/0009_monitoring.sql"),
+    ),
+    (
+        10,
+        "report editions",
+        include_str!("../migrations/postgres/0010_report_editions.sql"),
     ),
 ];
 

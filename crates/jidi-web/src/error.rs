@@ -14,6 +14,7 @@ use jidi_service::cpu::CpuError;
 use jidi_service::evaluation::EvaluationServiceError;
 use jidi_service::management::ManagementError;
 use jidi_service::passwords::PasswordError;
+use jidi_service::report::{PdfError, ReportServiceError};
 use jidi_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -335,6 +336,49 @@ impl From<PasswordError> for AppError {
     fn from(e: PasswordError) -> AppError {
         match e {
             PasswordError::Cpu(c) => c.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+/// The report: a year without bases or out of range and a refused upload are the caller's (422);
+/// a missing Chromium is the server's setup (503, with what to install); the rest are 500s.
+impl From<ReportServiceError> for AppError {
+    fn from(e: ReportServiceError) -> AppError {
+        match e {
+            ReportServiceError::Store(s) => s.into(),
+            ReportServiceError::Cpu(c) => c.into(),
+            ReportServiceError::Scheme(s) => s.into(),
+            e @ (ReportServiceError::EmptyYear { .. } | ReportServiceError::BadYear { .. }) => {
+                AppError::Unprocessable {
+                    message: e.to_string(),
+                    fields: vec![FieldError {
+                        field: "year".into(),
+                        message: e.to_string(),
+                    }],
+                }
+            }
+            ReportServiceError::BadFile { message } => AppError::Unprocessable {
+                fields: vec![FieldError {
+                    field: "file".into(),
+                    message: message.clone(),
+                }],
+                message,
+            },
+            other @ ReportServiceError::Render(_) => AppError::internal(other),
+        }
+    }
+}
+
+/// Printing a PDF needs Chromium and a CJK font on the server: without them the format is
+/// unavailable (503, saying what to install); a failed print is a 500.
+impl From<PdfError> for AppError {
+    fn from(e: PdfError) -> AppError {
+        match e {
+            PdfError::NoChromium(_) | PdfError::NoCjkFont => AppError::Http {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message: e.to_string(),
+            },
             other => AppError::internal(other),
         }
     }

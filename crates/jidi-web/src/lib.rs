@@ -122,6 +122,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/warnings/{id}",
             post(pages::monitoring::acknowledge_warning),
+        )
+        .route("/reports", get(pages::reports::reports_page))
+        .route("/reports/draft", get(pages::reports::draft))
+        .route("/reports/publish", post(pages::reports::publish))
+        .route(
+            "/reports/editions/{id}/{file}",
+            get(pages::reports::edition_file),
         );
     Router::new()
         .merge(pages)

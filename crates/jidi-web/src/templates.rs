@@ -66,6 +66,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "warnings_list.html",
         include_str!("../templates/warnings_list.html"),
     ),
+    ("reports.html", include_str!("../templates/reports.html")),
 ];
 
 fn lang_of(state: &State) -> Lang {

@@ -434,6 +434,10 @@ async fn openapi_document_covers_the_api() {
         ("post", "/api/v1/tasks/{id}/reminders"),
         ("get", "/api/v1/reminders"),
         ("get", "/api/v1/bases/{id}/timeliness"),
+        ("get", "/api/v1/reports/draft"),
+        ("get", "/api/v1/reports/editions"),
+        ("post", "/api/v1/reports/editions"),
+        ("get", "/api/v1/reports/editions/{id}/files/{file}"),
     ];
     for (method, path) in expected {
         let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method];

@@ -15,6 +15,7 @@ mod extract;
 pub mod monitoring;
 pub mod proposals;
 pub mod reference;
+pub mod reports;
 pub mod results;
 pub mod rules;
 pub mod schemes;
@@ -40,6 +41,7 @@ pub use extract::{ApiJson, ApiQuery};
         (name = "evaluation", description = "Development-quality evaluation (C3)"),
         (name = "management", description = "Dynamic management: proposals and decisions (C4)"),
         (name = "monitoring", description = "Monthly monitoring and early warning: aggregates, ranked bases, series with forecasts, warnings (C5)"),
+        (name = "report", description = "The annual development report: drafts, published editions and their files (C9)"),
         (name = "values", description = "Data collection: values uploaded and exported in the long form, submissions and their review, the audit log (C2)"),
         (name = "tasks", description = "Reporting tasks: periods, deadlines, completeness and timeliness by province and category, reminders to late bases (C2)"),
     )
@@ -121,5 +123,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(monitoring::export_monitoring))
         .routes(routes!(monitoring::list_warnings))
         .routes(routes!(monitoring::acknowledge_warning))
+        .routes(routes!(reports::get_report_draft))
+        .routes(routes!(
+            reports::list_report_editions,
+            reports::publish_report_edition
+        ))
+        .routes(routes!(reports::get_report_edition_file))
         .split_for_parts()
 }

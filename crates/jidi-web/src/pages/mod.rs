@@ -14,6 +14,7 @@ pub(crate) mod evaluation;
 pub(crate) mod monitoring;
 pub(crate) mod proposals;
 pub(crate) mod render;
+pub(crate) mod reports;
 pub(crate) mod roll;
 pub(crate) mod schemes;
 pub(crate) mod session;

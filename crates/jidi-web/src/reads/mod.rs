@@ -5,6 +5,7 @@
 pub mod bases;
 pub mod monitoring;
 pub mod proposals;
+pub mod reports;
 pub mod results;
 pub mod runs;
 pub mod schemes;

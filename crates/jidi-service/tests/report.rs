@@ -1,0 +1,313 @@
+//! The annual report built from a demo database, on both backends: its figures are recomputed
+//! straight from the database by an independent computation (the roll and values read through the
+//! store's plain list functions, summed here), sections without data are left out, and the same
+//! data and date give the same bytes.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use jidi_domain::access::ListScope;
+use jidi_domain::roll::{Status, Tier};
+use jidi_report::Lang;
+use jidi_service::demo::{self, DemoOptions};
+use jidi_service::report::{self, Edition, Format, ReportRequest, ReportServiceError};
+use jidi_store::{BaseFilter, BaseSort, Page, SortOrder, Store};
+use jidi_test_support::{TestDb, backend_tests};
+use serde_json::Value;
+
+const YEAR: i32 = 2025;
+
+/// A small demo: three years of values (2023–2025), each with a published evaluation.
+pub fn options() -> DemoOptions {
+    let mut o = DemoOptions::standard(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+    o.config.first_year = 2023;
+    o.config.provincial = 60;
+    o.config.cultivating = 20;
+    o.config.months = 3;
+    o.replications = Some(30);
+    o
+}
+
+fn request(year: i32) -> ReportRequest {
+    ReportRequest {
+        year,
+        edition: Edition::Draft,
+        generated_on: NaiveDate::from_ymd_opt(2026, 3, 15).unwrap(),
+    }
+}
+
+/// The sidecar's figures by id: `(value, source, detail)`.
+fn figures(rendered: &jidi_report::Rendered) -> HashMap<String, (f64, String, String)> {
+    let json: Value = serde_json::from_str(&rendered.sidecar_json()).unwrap();
+    json["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                (
+                    f["value"].as_f64().unwrap(),
+                    f["source"].as_str().unwrap().to_string(),
+                    f["detail"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// National bases on the roll at the end of `year`, from the plain roll listing.
+async fn national_roll(store: &Store, year: i32) -> Vec<jidi_domain::roll::Base> {
+    let filter = BaseFilter {
+        national_only: true,
+        ..Default::default()
+    };
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap();
+    store
+        .all_bases(
+            &filter,
+            &ListScope::Everything,
+            BaseSort::Id,
+            SortOrder::Asc,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|b| matches!(b.facts.tier, Tier::National | Tier::Excellence))
+        .filter(|b| b.facts.designated_year.is_none_or(|y| y <= year))
+        .filter(|b| match &b.facts.status {
+            Status::Current => true,
+            Status::Withdrawn { on, .. } => *on > end,
+        })
+        .collect()
+}
+
+fn close(label: &str, got: f64, want: f64) {
+    let tolerance = 1e-9 * want.abs().max(1.0);
+    assert!(
+        (got - want).abs() <= tolerance,
+        "{label}: report {got}, recomputed {want}"
+    );
+}
+
+async fn figures_trace_to_the_database(db: TestDb) {
+    let store = &db.store;
+    let label = db.label;
+    demo::load(store, &options()).await.unwrap();
+    let model = report::build(store, &request(YEAR)).await.unwrap();
+    assert!(model.meta.synthetic, "[{label}] demo data are marked");
+    let html = report::render(&model, Format::Html, Lang::Zh).unwrap();
+    let figs = figures(&html);
+    let get = |id: &str| {
+        figs.get(id)
+            .unwrap_or_else(|| panic!("[{label}] figure {id} missing"))
+            .clone()
+    };
+
+    // The roll, recounted from the base list.
+    let roll = national_roll(store, YEAR).await;
+    let ids: Vec<i64> = roll.iter().map(|b| b.id).collect();
+    close("roll.n_bases", get("roll.n_bases").0, roll.len() as f64);
+    assert_eq!(get("roll.n_bases").1, "query:report_roll_counts");
+    let mut by_province: HashMap<&str, usize> = HashMap::new();
+    for b in &roll {
+        *by_province.entry(&b.facts.province_code).or_default() += 1;
+    }
+    for (code, n) in &by_province {
+        close(
+            &format!("roll.by_province.{code}"),
+            get(&format!("roll.by_province.{code}")).0,
+            *n as f64,
+        );
+    }
+    close(
+        "roll.n_provinces",
+        get("roll.n_provinces").0,
+        by_province.len() as f64,
+    );
+
+    // Values, summed here from the plain value listing.
+    let region: HashMap<i64, String> = roll
+        .iter()
+        .map(|b| {
+            let r =
+                jidi_domain::reference::MacroRegion::of_province(&b.facts.province_code).unwrap();
+            (b.id, r.code().to_string())
+        })
+        .collect();
+    for (year, id) in [
+        (YEAR, "economy.revenue"),
+        (YEAR - 1, "economy.revenue.previous"),
+    ] {
+        let points = store.annual_values_for_year(year, &ids).await.unwrap();
+        let of = |code: &str| -> HashMap<i64, f64> {
+            points
+                .iter()
+                .filter(|p| p.indicator == code)
+                .map(|p| (p.base_id, p.value))
+                .collect()
+        };
+        let revenue = of("rev_main");
+        let total: f64 = revenue.values().sum();
+        let (value, source, detail) = get(id);
+        close(id, value, total);
+        assert_eq!(source, "query:report_value_totals", "[{label}] {id}");
+        assert!(detail.contains(&format!("year={year}")), "{detail}");
+        if year == YEAR {
+            let rd = of("rd_intensity");
+            let (num, den) = rd
+                .iter()
+                .fold((0.0, 0.0), |(n, d), (b, x)| match revenue.get(b) {
+                    Some(r) => (n + x * r, d + r),
+                    None => (n, d),
+                });
+            close(
+                "economy.rd_intensity",
+                get("economy.rd_intensity").0,
+                num / den,
+            );
+            let east: f64 = revenue
+                .iter()
+                .filter(|(b, _)| region[b] == "east")
+                .map(|(_, x)| x)
+                .sum();
+            close(
+                "economy.by_region.east.revenue",
+                get("economy.by_region.east.revenue").0,
+                east,
+            );
+            let mut top: Vec<(i64, f64)> = revenue.iter().map(|(b, x)| (*b, *x)).collect();
+            top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let first = &model.economy.as_ref().unwrap().top_bases[0];
+            assert_eq!(
+                first.base.key,
+                top[0].0.to_string(),
+                "[{label}] largest base"
+            );
+            close("largest revenue", first.value.value, top[0].1);
+        }
+    }
+
+    // The evaluation, recounted from the published run's result pages.
+    let run = store.published_run(YEAR).await.unwrap().unwrap();
+    let (results, _) = store
+        .run_results(run.id, &Default::default(), Page::first(10_000))
+        .await
+        .unwrap();
+    let rated: Vec<_> = results.iter().filter(|r| r.stars.is_some()).collect();
+    close(
+        "evaluation.n_evaluated",
+        get("evaluation.n_evaluated").0,
+        rated.len() as f64,
+    );
+    for k in 1..=5 {
+        let n = rated.iter().filter(|r| r.stars == Some(k)).count();
+        let id = format!("evaluation.stars.{k}");
+        let (value, source, _) = get(&id);
+        close(&id, value, n as f64);
+        assert_eq!(
+            source,
+            format!("evaluation_run:{}", run.id),
+            "[{label}] {id}"
+        );
+    }
+    let five: HashSet<String> = rated
+        .iter()
+        .filter(|r| r.stars == Some(5))
+        .map(|r| r.base_id.to_string())
+        .collect();
+    let listed: HashSet<String> = model
+        .evaluation
+        .as_ref()
+        .unwrap()
+        .five_star
+        .iter()
+        .map(|b| b.base.key.clone())
+        .collect();
+    assert_eq!(listed, five, "[{label}] the five-star list");
+    let materials: Vec<_> = rated
+        .iter()
+        .filter(|r| r.category_code == "materials")
+        .collect();
+    if !materials.is_empty() {
+        close(
+            "evaluation.by_category.materials.stars.4",
+            get("evaluation.by_category.materials.stars.4").0,
+            materials.iter().filter(|r| r.stars == Some(4)).count() as f64,
+        );
+    }
+
+    // Every figure names its source, and the HTML carries it.
+    let text = String::from_utf8(html.bytes.clone()).unwrap();
+    assert!(text.contains(&format!("data-source=\"evaluation_run:{}\"", run.id)));
+    assert!(text.contains("data-source=\"query:report_value_totals\""));
+    for (id, (_, source, _)) in &figs {
+        assert!(!source.is_empty(), "[{label}] {id} has no source");
+    }
+
+    // The same data and date give the same bytes.
+    let again = report::build(store, &request(YEAR)).await.unwrap();
+    assert_eq!(again, model, "[{label}] same model");
+    let docx = report::render(&model, Format::Docx, Lang::Zh).unwrap();
+    let docx_again = report::render(&again, Format::Docx, Lang::Zh).unwrap();
+    assert_eq!(docx.bytes, docx_again.bytes, "[{label}] same DOCX bytes");
+    assert_eq!(
+        report::render(&again, Format::Html, Lang::Zh)
+            .unwrap()
+            .bytes,
+        html.bytes
+    );
+    // English renders too, with the same figures.
+    let en = report::render(&model, Format::Html, Lang::En).unwrap();
+    assert_eq!(
+        figures(&en).len(),
+        figs.len(),
+        "[{label}] same figures in English"
+    );
+    db.finish().await;
+}
+
+async fn sections_without_data_are_left_out(db: TestDb) {
+    let store = &db.store;
+    let label = db.label;
+    let mut o = options();
+    o.evaluations = false;
+    demo::load(store, &o).await.unwrap();
+    // No published evaluation: no evaluation section, no scheme in the appendix.
+    let model = report::build(store, &request(YEAR)).await.unwrap();
+    assert!(model.evaluation.is_none(), "[{label}]");
+    assert!(
+        model.appendix.as_ref().unwrap().scheme.is_none(),
+        "[{label}]"
+    );
+    assert!(model.economy.is_some(), "[{label}] values exist");
+    let html = report::render(&model, Format::Html, Lang::Zh).unwrap();
+    assert!(
+        !figures(&html)
+            .keys()
+            .any(|id| id.starts_with("evaluation.")),
+        "[{label}] no evaluation figures"
+    );
+    // A year with bases but no values: no economy either.
+    let next = report::build(store, &request(YEAR + 1)).await.unwrap();
+    assert!(
+        next.economy.is_none() && next.innovation.is_none(),
+        "[{label}]"
+    );
+    report::render(&next, Format::Docx, Lang::Zh).unwrap();
+    // A year before the programme: nothing to report.
+    match report::build(store, &request(1995)).await {
+        Err(ReportServiceError::EmptyYear { year: 1995 }) => {}
+        other => panic!("[{label}] expected EmptyYear, got {:?}", other.map(|_| ())),
+    }
+    assert!(matches!(
+        report::build(store, &request(-4)).await,
+        Err(ReportServiceError::BadYear { .. })
+    ));
+    db.finish().await;
+}
+
+backend_tests!(
+    figures_trace_to_the_database,
+    sections_without_data_are_left_out
+);

@@ -246,6 +246,45 @@ fn roll_users_import_and_export_on_sqlite() {
         &jidi(d, &["import", "roll", gbk.to_str().unwrap()]),
         "GB18030 import",
     );
+    // Generated fields of a real record (模拟字段) by label; a wrong one names row and column.
+    let marked = d.join("roll-marked.csv");
+    std::fs::write(
+        &marked,
+        "name,province_code,category_code,tier,batch,series,模拟字段\n\
+         装备制造·株洲戊区,430000,equipment,national,3,advantage,批次、系列\n\
+         装备制造·株洲己区,430000,equipment,national,3,advantage,名称\n",
+    )
+    .unwrap();
+    let e = failed(
+        &jidi(d, &["import", "roll", marked.to_str().unwrap()]),
+        "bad generated field",
+    );
+    assert!(
+        e.contains("row 3") && e.contains("column 模拟字段") && e.contains("名称"),
+        "{e}"
+    );
+    std::fs::write(
+        &marked,
+        "name,province_code,category_code,tier,batch,series,模拟字段\n\
+         装备制造·株洲戊区,430000,equipment,national,3,advantage,批次、系列\n",
+    )
+    .unwrap();
+    ok(
+        &jidi(d, &["import", "roll", marked.to_str().unwrap()]),
+        "marked import",
+    );
+    let exported: serde_json::Value = serde_json::from_str(&ok(
+        &jidi(d, &["export", "roll", "--format", "json"]),
+        "export",
+    ))
+    .unwrap();
+    let row = exported
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "装备制造·株洲戊区")
+        .expect("imported");
+    assert_eq!(row["generated_fields"], "series;batch", "{row}");
     let again = failed(
         &jidi(d, &["import", "roll", file.to_str().unwrap()]),
         "duplicate import",
@@ -258,14 +297,14 @@ fn roll_users_import_and_export_on_sqlite() {
         csv.starts_with('\u{feff}'),
         "CSV for Excel starts with a BOM"
     );
-    assert_eq!(csv.lines().count(), 4);
+    assert_eq!(csv.lines().count(), 5, "the header and four bases");
     assert!(csv.contains("装备制造·株洲丁区"));
     let json: serde_json::Value = serde_json::from_str(&ok(
         &jidi(d, &["export", "roll", "--format", "json"]),
         "json",
     ))
     .unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 3);
+    assert_eq!(json.as_array().unwrap().len(), 4);
     let xlsx = d.join("roll.xlsx");
     ok(
         &jidi(
@@ -301,6 +340,19 @@ fn roll_users_import_and_export_on_sqlite() {
             .collect::<Vec<_>>()
     };
     assert_eq!(names(&back), names(&json));
+    let marked = |v: &serde_json::Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == "装备制造·株洲戊区")
+            .map(|b| b["generated_fields"].clone())
+    };
+    assert_eq!(
+        marked(&back),
+        marked(&json),
+        "generated fields survive the XLSX round trip"
+    );
+    assert_eq!(marked(&back), Some(serde_json::json!("series;batch")));
     assert!(failed(&jidi(d, &["export", "roll", "--format", "pdf"]), "pdf").contains("pdf"));
 }
 

@@ -22,8 +22,9 @@
 //!   on its position, and copies come after the documented roll, so the first 1,356 bases and
 //!   their values are the same at every scale.
 //!
-//! Fields of real bases that the sources leave empty (batch, year, category, series) are filled by
-//! the generator and listed in the base's note. Indicator values of real bases are synthetic, like
+//! Fields of real bases that the sources leave empty (category, sub-type, series, batch, year) are
+//! filled by the generator and listed field by field in the base's `generated_fields`, which the
+//! pages mark value by value (the real name stays unmarked). Indicator values of real bases are synthetic, like
 //! all values. Names of generated bases contain `模拟园区` so that no generated record can be taken
 //! for a real park.
 //!

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use jidi_domain::bulk::TierChangeDraft;
 use jidi_domain::reference::Regions;
-use jidi_domain::roll::{BaseDraft, Series, Status, Tier};
+use jidi_domain::roll::{BaseDraft, BaseField, Series, Status, Tier};
 
 use crate::calibration::*;
 use crate::config::{DemoConfig, date};
@@ -64,7 +64,7 @@ pub(crate) fn generate_roll(config: &DemoConfig) -> Vec<DemoBase> {
     let mut names_per_city: HashMap<String, usize> = HashMap::new();
 
     for real in &reals {
-        let mut filled: Vec<&str> = Vec::new();
+        let mut filled: Vec<BaseField> = Vec::new();
         let province = regions
             .province_by_name(&real.province)
             .unwrap_or_else(|| panic!("real base province {}", real.province));
@@ -77,7 +77,7 @@ pub(crate) fn generate_roll(config: &DemoConfig) -> Vec<DemoBase> {
         };
         let mut category = category_code_of_zh(&real.category).map(str::to_string);
         if category.is_none() {
-            filled.push("类别");
+            filled.push(BaseField::Category);
             // Pick the category with most places left, to keep the published split.
             let best = CATEGORY_QUOTA
                 .iter()
@@ -90,6 +90,7 @@ pub(crate) fn generate_roll(config: &DemoConfig) -> Vec<DemoBase> {
         let subcategory = subtype_of_source(&real.category, &real.subcategory)
             .map(str::to_string)
             .unwrap_or_else(|| {
+                filled.push(BaseField::Subcategory);
                 let options: Vec<&(&str, &str, f64, &[&str])> =
                     SUBTYPES.iter().filter(|s| s.0 == category).collect();
                 let w: Vec<f64> = options.iter().map(|s| s.2).collect();
@@ -98,7 +99,7 @@ pub(crate) fn generate_roll(config: &DemoConfig) -> Vec<DemoBase> {
         let batch = match real.batch {
             Some(b) => b,
             None => {
-                filled.push("批次");
+                filled.push(BaseField::Batch);
                 let first_rated = real.ratings.iter().map(|r| r.0).min();
                 // Rated in 2018 → designated by batch 7; first rated 2019 → batch 8.
                 let candidates: Vec<i32> = match first_rated {
@@ -114,12 +115,12 @@ pub(crate) fn generate_roll(config: &DemoConfig) -> Vec<DemoBase> {
         };
         let year = batch_date(batch).year();
         if real.year.is_none() {
-            filled.push("设立年份");
+            filled.push(BaseField::DesignatedYear);
         }
         let series = match Series::parse(&real.series) {
             Some(s) => Some(s),
             None => {
-                filled.push("系列");
+                filled.push(BaseField::Series);
                 Some(if rng.uniform() < 0.5 {
                     Series::Advantage
                 } else {
@@ -143,15 +144,15 @@ pub(crate) fn generate_roll(config: &DemoConfig) -> Vec<DemoBase> {
             _ => 0.4 + 0.8 * rng.normal(),
         };
         let exact_date = matches!(batch, 3 | 8 | 9) && real.batch.is_some();
-        let mut note = if filled.is_empty() {
+        // The generated fields are data (`generated_fields`), marked value by value on the pages;
+        // the note keeps only what the source itself remarks.
+        filled.sort();
+        filled.dedup();
+        let note = if real.note.is_empty() {
             String::new()
         } else {
-            format!("模拟补全字段：{}。", filled.join("、"))
+            format!("数据来源备注：{}", real.note)
         };
-        if !real.note.is_empty() {
-            note.push_str("数据来源备注：");
-            note.push_str(&real.note);
-        }
         let lead = real
             .name
             .split_once('·')
@@ -184,6 +185,7 @@ pub(crate) fn generate_roll(config: &DemoConfig) -> Vec<DemoBase> {
                 area_km2: None,
                 status: Status::Current,
                 synthetic: false,
+                generated_fields: filled,
                 source: Some(real.source.clone()),
                 note: (!note.is_empty()).then_some(note),
             },
@@ -501,6 +503,7 @@ fn synthetic_base(
             area_km2: Some((area * 10.0).round() / 10.0),
             status: Status::Current,
             synthetic: true,
+            generated_fields: Vec::new(),
             source: None,
             note: Some("演示数据：名称、属性与指标值均为模拟生成。".into()),
         },

@@ -304,6 +304,20 @@ pub fn can_remind(viewer: Option<&Principal>, province_code: &str) -> Access {
     can_review_submission(viewer, province_code)
 }
 
+/// May `viewer` remind some late bases at all (the reminder controls of a task's board)? The
+/// ministry, and a province user with a province: whom exactly is [`can_remind`] per base.
+pub fn can_remind_some(viewer: Option<&Principal>) -> Access {
+    let ok = viewer.is_some_and(|p| match p.role {
+        Role::Ministry => true,
+        Role::Province => p
+            .province_code
+            .as_deref()
+            .is_some_and(|c| can_remind(Some(p), c).granted()),
+        Role::Base | Role::Evaluator => false,
+    });
+    Access::from_bool(viewer, ok)
+}
+
 /// May `viewer` read the audit log? The ministry only: it names every account's actions.
 pub fn can_read_audit(viewer: Option<&Principal>) -> Access {
     Access::from_bool(viewer, viewer.is_some_and(|p| p.role == Role::Ministry))
@@ -429,6 +443,11 @@ mod tests {
         assert_eq!(can_remind(Some(&base8), "420000"), Forbidden);
         assert_eq!(can_remind(Some(&evaluator), "420000"), Forbidden);
         assert_eq!(can_remind(None, "420000"), NeedsLogin);
+        assert_eq!(can_remind_some(Some(&ministry)), Granted);
+        assert_eq!(can_remind_some(Some(&hubei)), Granted);
+        assert_eq!(can_remind_some(Some(&base8)), Forbidden);
+        assert_eq!(can_remind_some(Some(&evaluator)), Forbidden);
+        assert_eq!(can_remind_some(None), NeedsLogin);
     }
 
     #[test]

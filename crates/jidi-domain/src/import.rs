@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::parse::parse_date;
 use crate::reference::Regions;
-use crate::roll::{BaseDraft, CategorySet, Series, Status, Tier};
+use crate::roll::{BaseDraft, BaseField, CategorySet, Series, Status, Tier};
 
 /// The cells of a table, with the positions needed for messages.
 #[derive(Clone)]
@@ -68,6 +68,7 @@ pub const ROLL_COLUMNS: &[(&str, &[&str])] = &[
     ("withdrawn_on", &["摘牌日期"]),
     ("withdrawn_reason", &["摘牌原因"]),
     ("synthetic", &["模拟"]),
+    ("generated_fields", &["模拟字段"]),
     ("source", &["来源"]),
     ("note", &["备注"]),
 ];
@@ -354,6 +355,24 @@ pub fn roll_from_sheet(
             cell("synthetic").to_ascii_lowercase().as_str(),
             "true" | "1" | "yes" | "是"
         );
+        let generated_fields = match BaseField::parse_list(cell("generated_fields")) {
+            Ok(fields) => fields,
+            Err(piece) => {
+                bad(
+                    "generated_fields",
+                    "bad_field",
+                    format!(
+                        "{piece:?} names no generated field; use {}",
+                        BaseField::ALL
+                            .iter()
+                            .map(|f| f.code())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                Vec::new()
+            }
+        };
         let leading_industries: Vec<String> = cell("leading_industries")
             .split(['；', ';', '、', '|'])
             .map(str::trim)
@@ -377,6 +396,7 @@ pub fn roll_from_sheet(
             area_km2,
             status,
             synthetic,
+            generated_fields,
             source: text("source"),
             note: text("note"),
         };

@@ -95,9 +95,49 @@ pub struct Province {
     pub name: String,
     /// Short name used in tables, e.g. `湖北`.
     pub short_name: String,
+    /// English name in Hanyu Pinyin, as the State Council's English pages write it, e.g.
+    /// `Hubei`, `Inner Mongolia`.
+    pub name_en: String,
     /// Macro-region.
     pub region: MacroRegion,
 }
+
+/// English names of the provincial-level divisions (GB/T 2260 code → name). Pinyin without tones,
+/// with the conventional forms for the autonomous regions (Inner Mongolia, Tibet, Guangxi,
+/// Ningxia, Xinjiang) and Shaanxi spelt apart from Shanxi.
+const PROVINCE_NAMES_EN: [(&str, &str); 31] = [
+    ("110000", "Beijing"),
+    ("120000", "Tianjin"),
+    ("130000", "Hebei"),
+    ("140000", "Shanxi"),
+    ("150000", "Inner Mongolia"),
+    ("210000", "Liaoning"),
+    ("220000", "Jilin"),
+    ("230000", "Heilongjiang"),
+    ("310000", "Shanghai"),
+    ("320000", "Jiangsu"),
+    ("330000", "Zhejiang"),
+    ("340000", "Anhui"),
+    ("350000", "Fujian"),
+    ("360000", "Jiangxi"),
+    ("370000", "Shandong"),
+    ("410000", "Henan"),
+    ("420000", "Hubei"),
+    ("430000", "Hunan"),
+    ("440000", "Guangdong"),
+    ("450000", "Guangxi"),
+    ("460000", "Hainan"),
+    ("500000", "Chongqing"),
+    ("510000", "Sichuan"),
+    ("520000", "Guizhou"),
+    ("530000", "Yunnan"),
+    ("540000", "Tibet"),
+    ("610000", "Shaanxi"),
+    ("620000", "Gansu"),
+    ("630000", "Qinghai"),
+    ("640000", "Ningxia"),
+    ("650000", "Xinjiang"),
+];
 
 /// A prefecture-level division.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +183,10 @@ impl Regions {
                     code: code.into(),
                     name: name.into(),
                     short_name: short_province_name(name),
+                    name_en: PROVINCE_NAMES_EN
+                        .iter()
+                        .find(|(c, _)| *c == code)
+                        .map_or_else(|| name.to_string(), |(_, n)| (*n).to_string()),
                     region,
                 }),
                 "prefecture" => prefectures.push(Prefecture {
@@ -474,6 +518,14 @@ mod tests {
             "420100"
         );
         assert!(r.is_municipality("110000"));
+        // Every province has its own English name (none falls back to Chinese, none repeats).
+        let mut english: Vec<&str> = r.provinces.iter().map(|p| p.name_en.as_str()).collect();
+        assert!(english.iter().all(|n| n.is_ascii()), "{english:?}");
+        english.sort_unstable();
+        english.dedup();
+        assert_eq!(english.len(), 31);
+        assert_eq!(r.province("610000").unwrap().name_en, "Shaanxi");
+        assert_eq!(r.province("140000").unwrap().name_en, "Shanxi");
     }
 
     #[test]

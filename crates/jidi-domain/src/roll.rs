@@ -130,6 +130,85 @@ impl Series {
     }
 }
 
+/// A fact of a real base that a generator may fill in when the public source leaves it empty.
+/// Kept per field, so that a page can mark the generated value and leave the sourced ones (and
+/// the base's real name) unmarked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BaseField {
+    /// 类别 (category).
+    Category,
+    /// 细分领域 (sub-type).
+    Subcategory,
+    /// 系列 (series).
+    Series,
+    /// 批次 (designation batch).
+    Batch,
+    /// 设立年份 (year of designation).
+    DesignatedYear,
+    /// 设立日期 (date of designation).
+    DesignatedOn,
+}
+
+impl BaseField {
+    /// Every field that can be generated, in the order of the roll's columns.
+    pub const ALL: [BaseField; 6] = [
+        BaseField::Category,
+        BaseField::Subcategory,
+        BaseField::Series,
+        BaseField::Batch,
+        BaseField::DesignatedYear,
+        BaseField::DesignatedOn,
+    ];
+
+    /// The roll column the field is stored in (also its stable code).
+    pub fn code(self) -> &'static str {
+        match self {
+            BaseField::Category => "category_code",
+            BaseField::Subcategory => "subcategory_code",
+            BaseField::Series => "series",
+            BaseField::Batch => "batch",
+            BaseField::DesignatedYear => "designated_year",
+            BaseField::DesignatedOn => "designated_on",
+        }
+    }
+
+    /// Chinese label, as in the roll file's header.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            BaseField::Category => "类别",
+            BaseField::Subcategory => "细分领域",
+            BaseField::Series => "系列",
+            BaseField::Batch => "批次",
+            BaseField::DesignatedYear => "设立年份",
+            BaseField::DesignatedOn => "设立日期",
+        }
+    }
+
+    /// Reads a code or a Chinese label.
+    pub fn parse(text: &str) -> Option<BaseField> {
+        let t = text.trim();
+        BaseField::ALL
+            .into_iter()
+            .find(|f| f.code() == t || f.name_zh() == t)
+    }
+
+    /// Parses a list written as codes or labels separated by `、`, `；`, `;`, `,` or `|`.
+    /// Returns the sorted, de-duplicated fields, or the first piece that names no field.
+    pub fn parse_list(text: &str) -> Result<Vec<BaseField>, String> {
+        let mut out = Vec::new();
+        for piece in text
+            .split(['、', '；', ';', ',', '，', '|'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            out.push(BaseField::parse(piece).ok_or_else(|| piece.to_string())?);
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}
+
 /// Whether a base is on the roll.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -187,6 +266,9 @@ pub struct BaseDraft {
     pub status: Status,
     /// Whether the record was generated for the demo rather than taken from a public source.
     pub synthetic: bool,
+    /// Fields of a real record (`synthetic == false`) that were generated because the source
+    /// leaves them empty. Empty for generated records, which are synthetic as a whole.
+    pub generated_fields: Vec<BaseField>,
     /// Public source of the facts, for real records.
     pub source: Option<String>,
     /// Free-text remarks.
@@ -421,7 +503,34 @@ impl BaseDraft {
                 ));
             }
         }
+        if self.synthetic && !self.generated_fields.is_empty() {
+            errors.push(FieldError::new(
+                "generated_fields",
+                "a synthetic record is generated as a whole; generated_fields is for real records",
+            ));
+        }
         errors
+    }
+
+    /// Keeps the generated-field marks of `before` whose value this draft leaves unchanged: an
+    /// editor who types a value over a generated one has given it a source; the others stay
+    /// generated. (For forms that do not show the marks.)
+    pub fn keep_generated_fields(&mut self, before: &BaseDraft) {
+        let unchanged = |f: BaseField| match f {
+            BaseField::Category => self.category_code == before.category_code,
+            BaseField::Subcategory => self.subcategory_code == before.subcategory_code,
+            BaseField::Series => self.series == before.series,
+            BaseField::Batch => self.batch == before.batch,
+            BaseField::DesignatedYear => self.designated_year == before.designated_year,
+            BaseField::DesignatedOn => self.designated_on == before.designated_on,
+        };
+        let kept: Vec<BaseField> = before
+            .generated_fields
+            .iter()
+            .copied()
+            .filter(|f| unchanged(*f))
+            .collect();
+        self.generated_fields = kept;
     }
 
     /// The region of the base's province.
@@ -578,6 +687,7 @@ mod tests {
             area_km2: Some(38.6),
             status: Status::Current,
             synthetic: false,
+            generated_fields: Vec::new(),
             source: None,
             note: None,
         }
@@ -684,5 +794,33 @@ mod tests {
             fields(Withdrawal::parse("soon", "", today)),
             ["on", "reason"]
         );
+    }
+
+    #[test]
+    fn generated_fields_parse_from_codes_and_labels_and_belong_to_real_records() {
+        assert_eq!(
+            BaseField::parse_list("批次、 series ;batch").unwrap(),
+            [BaseField::Series, BaseField::Batch]
+        );
+        assert_eq!(BaseField::parse_list("").unwrap(), []);
+        assert_eq!(BaseField::parse_list("批次、名称").unwrap_err(), "名称");
+        for f in BaseField::ALL {
+            assert_eq!(BaseField::parse(f.code()), Some(f));
+            assert_eq!(BaseField::parse(f.name_zh()), Some(f));
+        }
+        let cats = builtin_categories();
+        let set = CategorySet { categories: &cats };
+        let mut d = draft();
+        d.generated_fields = vec![BaseField::Batch];
+        assert!(d.validate(&set, today()).is_empty());
+        let mut edited = draft();
+        edited.batch = Some(2);
+        d.generated_fields = vec![BaseField::Series, BaseField::Batch];
+        edited.keep_generated_fields(&d);
+        assert_eq!(edited.generated_fields, [BaseField::Series]);
+        d.synthetic = true;
+        let errors = d.validate(&set, today());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "generated_fields");
     }
 }

@@ -138,6 +138,9 @@ pub enum DemoError {
     /// Deciding a past year's proposals failed.
     #[error(transparent)]
     Management(#[from] crate::management::ManagementError),
+    /// Opening one of the demo's reporting tasks was refused.
+    #[error(transparent)]
+    Task(#[from] crate::tasks::TaskError),
     /// The options ask for something the generator refuses (for example a scale of 0).
     #[error("{0}")]
     Invalid(String),

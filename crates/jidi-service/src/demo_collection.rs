@@ -14,7 +14,7 @@ use jidi_store::{
 };
 
 use crate::demo::DemoError;
-use crate::tasks::{self, OpenTask, TaskError};
+use crate::tasks::{self, OpenTask};
 
 /// The last month's values, kept out of the bulk load to arrive as submissions.
 #[derive(Debug, Default)]
@@ -98,13 +98,6 @@ pub(crate) fn hold_back_last_month(data: &mut ProgrammeData, config: &DemoConfig
     held
 }
 
-fn task_error(e: TaskError) -> DemoError {
-    match e {
-        TaskError::Store(s) => DemoError::Store(s),
-        other => DemoError::Store(jidi_store::StoreError::Conflict(other.to_string())),
-    }
-}
-
 /// Plays the collection history into a freshly loaded demo.
 pub(crate) async fn replay(
     store: &Store,
@@ -160,9 +153,7 @@ pub(crate) async fn replay(
     }
     for (i, (period, opened, deadline, window)) in history.iter().enumerate() {
         let at = china(*opened, 9).min(now);
-        let id = tasks::open_task(store, &open(period.clone(), *deadline), at)
-            .await
-            .map_err(task_error)?;
+        let id = tasks::open_task(store, &open(period.clone(), *deadline), at).await?;
         summary.tasks += 1;
         let deadline_at = tasks::end_of_day_china(*deadline);
         let mut times = Vec::new();
@@ -205,31 +196,25 @@ pub(crate) async fn replay(
         ),
         opened_at,
     )
-    .await
-    .map_err(task_error)?;
+    .await?;
     summary.tasks += 1;
     let admin = store
         .user_by_username("admin")
         .await?
         .map(|u| u.id)
-        .ok_or_else(|| DemoError::Store(jidi_store::StoreError::Conflict("no admin".into())))?;
-    let reviewers: std::collections::HashMap<String, i64> = {
-        let mut m = std::collections::HashMap::new();
-        for u in store.users().await? {
-            if let Some(p) = &u.province_code
-                && u.role == jidi_domain::access::Role::Province
-            {
-                m.insert(p.clone(), u.id);
-            }
+        .ok_or_else(|| DemoError::Invalid("the demo has no admin account".into()))?;
+    let mut reviewers: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut reporters: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    for u in store.users().await? {
+        if let Some(base) = u.base_id {
+            reporters.insert(base, u.id);
         }
-        m
-    };
-    let reporters: std::collections::HashMap<i64, i64> = store
-        .users()
-        .await?
-        .into_iter()
-        .filter_map(|u| Some((u.base_id?, u.id)))
-        .collect();
+        if let Some(p) = &u.province_code
+            && u.role == jidi_domain::access::Role::Province
+        {
+            reviewers.insert(p.clone(), u.id);
+        }
+    }
 
     let mut by_base: std::collections::BTreeMap<usize, Vec<(&'static str, f64)>> =
         std::collections::BTreeMap::new();

@@ -138,7 +138,7 @@ pub async fn import_roll(
 
 /// The roll columns in export order: the machine round-trip format that `jidi import roll`
 /// reads back.
-pub const EXPORT_COLUMNS: [&str; 20] = [
+pub const EXPORT_COLUMNS: [&str; 21] = [
     "id",
     "name",
     "province_code",
@@ -159,6 +159,7 @@ pub const EXPORT_COLUMNS: [&str; 20] = [
     "synthetic",
     "source",
     "note",
+    "generated_fields",
 ];
 
 /// A base as an export row (the columns of [`EXPORT_COLUMNS`]).
@@ -195,5 +196,12 @@ pub fn export_row(b: &Base) -> Vec<Cell> {
         Cell::Text(f.synthetic.to_string()),
         text(&f.source),
         text(&f.note),
+        Cell::Text(
+            f.generated_fields
+                .iter()
+                .map(|g| g.code())
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
     ]
 }

@@ -29,6 +29,7 @@ mod submissions;
 mod tasks;
 mod values;
 mod warnings;
+mod work;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter};
@@ -56,3 +57,4 @@ pub use tasks::{
 };
 pub use values::{AnnualPoint, MonthlyPoint};
 pub use warnings::{NewWarning, WarningFilter, WarningRecord};
+pub use work::{ChangeOrder, StarChange, StarMoves};

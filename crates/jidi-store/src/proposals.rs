@@ -61,6 +61,14 @@ pub struct ProposalFilter {
     pub year: Option<i32>,
     /// Kind.
     pub kind: Option<ProposalKind>,
+    /// Bases of one province (within the scope).
+    pub province: Option<String>,
+    /// Bases of one category.
+    pub category: Option<String>,
+    /// One rule.
+    pub rule: Option<String>,
+    /// These proposals only (a bulk decision reads its proposals back through the scope).
+    pub ids: Option<Vec<i64>>,
 }
 
 impl ProposalFilter {
@@ -71,6 +79,10 @@ impl ProposalFilter {
             status: None,
             year: None,
             kind: None,
+            province: None,
+            category: None,
+            rule: None,
+            ids: None,
         }
     }
 }
@@ -137,6 +149,18 @@ pub(crate) fn proposal_conditions(filter: &ProposalFilter) -> Conditions {
     }
     if let Some(v) = filter.kind {
         c.push("p.kind = ?", vec![Param::Text(v.code().into())]);
+    }
+    if let Some(v) = &filter.province {
+        c.push("b.province_code = ?", vec![Param::Text(v.clone())]);
+    }
+    if let Some(v) = &filter.category {
+        c.push("b.category_code = ?", vec![Param::Text(v.clone())]);
+    }
+    if let Some(v) = &filter.rule {
+        c.push("p.rule_code = ?", vec![Param::Text(v.clone())]);
+    }
+    if let Some(ids) = &filter.ids {
+        c.push_in("p.id", ids.iter().map(|i| Param::Int(*i)).collect());
     }
     c
 }

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, Utc};
 use jidi_domain::access::ListScope;
 use jidi_domain::catalogue;
 use jidi_domain::reference::{self, Category, MacroRegion, Regions};
-use jidi_domain::roll::{Base, BaseDraft, Series, Status, Tier, TierChange};
+use jidi_domain::roll::{Base, BaseDraft, BaseField, Series, Status, Tier, TierChange};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::error::{Result, StoreError};
@@ -148,7 +148,7 @@ pub struct Counts {
     pub synthetic: i64,
 }
 
-pub(crate) const BASE_COLUMNS: &str = "id, name, province_code, prefecture_code, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, latest_stars, latest_stars_year";
+pub(crate) const BASE_COLUMNS: &str = "id, name, province_code, prefecture_code, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, generated_fields, latest_stars, latest_stars_year";
 
 pub(crate) fn base_from_row(r: &impl Row) -> Result<Base> {
     let tier_code = r.text("tier")?;
@@ -184,6 +184,15 @@ pub(crate) fn base_from_row(r: &impl Row) -> Result<Base> {
             area_km2: r.opt_float("area_km2")?,
             status,
             synthetic: r.boolean("synthetic")?,
+            generated_fields: {
+                let codes: Vec<String> = r.json("generated_fields")?;
+                codes
+                    .iter()
+                    .map(|c| {
+                        BaseField::parse(c).ok_or_else(|| StoreError::corrupt("generated field", c))
+                    })
+                    .collect::<Result<_>>()?
+            },
             source: r.opt_text("source")?,
             note: r.opt_text("note")?,
         },
@@ -238,12 +247,18 @@ pub(crate) fn base_params(d: &BaseDraft) -> Vec<Param> {
         Param::Bool(d.synthetic),
         Param::OptText(d.source.clone()),
         Param::OptText(d.note.clone()),
+        Param::Text(to_json(
+            &d.generated_fields
+                .iter()
+                .map(|f| f.code())
+                .collect::<Vec<_>>(),
+        )),
     ]
 }
 
-pub(crate) const INSERT_BASE: &str = "INSERT INTO bases (name, province_code, prefecture_code, region, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) RETURNING id";
+pub(crate) const INSERT_BASE: &str = "INSERT INTO bases (name, province_code, prefecture_code, region, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, generated_fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id";
 
-const UPDATE_BASE: &str = "UPDATE bases SET name = $1, province_code = $2, prefecture_code = $3, region = $4, category_code = $5, subcategory_code = $6, series = $7, tier = $8, batch = $9, designated_year = $10, designated_on = $11, leading_industries = $12, managing_body = $13, area_km2 = $14, status = $15, withdrawn_on = $16, withdrawn_reason = $17, synthetic = $18, source = $19, note = $20, updated_at = $21 WHERE id = $22";
+const UPDATE_BASE: &str = "UPDATE bases SET name = $1, province_code = $2, prefecture_code = $3, region = $4, category_code = $5, subcategory_code = $6, series = $7, tier = $8, batch = $9, designated_year = $10, designated_on = $11, leading_industries = $12, managing_body = $13, area_km2 = $14, status = $15, withdrawn_on = $16, withdrawn_reason = $17, synthetic = $18, source = $19, note = $20, generated_fields = $21, updated_at = $22 WHERE id = $23";
 
 pub(crate) const INSERT_TIER_CHANGE: &str = "INSERT INTO tier_changes (base_id, from_tier, to_tier, changed_on, proposal_id, note) VALUES ($1, $2, $3, $4, $5, $6)";
 

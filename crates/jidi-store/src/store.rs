@@ -256,6 +256,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "report editions",
         include_str!("../migrations/sqlite/0010_report_editions.sql"),
     ),
+    (
+        12,
+        "generated fields",
+        include_str!("../migrations/sqlite/0012_generated_fields.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -308,6 +313,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "report editions",
         include_str!("../migrations/postgres/0010_report_editions.sql"),
+    ),
+    (
+        12,
+        "generated fields",
+        include_str!("../migrations/postgres/0012_generated_fields.sql"),
     ),
 ];
 

@@ -142,6 +142,20 @@ pub struct SubmissionFilter {
     pub status: Option<SubmissionStatus>,
 }
 
+fn submission_conditions(filter: &SubmissionFilter) -> Conditions {
+    let mut c = Conditions::default();
+    if let Some(p) = &filter.province_code {
+        c.push("s.province_code = ?", vec![Param::Text(p.clone())]);
+    }
+    if let Some(b) = filter.base_id {
+        c.push("s.base_id = ?", vec![Param::Int(b)]);
+    }
+    if let Some(st) = filter.status {
+        c.push("s.status = ?", vec![Param::Text(st.code().into())]);
+    }
+    c
+}
+
 const COLUMNS: &str = "s.id, s.at, s.user_id, s.base_id, s.province_code, s.status, s.file_name, s.rows_read, s.reason, s.reviewed_by, s.reviewed_at, s.review_comment, s.batch_id, (SELECT COUNT(*) FROM submission_values v WHERE v.submission_id = s.id) AS n_values";
 
 fn record(r: &impl Row) -> Result<SubmissionRecord> {
@@ -217,22 +231,23 @@ impl Store {
         })
     }
 
+    /// How many submissions match `filter`.
+    pub async fn submission_count(&self, filter: &SubmissionFilter) -> Result<i64> {
+        let c = submission_conditions(filter);
+        on_pool!(self, pool => {
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM value_submissions s");
+            push_where!(qb, c);
+            Ok(qb.build_query_scalar::<i64>().fetch_one(pool).await?)
+        })
+    }
+
     /// Submissions matching `filter`, newest first, at most `limit`.
     pub async fn submissions(
         &self,
         filter: &SubmissionFilter,
         limit: usize,
     ) -> Result<Vec<SubmissionRecord>> {
-        let mut c = Conditions::default();
-        if let Some(p) = &filter.province_code {
-            c.push("s.province_code = ?", vec![Param::Text(p.clone())]);
-        }
-        if let Some(b) = filter.base_id {
-            c.push("s.base_id = ?", vec![Param::Int(b)]);
-        }
-        if let Some(st) = filter.status {
-            c.push("s.status = ?", vec![Param::Text(st.code().into())]);
-        }
+        let c = submission_conditions(filter);
         on_pool!(self, pool => {
             let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM value_submissions s"));
             push_where!(qb, c);

@@ -377,31 +377,43 @@ macro_rules! tasks_touched {
 }
 pub(crate) use tasks_touched;
 
+/// Within a write transaction: updates the answers of the bases of `$answers` to the tasks of
+/// their periods. `$set` pushes `SET … WHERE` (optionally with a condition and `AND`) onto `$qb`;
+/// the macro adds the task and the bases, in chunks of [`IN_CHUNK`].
+macro_rules! update_answers {
+    ($tx:expr, $answers:expr, |$qb:ident| $set:block) => {{
+        let touched = $crate::tasks::tasks_touched!($tx, $answers);
+        for (task, bases) in &touched {
+            for chunk in bases.chunks($crate::tasks::IN_CHUNK) {
+                let mut $qb = sqlx::QueryBuilder::new("UPDATE task_bases SET ");
+                $set
+                $qb.push(" task_id = ");
+                $qb.push_bind(*task);
+                $qb.push(" AND base_id IN (");
+                let mut list = $qb.separated(", ");
+                for b in chunk {
+                    list.push_bind(*b);
+                }
+                $qb.push(")");
+                $qb.build().execute(&mut *$tx).await?;
+            }
+        }
+    }};
+}
+pub(crate) use update_answers;
+
 /// A submission arrived: its bases' answers to the tasks of its periods become `submitted`
 /// (an accepted answer stays accepted: a correction under review does not undo completeness);
 /// the first arrival is kept as the time received.
 macro_rules! mark_submitted {
     ($tx:expr, $answers:expr, $submission:expr, $at:expr) => {{
-        let touched = $crate::tasks::tasks_touched!($tx, $answers);
-        for (task, bases) in &touched {
-            for chunk in bases.chunks($crate::tasks::IN_CHUNK) {
-                let mut qb = sqlx::QueryBuilder::new(
-                    "UPDATE task_bases SET status = 'submitted', submission_id = ",
-                );
-                qb.push_bind($submission);
-                qb.push(", submitted_at = COALESCE(submitted_at, ");
-                qb.push_bind($at);
-                qb.push(") WHERE status <> 'accepted' AND task_id = ");
-                qb.push_bind(*task);
-                qb.push(" AND base_id IN (");
-                let mut list = qb.separated(", ");
-                for b in chunk {
-                    list.push_bind(*b);
-                }
-                qb.push(")");
-                qb.build().execute(&mut *$tx).await?;
-            }
-        }
+        $crate::tasks::update_answers!($tx, $answers, |qb| {
+            qb.push("status = 'submitted', submission_id = ");
+            qb.push_bind($submission);
+            qb.push(", submitted_at = COALESCE(submitted_at, ");
+            qb.push_bind($at);
+            qb.push(") WHERE status <> 'accepted' AND");
+        })
     }};
 }
 pub(crate) use mark_submitted;
@@ -410,28 +422,15 @@ pub(crate) use mark_submitted;
 /// the answers of their bases to the tasks of their periods become `accepted`.
 macro_rules! mark_accepted {
     ($tx:expr, $answers:expr, $submission:expr, $at:expr) => {{
-        let touched = $crate::tasks::tasks_touched!($tx, $answers);
-        for (task, bases) in &touched {
-            for chunk in bases.chunks($crate::tasks::IN_CHUNK) {
-                let mut qb = sqlx::QueryBuilder::new(
-                    "UPDATE task_bases SET status = 'accepted', accepted_at = ",
-                );
-                qb.push_bind($at);
-                qb.push(", submitted_at = COALESCE(submitted_at, ");
-                qb.push_bind($at);
-                qb.push("), submission_id = COALESCE(");
-                qb.push_bind($submission);
-                qb.push(", submission_id) WHERE task_id = ");
-                qb.push_bind(*task);
-                qb.push(" AND base_id IN (");
-                let mut list = qb.separated(", ");
-                for b in chunk {
-                    list.push_bind(*b);
-                }
-                qb.push(")");
-                qb.build().execute(&mut *$tx).await?;
-            }
-        }
+        $crate::tasks::update_answers!($tx, $answers, |qb| {
+            qb.push("status = 'accepted', accepted_at = ");
+            qb.push_bind($at);
+            qb.push(", submitted_at = COALESCE(submitted_at, ");
+            qb.push_bind($at);
+            qb.push("), submission_id = COALESCE(");
+            qb.push_bind($submission);
+            qb.push(", submission_id) WHERE");
+        })
     }};
 }
 pub(crate) use mark_accepted;
@@ -503,6 +502,20 @@ impl Store {
 
     /// Tasks, newest period first, with counts within `scope`; at most `limit`.
     pub async fn tasks(&self, scope: &TaskScope, limit: usize) -> Result<Vec<TaskRecord>> {
+        self.task_records(scope, None, limit).await
+    }
+
+    /// One task with counts within `scope`.
+    pub async fn task(&self, id: i64, scope: &TaskScope) -> Result<Option<TaskRecord>> {
+        Ok(self.task_records(scope, Some(id), 1).await?.pop())
+    }
+
+    async fn task_records(
+        &self,
+        scope: &TaskScope,
+        id: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<TaskRecord>> {
         let c = scope.conditions("tb");
         on_pool!(self, pool => {
             let mut qb = QueryBuilder::new(format!(
@@ -519,34 +532,14 @@ impl Store {
                     }
                 }
             }
+            if let Some(id) = id {
+                qb.push(" WHERE t.id = ");
+                qb.push_bind(id);
+            }
             qb.push(" GROUP BY t.id, t.frequency, t.period, t.title, t.deadline, t.opened_at, t.opened_via, t.synthetic ORDER BY t.period DESC, t.frequency, t.id DESC LIMIT ");
             qb.push_bind(limit.min(1000) as i64);
             let rows = qb.build().fetch_all(pool).await?;
             rows.iter().map(task_record).collect::<Result<Vec<_>>>()
-        })
-    }
-
-    /// One task with counts within `scope`.
-    pub async fn task(&self, id: i64, scope: &TaskScope) -> Result<Option<TaskRecord>> {
-        let c = scope.conditions("tb");
-        on_pool!(self, pool => {
-            let mut qb = QueryBuilder::new(format!(
-                "SELECT {TASK_COLUMNS}, {COUNT_COLUMNS} FROM reporting_tasks t LEFT JOIN task_bases tb ON tb.task_id = t.id"
-            ));
-            for clause in c.clauses() {
-                qb.push(" AND ");
-                for (k, piece) in clause.pieces.iter().enumerate() {
-                    qb.push(piece);
-                    if let Some(p) = clause.params.get(k) {
-                        crate::row::push_param!(qb, p);
-                    }
-                }
-            }
-            qb.push(" WHERE t.id = ");
-            qb.push_bind(id);
-            qb.push(" GROUP BY t.id, t.frequency, t.period, t.title, t.deadline, t.opened_at, t.opened_via, t.synthetic");
-            let row = qb.build().fetch_optional(pool).await?;
-            row.as_ref().map(task_record).transpose()
         })
     }
 

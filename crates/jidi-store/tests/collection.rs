@@ -26,6 +26,7 @@ fn draft(name: &str) -> BaseDraft {
         area_km2: None,
         status: Status::Current,
         synthetic: true,
+        generated_fields: Vec::new(),
         source: None,
         note: None,
     }

@@ -34,6 +34,7 @@ fn draft(name: &str, province: &str, tier: Tier) -> BaseDraft {
         area_km2: Some(12.5),
         status: Status::Current,
         synthetic: true,
+        generated_fields: Vec::new(),
         source: None,
         note: None,
     }
@@ -64,7 +65,7 @@ async fn migrations_are_idempotent_and_load_reference_data(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12]
         );
         let cats = store.categories().await.unwrap();
         assert_eq!(cats.len(), jidi_domain::reference::BUILTIN_CATEGORIES.len());
@@ -90,14 +91,14 @@ async fn upgrading_keeps_published_results_postgres() {
 async fn upgrading_keeps_published_results(db: TestDb) {
     {
         let store = &db.store;
-        let id = store
-            .create_base(
-                &draft("装备制造(工程机械)·升级园区", "420000", Tier::National),
-                None,
-                today(),
-            )
-            .await
-            .unwrap();
+        // Written as the release with migrations 1–2 wrote it: today's `create_base` knows
+        // columns that schema does not have.
+        let id = 1;
+        db.execute(
+            "INSERT INTO bases (id, name, province_code, region, category_code, tier, status, created_at, updated_at) \
+             VALUES (1, '装备制造(工程机械)·升级园区', '420000', 'central', 'equipment', 'national', 'current', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        )
+        .await;
         db.execute(&format!(
             "INSERT INTO schemes (id, year, version, name, definition, content_hash, is_default, locked, created_at) \
              VALUES (1, 2024, 1, 'v1', '{{}}', 'h', TRUE, TRUE, '2026-01-01T00:00:00Z');
@@ -110,12 +111,13 @@ async fn upgrading_keeps_published_results(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12],
             "{}",
             db.label
         );
         let base = store.base(id).await.unwrap().unwrap();
         assert_eq!(base.latest_rating, Some((2024, 4)), "{}", db.label);
+        assert!(base.facts.generated_fields.is_empty(), "{}", db.label);
         let r = store.run_result(1, id).await.unwrap().unwrap();
         assert_eq!((r.score, r.stars), (Some(71.5), Some(4)));
         // A result stored before the national score existed has none, rather than a made-up one.

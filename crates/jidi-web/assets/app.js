@@ -277,6 +277,33 @@
     });
   }
 
+  // Phones: the menu button opens the navigation; filter panels start folded.
+  function phone() {
+    var toggle = document.getElementById("menu-toggle");
+    if (toggle) {
+      toggle.addEventListener("click", function () {
+        var bar = toggle.closest(".topbar");
+        var open = !bar.classList.contains("open");
+        bar.classList.toggle("open", open);
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    if (window.matchMedia && window.matchMedia("(max-width: 720px)").matches) {
+      var folds = document.querySelectorAll("details.filters-fold");
+      for (var i = 0; i < folds.length; i++) folds[i].open = false;
+    }
+  }
+
+  // "Select all" of the bulk decision ticks the boxes of the proposals shown.
+  function selectAll() {
+    var all = document.getElementById("select-all");
+    if (!all) return;
+    all.addEventListener("change", function () {
+      var picks = document.querySelectorAll("input.pick");
+      for (var i = 0; i < picks.length; i++) picks[i].checked = all.checked;
+    });
+  }
+
   function backLinks() {
     var links = document.querySelectorAll("[data-back-link]");
     for (var i = 0; i < links.length; i++) {
@@ -290,7 +317,7 @@
       function () { follow("f-subcategory", "f-category"); },
       function () { follow("f-subcategory_code", "f-category_code"); },
       function () { follow("f-prefecture_code", "f-province_code"); },
-      confirmations, comparePicks, verifyLinks, backLinks
+      confirmations, comparePicks, verifyLinks, backLinks, selectAll, phone
     ];
     for (var i = 0; i < steps.length; i++) {
       try { steps[i](); } catch (e) { record("setup", e); }

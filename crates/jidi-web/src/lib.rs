@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/proposals", get(pages::proposals::proposals))
         .route("/proposals/{id}/decision", post(pages::proposals::decide))
+        .route("/proposals/decisions", post(pages::proposals::decide_bulk))
         .route(
             "/values",
             get(pages::values::values_form).post(pages::values::submit_values),

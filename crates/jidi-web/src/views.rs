@@ -69,6 +69,9 @@ pub struct BaseView {
     pub withdrawn_reason: Option<String>,
     /// Whether this is generated demo data.
     pub synthetic: bool,
+    /// Fields of a real record that were generated because its source leaves them empty (their
+    /// roll column names); the pages mark these values, not the base.
+    pub generated_fields: Vec<String>,
     /// Public source of the facts.
     pub source: Option<String>,
     /// Remarks.
@@ -77,6 +80,23 @@ pub struct BaseView {
     pub latest_stars: Option<i32>,
     /// Year of that evaluation.
     pub latest_stars_year: Option<i32>,
+}
+
+/// A province's name in the viewer's language: the official Chinese name, or its English name
+/// (the code itself for an unknown code).
+pub fn province_name(code: &str, lang: Lang) -> String {
+    Regions::get().province(code).map_or_else(
+        || code.to_string(),
+        |p| lang.pick(&p.name, &p.name_en).to_string(),
+    )
+}
+
+/// A province's short name for tables and tiles (`湖北`, or the English name).
+pub fn province_short_name(code: &str, lang: Lang) -> String {
+    Regions::get().province(code).map_or_else(
+        || code.to_string(),
+        |p| lang.pick(&p.short_name, &p.name_en).to_string(),
+    )
 }
 
 /// Region name.
@@ -104,10 +124,7 @@ pub fn base_view(state: &AppState, base: &Base, lang: Lang) -> BaseView {
     BaseView {
         id: base.id,
         name: f.name.clone(),
-        province_name: regions
-            .province(&f.province_code)
-            .map(|p| p.name.clone())
-            .unwrap_or_default(),
+        province_name: province_name(&f.province_code, lang),
         province_code: f.province_code.clone(),
         prefecture_name: f
             .prefecture_code
@@ -140,6 +157,11 @@ pub fn base_view(state: &AppState, base: &Base, lang: Lang) -> BaseView {
         withdrawn_on,
         withdrawn_reason,
         synthetic: f.synthetic,
+        generated_fields: f
+            .generated_fields
+            .iter()
+            .map(|g| g.code().to_string())
+            .collect(),
         source: f.source.clone(),
         note: f.note.clone(),
         latest_stars_year: stars.map(|s| s.0),

@@ -167,11 +167,96 @@ async fn listing_and_filters(app: &App) {
         .json();
     assert_eq!(b["synthetic"], false, "{l}");
     assert_eq!(b["province_code"], "420000");
+    generated_fields_are_marked_value_by_value(app, donghu, &b).await;
     let history = app
         .get(&format!("/api/v1/bases/{donghu}/tier-history"), &anon)
         .await;
     assert_eq!(history.status, StatusCode::OK, "{l}");
     assert!(!history.json().as_array().unwrap().is_empty());
+}
+
+/// Issue 8, item 7: the source of Donghu (`bases.csv`) gives no batch, year or series, so the demo
+/// generates them; they are marked one by one (API, profile, roll table), while its real name
+/// carries no mark. A generated base is synthetic as a whole and marks its name instead.
+async fn generated_fields_are_marked_value_by_value(app: &App, donghu: i64, b: &Value) {
+    let l = app.label();
+    let generated: Vec<&str> = b["generated_fields"]
+        .as_array()
+        .expect("generated_fields")
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    for f in ["series", "batch", "designated_year"] {
+        assert!(generated.contains(&f), "{l}: {f} not in {generated:?}");
+    }
+    assert!(
+        !generated.contains(&"category_code"),
+        "{l}: 信息产业 is sourced: {generated:?}"
+    );
+    assert!(
+        !b["note"].as_str().unwrap_or("").contains("模拟补全"),
+        "{l}: the note no longer carries the marks: {}",
+        b["note"]
+    );
+    let page = app
+        .get(&format!("/bases/{donghu}"), &Auth::Anonymous)
+        .await
+        .text();
+    let h1 = &page[page.find("<h1 id=\"base-name\">").expect("h1")..];
+    let h1 = &h1[..h1.find("</h1>").unwrap()];
+    assert!(
+        !h1.contains("synthetic"),
+        "{l}: the real name is unmarked: {h1}"
+    );
+    for f in &generated {
+        assert!(
+            page.contains(&format!("data-generated=\"{f}\"")),
+            "{l}: the profile marks {f}"
+        );
+    }
+    let facts = &page[page.find("class=\"facts\"").unwrap()..];
+    let facts = &facts[..facts.find("</dl>").unwrap()];
+    assert!(
+        !facts.contains("data-generated=\"category_code\""),
+        "{l}: the sourced category is not marked"
+    );
+    let row = app
+        .get(
+            &format!("/bases?q={}", enc("武汉东湖新技术")),
+            &Auth::Anonymous,
+        )
+        .await
+        .text();
+    let row = &row[row.find(DONGHU).expect("row")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert_eq!(
+        row.matches("tag synthetic generated").count(),
+        3,
+        "{l}: batch, year and series cells marked: {row}"
+    );
+    // A generated base: synthetic as a whole, no per-field marks, its name tagged.
+    let list = app
+        .get(
+            &format!("/api/v1/bases?q={}&per_page=1", enc("模拟园区")),
+            &Auth::Anonymous,
+        )
+        .await
+        .json();
+    let generated_base = &items(&list)[0];
+    assert_eq!(generated_base["synthetic"], true, "{l}");
+    assert_eq!(generated_base["generated_fields"], json!([]), "{l}");
+    let page = app
+        .get(
+            &format!("/bases/{}", generated_base["id"]),
+            &Auth::Anonymous,
+        )
+        .await
+        .text();
+    let h1 = &page[page.find("<h1 id=\"base-name\">").expect("h1")..];
+    assert!(
+        h1[..h1.find("</h1>").unwrap()].contains("tag synthetic"),
+        "{l}"
+    );
 }
 
 fn enc(s: &str) -> String {
@@ -486,6 +571,42 @@ async fn writes(app: &App) {
             .await,
         StatusCode::CONFLICT,
         l,
+    );
+
+    // Generated fields: named by code or label, only on real records, kept through the API.
+    let mut marked = new_base("电子信息(测试)·武汉补全区");
+    marked["synthetic"] = json!(false);
+    marked["generated_fields"] = json!(["批次", "series", "batch"]);
+    let r = app
+        .json(Method::POST, "/api/v1/bases", &admin, &marked)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.text());
+    assert_eq!(
+        r.json()["generated_fields"],
+        json!(["series", "batch"]),
+        "{l}"
+    );
+    let mut bad = new_base("电子信息(测试)·武汉错标区");
+    bad["generated_fields"] = json!(["batch"]);
+    let j = assert_error(
+        &app.json(Method::POST, "/api/v1/bases", &admin, &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        l,
+    );
+    assert_eq!(
+        j["error"]["fields"][0]["field"], "generated_fields",
+        "{l}: {j}"
+    );
+    bad["synthetic"] = json!(false);
+    bad["generated_fields"] = json!(["name"]);
+    let j = assert_error(
+        &app.json(Method::POST, "/api/v1/bases", &admin, &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        l,
+    );
+    assert_eq!(
+        j["error"]["fields"][0]["field"], "generated_fields",
+        "{l}: {j}"
     );
 
     // Update: a change of tier is written to the history.

@@ -67,6 +67,12 @@ struct Session {
 }
 
 async fn start(app: &App) -> Session {
+    start_as(app, None).await
+}
+
+/// A session; with `phone`, Chromium emulates a phone of that width in CSS pixels (headless
+/// windows cannot be narrower than 500 px, emulation can).
+async fn start_as(app: &App, phone: Option<u32>) -> Session {
     let driver_path = chromedriver();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -87,18 +93,22 @@ async fn start(app: &App) -> Session {
     wait_for_port(port).await;
     let profile = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
+    let mut chrome = json!({
             "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=1400,1000",
+                "--no-first-run", "--disable-quic", "--window-size=1440,1000",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
-        }),
-    );
+    });
+    if let Some(width) = phone {
+        chrome["mobileEmulation"] = json!({
+            "deviceMetrics": {"width": width, "height": 844, "pixelRatio": 3.0, "touch": true},
+            "userAgent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36",
+        });
+    }
+    caps.insert("goog:chromeOptions".into(), chrome);
     let client = ClientBuilder::rustls()
         .expect("TLS setup")
         .capabilities(caps)
@@ -454,4 +464,106 @@ async fn wait_until(
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Issue 13: every page fits a phone (390 CSS px) and a desktop (1440 px) without scrolling
+/// sideways, in both languages, as every role, with no script error; the menu button opens the
+/// navigation on the phone. Data tables scroll inside their own boxes, which is allowed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and chromedriver (apt-get install chromium chromium-driver); run with --include-ignored"]
+async fn every_page_fits_a_phone_and_a_desktop() {
+    let app = App::sqlite().await;
+    let donghu = app.base_id("电子信息(光电子)·武汉东湖新技术开发区").await;
+    let run = app
+        .state
+        .store
+        .runs(None, false)
+        .await
+        .unwrap()
+        .first()
+        .map(|r| r.id)
+        .unwrap();
+    let pages: Vec<String> = [
+        "/",
+        "/bases",
+        "/bases/{donghu}",
+        "/evaluations",
+        "/evaluations/{run}",
+        "/evaluations/{run}/bases/{donghu}",
+        "/proposals",
+        "/tasks",
+        "/monitoring",
+        "/warnings",
+        "/reports",
+        "/values",
+        "/submissions",
+        "/schemes",
+        "/no-such-page",
+    ]
+    .iter()
+    .map(|p| {
+        p.replace("{donghu}", &donghu.to_string())
+            .replace("{run}", &run.to_string())
+    })
+    .collect();
+    let accounts = [
+        (None, ""),
+        (Some("admin"), "jidi-admin-2026"),
+        (Some("hubei"), "jidi-hubei-2026"),
+        (Some("donghu"), "jidi-donghu-2026"),
+        (Some("evaluator"), "jidi-evaluator-2026"),
+    ];
+    let mut problems: Vec<String> = Vec::new();
+    let mut visited = 0;
+    for width in [390u32, 1440] {
+        for (user, password) in accounts {
+            let session = start_as(&app, (width < 500).then_some(width)).await;
+            let (client, base) = (&session.client, session.base.clone());
+            let result: Result<(), fantoccini::error::CmdError> = async {
+                if let Some(user) = user {
+                    sign_in(client, &base, "/", user, password).await?;
+                    wait_until(client, "/").await?;
+                }
+                for lang in ["zh", "en"] {
+                    client.goto(&format!("{base}/lang/{lang}?back=/")).await?;
+                    for page in &pages {
+                        client.goto(&format!("{base}{page}")).await?;
+                        visited += 1;
+                        let r = client
+                            .execute(
+                                "return {sw: document.documentElement.scrollWidth, iw: window.innerWidth, \
+                                 errors: window.__jidiErrors || [], viewport: !!document.querySelector('meta[name=viewport]')};",
+                                vec![],
+                            )
+                            .await?;
+                        let who = user.unwrap_or("public");
+                        let (sw, iw) = (r["sw"].as_u64().unwrap(), r["iw"].as_u64().unwrap());
+                        if sw > iw {
+                            problems.push(format!("{width}px {who} {lang} {page}: page {sw} px wide in a {iw} px window"));
+                        }
+                        if r["errors"].as_array().is_some_and(|e| !e.is_empty()) {
+                            problems.push(format!("{width}px {who} {lang} {page}: script errors {}", r["errors"]));
+                        }
+                        if r["viewport"] != json!(true) {
+                            problems.push(format!("{width}px {who} {lang} {page}: no viewport tag"));
+                        }
+                    }
+                }
+                if width < 500 {
+                    // The navigation hides behind the menu button and opens with it.
+                    client.goto(&format!("{base}/bases")).await?;
+                    let nav = client.find(Locator::Id("mainnav")).await?;
+                    assert!(!nav.is_displayed().await?, "{width}px: navigation folded");
+                    client.find(Locator::Id("menu-toggle")).await?.click().await?;
+                    assert!(nav.is_displayed().await?, "{width}px: the menu opens it");
+                }
+                Ok(())
+            }
+            .await;
+            session.finish().await;
+            result.expect("browser session");
+        }
+    }
+    eprintln!("{visited} page views checked, {} problems", problems.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -347,6 +347,115 @@ fn cases(base: i64, run: i64) -> Vec<Case> {
             "/lang/en?back=/%09/evil.com",
         ),
         case("GET /login", Method::GET, "/login?next=/%5Cevil.com"),
+        // Collection tasks (催报), monitoring, warnings and the report: the routes added since
+        // the suite was written, with the same hostile shapes.
+        case(
+            "GET /api/v1/tasks/{id}",
+            Method::GET,
+            "/api/v1/tasks/99999999999999999999",
+        ),
+        case(
+            "GET /api/v1/tasks/{id}/bases",
+            Method::GET,
+            "/api/v1/tasks/1/bases?after=-9223372036854775808&limit=18446744073709551616&status=%00",
+        ),
+        with_json(
+            case("POST /api/v1/tasks", Method::POST, "/api/v1/tasks"),
+            json!({"period": format!("2026-{}", "1".repeat(5_000)), "title": "长".repeat(100_000), "deadline": "9999-99-99", "indicators": vec!["rev_main"; 50_000]}),
+        ),
+        with_json(
+            case(
+                "POST /api/v1/tasks/{id}/reminders",
+                Method::POST,
+                "/api/v1/tasks/1/reminders",
+            ),
+            json!({"message": "催\u{0}报".repeat(10_000), "base_ids": (0..5_000).collect::<Vec<i64>>()}),
+        ),
+        case(
+            "GET /api/v1/bases/{id}/timeliness",
+            Method::GET,
+            "/api/v1/bases/%FF/timeliness",
+        ),
+        case(
+            "GET /tasks/{id}",
+            Method::GET,
+            "/tasks/1?status=nonsense&page=4294967296",
+        ),
+        with_raw(
+            case("POST /tasks/{id}/remind", Method::POST, "/tasks/1/remind"),
+            "application/x-www-form-urlencoded",
+            format!("message={}&base=99999999999999999999", "长".repeat(100_000)).into_bytes(),
+        ),
+        case(
+            "GET /api/v1/monitoring/groups",
+            Method::GET,
+            format!(
+                "/api/v1/monitoring/groups?indicator={}&period=99999-99&group_by=galaxy",
+                enc(&long)
+            ),
+        ),
+        case(
+            "GET /api/v1/monitoring/bases",
+            Method::GET,
+            "/api/v1/monitoring/bases?page=4294967296&per_page=-1&rank=%00&province=%00",
+        ),
+        case(
+            "GET /api/v1/monitoring/bases/{id}/series",
+            Method::GET,
+            format!("/api/v1/monitoring/bases/{base}/series?indicator=%00&horizon=99999999999"),
+        ),
+        case(
+            "GET /api/v1/monitoring/export",
+            Method::GET,
+            "/api/v1/monitoring/export?period=2026-13&indicator=m_rev",
+        ),
+        case(
+            "GET /monitoring",
+            Method::GET,
+            format!("/monitoring?period={}&province=990000", enc(&long)),
+        ),
+        case(
+            "GET /api/v1/warnings",
+            Method::GET,
+            "/api/v1/warnings?state=%00&level=purple&base_id=99999999999999999999&page=0",
+        ),
+        with_json(
+            case(
+                "POST /api/v1/warnings/{id}/acknowledgement",
+                Method::POST,
+                "/api/v1/warnings/1/acknowledgement",
+            ),
+            json!({"note": "长".repeat(100_000)}),
+        ),
+        case(
+            "GET /warnings",
+            Method::GET,
+            "/warnings?level=%00&page=99999999999999999999",
+        ),
+        case(
+            "GET /api/v1/reports/draft",
+            Method::GET,
+            "/api/v1/reports/draft?year=99999999999&format=exe&lang=xx",
+        ),
+        with_raw(
+            case(
+                "POST /api/v1/reports/editions",
+                Method::POST,
+                "/api/v1/reports/editions",
+            ),
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"year\"\r\n\r\n2025\r\n--x\r\nContent-Disposition: form-data; name=\"final\"; filename=\"final.pdf\"\r\n\r\nMZ not a pdf\r\n--x--\r\n".to_vec(),
+        ),
+        case(
+            "GET /api/v1/reports/editions/{id}/files/{file}",
+            Method::GET,
+            "/api/v1/reports/editions/1/files/..%2F..%2Fetc%2Fpasswd",
+        ),
+        case(
+            "GET /reports/draft",
+            Method::GET,
+            "/reports/draft?year=-1&format=pdf",
+        ),
     ]
 }
 

@@ -165,10 +165,11 @@ async fn tasks_as_every_role(db: TestDb) {
         "anonymous",
     );
     let r = app.get("/tasks", &Auth::Anonymous).await;
-    assert!(
-        r.status.is_redirection() || r.status == StatusCode::UNAUTHORIZED,
-        "{}",
-        r.status
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "anonymous /tasks");
+    assert_eq!(
+        r.headers[axum::http::header::LOCATION].to_str().unwrap(),
+        "/login?next=%2Ftasks&reason=auth",
+        "the sign-in keeps the destination"
     );
 
     // The demo: the annual task, the months before, and October part-way through.

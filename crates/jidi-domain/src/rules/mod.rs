@@ -29,6 +29,14 @@ pub enum ProposalKind {
 }
 
 impl ProposalKind {
+    /// Every kind, the most severe first: the order of a decision-maker's queue.
+    pub const BY_SEVERITY: [ProposalKind; 4] = [
+        ProposalKind::Exit,
+        ProposalKind::Rectification,
+        ProposalKind::Warning,
+        ProposalKind::Promotion,
+    ];
+
     /// Stable code.
     pub fn code(self) -> &'static str {
         match self {

@@ -23,6 +23,7 @@ pub mod session;
 pub mod tasks;
 pub mod timelines;
 pub mod values;
+pub mod work;
 
 pub use extract::{ApiJson, ApiQuery};
 
@@ -103,6 +104,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(schemes::set_default_scheme))
         .routes(routes!(proposals::list_proposals))
         .routes(routes!(proposals::decide_proposal))
+        .routes(routes!(proposals::decide_proposals))
         .routes(routes!(rules::get_rules, rules::update_rules))
         .routes(routes!(timelines::get_base_timeline))
         .routes(routes!(timelines::create_incident))
@@ -117,6 +119,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tasks::remind))
         .routes(routes!(tasks::my_reminders))
         .routes(routes!(tasks::base_timeliness))
+        .routes(routes!(work::get_work))
         .routes(routes!(monitoring::list_monitoring_groups))
         .routes(routes!(monitoring::list_monitoring_bases))
         .routes(routes!(monitoring::get_monitoring_series))

@@ -126,7 +126,7 @@ pub async fn get_task(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<TaskDetailView>> {
     let id = parse_id(&id, "id")?;
-    let b = reads::board(&state, &viewer, id, Some(TaskStatus::Accepted), false).await?;
+    let b = reads::board(&state, &viewer, id, None, 0, false).await?;
     Ok(axum::Json(TaskDetailView {
         task: b.task,
         indicators: b.indicators,

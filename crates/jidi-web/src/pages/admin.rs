@@ -4,7 +4,6 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jidi_domain::access::{self, Role};
-use jidi_domain::reference::Regions;
 use minijinja::{Value, context};
 use serde::Deserialize;
 
@@ -41,7 +40,7 @@ pub(crate) async fn admin_page(
             username => u.username.clone(),
             display_name => u.display_name.clone(),
             role => lang.pick(u.role.name_zh(), u.role.name_en()),
-            province => u.province_code.as_deref().and_then(|c| Regions::get().province(c)).map(|p| p.name.clone()),
+            province => u.province_code.as_deref().map(|c| crate::views::province_name(c, lang)),
             base_id => u.base_id,
             active => u.active,
         })

@@ -3,16 +3,16 @@
 use axum::extract::State;
 use axum::response::Html;
 use jidi_domain::access::{self, ListScope};
-use jidi_domain::reference::Regions;
 use jidi_domain::roll::{Series, Tier};
 use minijinja::{Value, context};
 
 use super::render::*;
 use crate::auth::Viewer;
 use crate::error::PageResult;
+use crate::i18n::Lang;
 use crate::i18n::{self};
 use crate::state::AppState;
-use crate::views::{region_name, tier_name};
+use crate::views::{province_short_name, region_name, tier_name};
 
 /// `GET /`: the dashboard.
 pub(crate) async fn dashboard(
@@ -21,6 +21,8 @@ pub(crate) async fn dashboard(
 ) -> PageResult<Html<String>> {
     let scope = access::list_scope(viewer.who());
     let counts = state.store.counts(&scope).await?;
+    // Each role's work comes first; the national overview follows.
+    let work = crate::reads::work::work(&state, &viewer).await?;
     let lang = viewer.lang;
     let named = |pairs: &[(String, i64)], name: &dyn Fn(&str) -> String| -> Vec<Value> {
         pairs
@@ -43,10 +45,9 @@ pub(crate) async fn dashboard(
         .by_province
         .iter()
         .map(|(code, n)| {
-            let p = Regions::get().province(code);
             context! {
                 code => code,
-                name => p.map(|p| p.short_name.clone()).unwrap_or_default(),
+                name => province_short_name(code, lang),
                 count => n,
                 cell => grid_cell(code),
             }
@@ -93,7 +94,7 @@ pub(crate) async fn dashboard(
             // Provincial lists are not public: the public sees no such counts, a province its own.
             provincial_scope => match &scope {
                 ListScope::Everything => Some(String::new()),
-                ListScope::NationalAndProvince(code) => Some(Regions::get().province(code).map(|p| p.short_name.clone()).unwrap_or_default()),
+                ListScope::NationalAndProvince(code) => Some(province_short_name(code, lang)),
                 ListScope::NationalOnly => None,
             },
             excellence => tier_count("excellence"),
@@ -103,10 +104,11 @@ pub(crate) async fn dashboard(
             series => series,
             regions => regions_counts,
             provinces => provinces,
-            grid => province_grid(&counts.by_province),
+            grid => province_grid(&counts.by_province, lang),
             chart => ser(&chart),
             headline => ser(&headline),
             map_available => state.config.map_file.is_some(),
+            work => ser(&work),
         },
     )
 }
@@ -154,16 +156,15 @@ pub(crate) fn grid_cell(code: &str) -> (u8, u8) {
         .map_or((9, 0), |(_, r, c)| (*r, *c))
 }
 
-pub(crate) fn province_grid(counts: &[(String, i64)]) -> Vec<Value> {
+pub(crate) fn province_grid(counts: &[(String, i64)], lang: Lang) -> Vec<Value> {
     let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
     PROVINCE_GRID
         .iter()
         .map(|(code, row, col)| {
             let n = counts.iter().find(|(c, _)| c == code).map_or(0, |x| x.1);
-            let p = Regions::get().province(code);
             context! {
                 code => *code,
-                name => p.map(|p| p.short_name.clone()).unwrap_or_default(),
+                name => province_short_name(code, lang),
                 count => n,
                 row => row + 1,
                 col => col + 1,

@@ -133,7 +133,7 @@ pub(crate) async fn monitoring(
             period => req.period.map(period_text),
             periods => periods.iter().map(|p| period_text(*p)).collect::<Vec<_>>(),
             indicators => indicator_options(lang),
-            province => req.filter.province_code.as_ref().and_then(|c| jidi_domain::reference::Regions::get().province(c)).map(|p| p.name.clone()),
+            province => req.filter.province_code.as_deref().map(|c| crate::views::province_name(c, lang)),
             headline => headline,
             categories => ser(&categories),
             provinces => ser(&provinces),

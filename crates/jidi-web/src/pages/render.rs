@@ -34,7 +34,7 @@ pub(crate) fn render(
             role => p.role.code(),
             role_name => viewer.lang.pick(p.role.name_zh(), p.role.name_en()),
             province_code => p.province_code.clone(),
-            province_name => p.province_code.as_deref().and_then(|c| Regions::get().province(c)).map(|p| p.name.clone()),
+            province_name => p.province_code.as_deref().map(|c| crate::views::province_name(c, viewer.lang)),
             base_id => p.base_id,
         }
     });

@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use jidi_domain::access;
 use jidi_domain::catalogue;
 use jidi_domain::reference::{MacroRegion, Regions, STRATEGIES};
-use jidi_domain::roll::Status;
+use jidi_domain::roll::{BaseField, Status};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +41,12 @@ pub(crate) struct ListRow {
     stars: Option<i32>,
     stars_year: Option<i32>,
     withdrawn: bool,
+    /// Generated values of a real base, marked cell by cell (category or sub-type, batch, year,
+    /// series); the name of a real base is never marked.
+    generated_category: bool,
+    generated_batch: bool,
+    generated_year: bool,
+    generated_series: bool,
 }
 
 /// `GET /bases`: the roll with filters, sorting and paging.
@@ -61,8 +67,18 @@ pub(crate) async fn bases(
     let items: Vec<ListRow> = rows
         .iter()
         .map(|b| {
+            let generated = |f: BaseField| b.facts.generated_fields.contains(&f);
+            let generated_category =
+                generated(BaseField::Category) || generated(BaseField::Subcategory);
+            let generated_batch = generated(BaseField::Batch);
+            let generated_year = generated(BaseField::DesignatedYear);
+            let generated_series = generated(BaseField::Series);
             let v = base_view(&state, b, lang);
             ListRow {
+                generated_category,
+                generated_batch,
+                generated_year,
+                generated_series,
                 id: v.id,
                 name: v.name,
                 synthetic: v.synthetic,
@@ -124,6 +140,7 @@ pub(crate) async fn bases(
             items => ser(&items),
             synthetic_label => i18n::t(lang, "demo.synthetic"),
             synthetic_title => i18n::t(lang, "demo.synthetic_title"),
+            generated_title => i18n::t(lang, "demo.generated_title"),
             withdrawn_label => i18n::t(lang, "status.withdrawn"),
             current_label => i18n::t(lang, "status.current"),
             total => total,
@@ -376,6 +393,7 @@ impl BaseForm {
             source: opt(&self.source),
             note: opt(&self.note),
             synthetic: false,
+            generated_fields: Vec::new(),
         })
     }
 }
@@ -548,6 +566,7 @@ pub(crate) async fn update_base(
             .to_request()?
             .to_draft(&state, before.facts.status.clone())?;
         draft.synthetic = before.facts.synthetic;
+        draft.keep_generated_fields(&before.facts);
         Ok::<_, AppError>(
             state
                 .store

@@ -208,7 +208,15 @@ pub(crate) async fn task_page(
             AppError::bad_field("status", "not_reported, submitted, returned or accepted")
         })?),
     };
-    let board = reads::board(&state, &viewer, id, status, lang == Lang::En).await?;
+    let board = reads::board(
+        &state,
+        &viewer,
+        id,
+        status,
+        reads::MAX_LISTED,
+        lang == Lang::En,
+    )
+    .await?;
     let bases: Vec<_> = board
         .bases
         .iter()

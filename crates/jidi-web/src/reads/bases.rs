@@ -4,7 +4,9 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jidi_domain::access::{self, BaseScope};
-use jidi_domain::roll::{Base, BaseDraft, CategorySet, FieldError, Series, Status, Tier};
+use jidi_domain::roll::{
+    Base, BaseDraft, BaseField, CategorySet, FieldError, Series, Status, Tier,
+};
 use jidi_tabular::Cell;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -64,6 +66,10 @@ pub struct BaseRequest {
     /// Whether the record is demo data.
     #[serde(default)]
     pub synthetic: bool,
+    /// Fields of a real record that were generated because the source leaves them empty
+    /// (`category_code`, `subcategory_code`, `series`, `batch`, `designated_year`, `designated_on`).
+    #[serde(default)]
+    pub generated_fields: Vec<String>,
 }
 
 impl BaseRequest {
@@ -116,6 +122,27 @@ impl BaseRequest {
                 }
             },
         };
+        if self.generated_fields.len() > BaseField::ALL.len() {
+            errors.push(FieldError {
+                field: "generated_fields".into(),
+                message: format!("at most {} fields", BaseField::ALL.len()),
+            });
+        }
+        let mut generated_fields = Vec::new();
+        for f in self.generated_fields.iter().take(BaseField::ALL.len()) {
+            match BaseField::parse(f) {
+                Some(x) => generated_fields.push(x),
+                None => errors.push(FieldError {
+                    field: "generated_fields".into(),
+                    message: format!(
+                        "{:?} names no generated field (category_code, subcategory_code, series, batch, designated_year, designated_on)",
+                        f.chars().take(40).collect::<String>()
+                    ),
+                }),
+            }
+        }
+        generated_fields.sort();
+        generated_fields.dedup();
         let draft = BaseDraft {
             name: self.name.trim().to_string(),
             province_code: self.province_code.trim().to_string(),
@@ -142,6 +169,7 @@ impl BaseRequest {
             area_km2: self.area_km2,
             status,
             synthetic: self.synthetic,
+            generated_fields,
             source: self.source.clone().filter(|s| !s.trim().is_empty()),
             note: self.note.clone().filter(|s| !s.trim().is_empty()),
         };

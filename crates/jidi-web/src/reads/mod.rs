@@ -13,3 +13,4 @@ pub mod scorecards;
 pub mod tasks;
 pub mod timelines;
 pub mod values;
+pub mod work;

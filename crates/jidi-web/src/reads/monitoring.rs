@@ -230,9 +230,7 @@ pub fn group_view(
     let name = match group {
         GroupBy::Nation => lang.pick("全国", "Nation").to_string(),
         GroupBy::Category | GroupBy::Subcategory => state.category_name(&g.key, lang),
-        GroupBy::Province => Regions::get()
-            .province(&g.key)
-            .map_or_else(|| g.key.clone(), |p| p.name.clone()),
+        GroupBy::Province => crate::views::province_name(&g.key, lang),
         GroupBy::Region => crate::views::region_name(&g.key, lang),
     };
     GroupView {
@@ -331,9 +329,7 @@ fn base_view(state: &AppState, b: &BaseFigure, lang: Lang) -> MonitorBaseView {
     MonitorBaseView {
         base_id: b.base_id,
         name: b.name.clone(),
-        province_name: Regions::get()
-            .province(&b.province_code)
-            .map_or_else(|| b.province_code.clone(), |p| p.name.clone()),
+        province_name: crate::views::province_name(&b.province_code, lang),
         category_name: state.category_name(&b.category_code, lang),
         period: period_text(b.point.period),
         single: b.point.single,
@@ -711,9 +707,7 @@ pub fn warning_view(state: &AppState, viewer: &Viewer, w: &WarningRecord) -> War
         id: w.id,
         base_id: w.warning.base_id,
         base_name: w.base_name.clone(),
-        province_name: Regions::get()
-            .province(&w.province_code)
-            .map_or_else(|| w.province_code.clone(), |p| p.name.clone()),
+        province_name: crate::views::province_name(&w.province_code, lang),
         category_name: state.category_name(&w.category_code, lang),
         rule: w.warning.rule_id.clone(),
         rule_name: rule.as_ref().map_or_else(

@@ -26,6 +26,12 @@ pub struct ProposalQuery {
     pub year: Option<String>,
     /// `promotion`, `warning`, `rectification` or `exit`.
     pub kind: Option<String>,
+    /// Bases of one province (GB/T 2260 code).
+    pub province: Option<String>,
+    /// Bases of one category.
+    pub category: Option<String>,
+    /// One rule code (e.g. `E1`).
+    pub rule: Option<String>,
     /// Page from 1.
     pub page: Option<String>,
     /// Rows per page (1–500, default 50).
@@ -73,6 +79,21 @@ pub struct ProposalView {
     pub decided_at: Option<String>,
     /// Whether the viewer may decide it.
     pub can_decide: bool,
+    /// The evaluation run whose result proposed it.
+    pub run_id: Option<i64>,
+    /// The evidence: the base's scorecard in that run (or its profile's star history).
+    pub evidence: String,
+}
+
+/// Proposals of one kind matching the other filters: a tab of the proposals page.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct KindTab {
+    /// `exit`, `rectification`, `warning` or `promotion` (most severe first).
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// How many.
+    pub count: i64,
 }
 
 /// Views of proposals, their bases read in one query.
@@ -95,7 +116,7 @@ pub async fn proposals_page(
     viewer: &Viewer,
     q: &ProposalQuery,
 ) -> Result<(Vec<ProposalView>, i64, u32), AppError> {
-    let (filter, paging) = proposal_scope(viewer, q)?;
+    let (filter, paging) = proposal_scope(state, viewer, q)?;
     let (rows, total) = state.store.proposals(&filter, paging.store_page()).await?;
     Ok((
         proposal_views(state, viewer, &rows).await?,
@@ -116,8 +137,7 @@ pub fn proposal_view(viewer: &Viewer, p: &ProposalRecord, base: Option<&Base>) -
         base_id: p.base_id,
         base_name: base.map(|b| b.facts.name.clone()).unwrap_or_default(),
         province_name: base
-            .and_then(|b| jidi_domain::reference::Regions::get().province(&b.facts.province_code))
-            .map(|x| x.name.clone())
+            .map(|b| crate::views::province_name(&b.facts.province_code, lang))
             .unwrap_or_default(),
         year: p.year,
         kind: p.kind.code().into(),
@@ -133,12 +153,43 @@ pub fn proposal_view(viewer: &Viewer, p: &ProposalRecord, base: Option<&Base>) -
         decision_reason: p.decision_reason.clone(),
         decided_at: p.decided_at.map(|t| t.to_rfc3339()),
         can_decide,
+        run_id: p.run_id,
+        evidence: match p.run_id {
+            Some(run) => format!("/evaluations/{run}/bases/{}", p.base_id),
+            None => format!("/bases/{}#evaluations", p.base_id),
+        },
     }
+}
+
+/// The tabs of the proposals page: the count of each kind under the other filters, most
+/// severe first.
+pub async fn kind_tabs(
+    state: &AppState,
+    viewer: &Viewer,
+    q: &ProposalQuery,
+) -> Result<Vec<KindTab>, AppError> {
+    let (filter, _) = proposal_scope(state, viewer, q)?;
+    let counts = state
+        .store
+        .proposal_counts(&ProposalFilter {
+            kind: None,
+            ..filter
+        })
+        .await?;
+    Ok(counts
+        .iter()
+        .map(|(k, n)| KindTab {
+            kind: k.code().into(),
+            name: viewer.lang.pick(k.name_zh(), k.name_en()).into(),
+            count: *n,
+        })
+        .collect())
 }
 
 /// The proposal filter for a viewer (401 for the public; a province sees its own; a base its own)
 /// and the page asked for.
 pub fn proposal_scope(
+    state: &AppState,
     viewer: &Viewer,
     q: &ProposalQuery,
 ) -> Result<(ProposalFilter, Paging), AppError> {
@@ -161,6 +212,38 @@ pub fn proposal_scope(
             ProposalKind::parse,
             "promotion, warning, rectification or exit",
         )?,
+        province: parse_opt(
+            &q.province,
+            "province",
+            |v| {
+                jidi_domain::reference::Regions::get()
+                    .province(v)
+                    .map(|p| p.code.clone())
+            },
+            "a GB/T 2260 province code",
+        )?,
+        category: parse_opt(
+            &q.category,
+            "category",
+            |v| {
+                state
+                    .categories()
+                    .iter()
+                    .any(|c| c.code == v)
+                    .then(|| v.to_string())
+            },
+            "a category code",
+        )?,
+        rule: parse_opt(
+            &q.rule,
+            "rule",
+            |v| {
+                (v.len() <= 20 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                    .then(|| v.to_string())
+            },
+            "a rule code (letters and digits, at most 20)",
+        )?,
+        ids: None,
     };
     let paging = Paging::parse(&q.page, &q.per_page, 50, 500)?;
     Ok((filter, paging))
@@ -191,4 +274,86 @@ pub async fn decide(
         p.to_tier,
     ))?;
     Ok(management::decide(&state.store, id, decision, reason, viewer.user_id()).await?)
+}
+
+/// Most proposals one bulk decision may take.
+pub const MAX_BULK: usize = 500;
+
+/// Decides several proposals with one written reason (each decision still recorded on its own
+/// proposal and base). Every proposal is checked first (it exists within the viewer's scope, is
+/// pending, and the viewer may decide it); only then are they decided, in id order. A failure
+/// after that point (a concurrent decision) stops the batch and names the proposal; the ones
+/// before it stay decided, as they would be one by one.
+pub async fn decide_many(
+    state: &AppState,
+    viewer: &Viewer,
+    ids: &[i64],
+    decision: Decision,
+    reason: &str,
+) -> Result<Vec<ProposalRecord>, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::bad_field("ids", "choose at least one proposal"));
+    }
+    if ids.len() > MAX_BULK {
+        return Err(AppError::bad_field(
+            "ids",
+            format!("at most {MAX_BULK} proposals at once"),
+        ));
+    }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if reason.trim().is_empty() {
+        return Err(AppError::bad_field(
+            "reason",
+            "a written reason is required",
+        ));
+    }
+    if let Some(e) = jidi_domain::roll::check_text("reason", reason.trim(), 2_000) {
+        return Err(AppError::bad_field("reason", e.message));
+    }
+    let within = access::record_scope(viewer.who()).map_err(|a| match a {
+        access::Access::NeedsLogin => AppError::Unauthorized,
+        _ => AppError::Forbidden,
+    })?;
+    let (rows, _) = state
+        .store
+        .proposals(
+            &ProposalFilter {
+                ids: Some(ids.clone()),
+                ..ProposalFilter::within(within)
+            },
+            jidi_store::Page::first(MAX_BULK as u32),
+        )
+        .await?;
+    if let Some(missing) = ids.iter().find(|id| !rows.iter().any(|p| p.id == **id)) {
+        return Err(AppError::NotFound(format!("proposal {missing}")));
+    }
+    let bases = state
+        .store
+        .bases_by_ids(&rows.iter().map(|p| p.base_id).collect::<Vec<_>>())
+        .await?;
+    for p in &rows {
+        if p.status != ProposalStatus::Pending {
+            return Err(AppError::Conflict(format!(
+                "proposal {} is already decided",
+                p.id
+            )));
+        }
+        let base = bases
+            .get(&p.base_id)
+            .ok_or_else(|| AppError::NotFound(format!("base {}", p.base_id)))?;
+        AppError::check(access::can_decide_proposal(
+            viewer.who(),
+            scope(base),
+            p.kind,
+            p.to_tier,
+        ))?;
+    }
+    let mut decided = Vec::with_capacity(ids.len());
+    for id in ids {
+        decided
+            .push(management::decide(&state.store, id, decision, reason, viewer.user_id()).await?);
+    }
+    Ok(decided)
 }

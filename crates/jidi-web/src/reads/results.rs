@@ -146,10 +146,7 @@ pub fn result_view(
     ResultView {
         base_id: r.base_id,
         name: base.facts.name.clone(),
-        province_name: jidi_domain::reference::Regions::get()
-            .province(&r.province_code)
-            .map(|p| p.name.clone())
-            .unwrap_or_default(),
+        province_name: crate::views::province_name(&r.province_code, viewer.lang),
         province_code: r.province_code.clone(),
         category: r.category_code.clone(),
         category_name: state.category_name(&r.category_code, viewer.lang),

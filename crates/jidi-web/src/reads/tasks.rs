@@ -3,8 +3,8 @@
 //! an answer) and reminders.
 
 use chrono::{DateTime, Utc};
-use jidi_domain::access::{self, Principal, RecordScope, Role};
-use jidi_domain::reference::{Regions, builtin_categories};
+use jidi_domain::access::{self, Principal, RecordScope};
+use jidi_domain::reference::builtin_categories;
 use jidi_service::tasks::{self, TaskError};
 use jidi_service::values::period_text;
 use jidi_store::{
@@ -255,12 +255,6 @@ pub async fn visible_task(
     Ok((task, scope))
 }
 
-fn province_name(code: &str) -> String {
-    Regions::get()
-        .province(code)
-        .map_or_else(|| code.to_string(), |p| p.name.clone())
-}
-
 fn category_name(code: &str, english: bool) -> String {
     builtin_categories()
         .into_iter()
@@ -284,7 +278,14 @@ pub fn group_views(
         .map(|g| GroupView {
             code: g.code.clone(),
             name: match grouping {
-                TaskGrouping::Province => province_name(&g.code),
+                TaskGrouping::Province => crate::views::province_name(
+                    &g.code,
+                    if english {
+                        crate::i18n::Lang::En
+                    } else {
+                        crate::i18n::Lang::Zh
+                    },
+                ),
                 TaskGrouping::Category => category_name(&g.code, english),
             },
             counts: counts_view(&g.counts, deadline, now),
@@ -308,12 +309,14 @@ pub struct Board {
     pub may_remind: bool,
 }
 
-/// Loads a task's board for the viewer.
+/// Loads a task's board for the viewer, with at most `listed` of its bases (none for the
+/// counts alone).
 pub async fn board(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
     status: Option<TaskStatus>,
+    listed: usize,
     english: bool,
 ) -> Result<Board, AppError> {
     let now = Utc::now();
@@ -332,18 +335,15 @@ pub async fn board(
         status,
         overdue_at: None,
     };
-    let bases = state
-        .store
-        .task_bases(id, &filter, None, MAX_LISTED)
-        .await?;
-    let may_remind = viewer.who().is_some_and(|p| match p.role {
-        Role::Ministry => true,
-        Role::Province => p
-            .province_code
-            .as_deref()
-            .is_some_and(|c| access::can_remind(Some(p), c).granted()),
-        Role::Base | Role::Evaluator => false,
-    }) && now > task.deadline;
+    let bases = if listed == 0 {
+        Vec::new()
+    } else {
+        state
+            .store
+            .task_bases(id, &filter, None, listed.min(MAX_LISTED))
+            .await?
+    };
+    let may_remind = access::can_remind_some(viewer.who()).granted() && now > task.deadline;
     Ok(Board {
         task: task_view(&task, now),
         indicators,
@@ -398,15 +398,7 @@ pub async fn remind(
         .task(id, &scope)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("task {id}")))?;
-    let allowed = match principal.role {
-        Role::Ministry => true,
-        Role::Province => principal
-            .province_code
-            .as_deref()
-            .is_some_and(|c| access::can_remind(Some(principal), c).granted()),
-        Role::Base | Role::Evaluator => false,
-    };
-    if !allowed {
+    if !access::can_remind_some(Some(principal)).granted() {
         return Err(AppError::Forbidden);
     }
     let now = Utc::now();

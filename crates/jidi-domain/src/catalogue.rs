@@ -95,6 +95,31 @@ pub fn reference_catalogue() -> &'static [Indicator] {
     CATALOGUE.get_or_init(|| parse(CATALOGUE_CSV).expect("shipped catalogue parses"))
 }
 
+/// The English form of a catalogue unit: 亿元 is "100 million yuan" (the convention of the
+/// statistical bulletins' English editions), 万元 "10,000 yuan", 标准煤 "tce". A unit without
+/// an English form (none in the shipped catalogue) is returned as it is.
+pub fn unit_en(unit: &str) -> &str {
+    match unit {
+        "亿元" => "100 million yuan",
+        "万元" => "10,000 yuan",
+        "亿美元" => "100 million USD",
+        "万元/亩" => "10,000 yuan per mu",
+        "万元/人" => "10,000 yuan per person",
+        "万元/吨" => "10,000 yuan per tonne",
+        "万元/吨标准煤" => "10,000 yuan per tce",
+        "万千瓦时" => "10,000 kWh",
+        "万吨标准煤" => "10,000 tce",
+        "吨标准煤/万元" => "tce per 10,000 yuan",
+        "立方米/万元" => "m³ per 10,000 yuan",
+        "个" => "count",
+        "家" => "firms",
+        "件" => "items",
+        "起" => "incidents",
+        "分" => "points",
+        other => other,
+    }
+}
+
 /// The indicator with `code` in the shipped catalogue.
 pub fn indicator(code: &str) -> Option<&'static Indicator> {
     reference_catalogue().iter().find(|i| i.code == code)
@@ -166,5 +191,19 @@ mod tests {
         let nc = indicator("nc_rate").unwrap();
         assert!(nc.applies("equipment") && !nc.applies("information"));
         assert!(indicator("m_rev").unwrap().cumulative);
+    }
+
+    #[test]
+    fn every_shipped_unit_has_an_english_form() {
+        for i in reference_catalogue() {
+            let en = unit_en(&i.unit);
+            assert!(
+                en.chars().all(|c| !('\u{3400}'..='\u{9fff}').contains(&c)),
+                "{}: {} has no English form",
+                i.code,
+                i.unit
+            );
+        }
+        assert_eq!(unit_en("亿元"), "100 million yuan");
     }
 }

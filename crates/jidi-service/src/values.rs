@@ -934,8 +934,9 @@ pub fn previous_period(p: ValuePeriod) -> Option<ValuePeriod> {
     }
 }
 
-/// What a form for `base_id` and `period` shows: one field per indicator of the period's
-/// frequency in the catalogue, with the accepted value of the period, the previous period's, the
+/// What a form for `base_id` and `period` shows: one field per indicator the period's reporting
+/// task asks (every indicator of the period's frequency in the catalogue when no task is open
+/// for it), with the accepted value of the period, the previous period's, the
 /// same period last year's (monthly) and the peers' range of the period (or, when fewer than
 /// three peers have reported it yet, of the previous period). Three bounded reads: the base's
 /// own year of figures, and the peers' figures of the two periods.
@@ -977,10 +978,13 @@ pub async fn form_context(
         ValuePeriod::Year(_) => jidi_collect::Frequency::Annual,
         ValuePeriod::Month(_) => jidi_collect::Frequency::Monthly,
     };
+    // The form and its template ask what the task asks; `missing_required` holds the base to it.
+    let asked: Option<Vec<String>> = store.task_for_period(f, key).await?.map(|(_, codes)| codes);
     Ok(CheckCatalogue::standard()
         .specs()
         .iter()
         .filter(|s| s.frequency == wanted)
+        .filter(|s| asked.as_ref().is_none_or(|codes| codes.contains(&s.code)))
         .map(|s| {
             let code = s.code.as_str();
             let at = |k: Option<i32>| k.and_then(|k| own_of.get(&(k, code)).copied());

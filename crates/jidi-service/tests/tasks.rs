@@ -121,6 +121,57 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
     let o = store.task(october, &all).await.unwrap().unwrap();
     assert_eq!(o.counts.accepted, national.len() as i64);
 
+    // The form (and its template) lists what a task asks: two indicators for June, every
+    // monthly indicator for May, which has no task.
+    let june = tasks::open_task(
+        store,
+        &OpenTask {
+            indicators: vec!["m_rev".into(), "m_output_gross".into()],
+            ..open("2026-06", (2026, 7, 10))
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(june > october);
+    let donghu_base = store
+        .user_by_username("donghu")
+        .await
+        .unwrap()
+        .unwrap()
+        .base_id
+        .unwrap();
+    let category = store
+        .base(donghu_base)
+        .await
+        .unwrap()
+        .unwrap()
+        .facts
+        .category_code;
+    let fields = |month: u32| {
+        let period = jidi_collect::ValuePeriod::Month(
+            jidi_monitor::period::Period::new(2026, month).unwrap(),
+        );
+        let category = category.clone();
+        async move {
+            let mut codes: Vec<String> =
+                jidi_service::values::form_context(store, donghu_base, &category, period)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|f| f.spec.code)
+                    .collect();
+            codes.sort();
+            codes
+        }
+    };
+    assert_eq!(fields(6).await, ["m_output_gross", "m_rev"]);
+    assert_eq!(
+        fields(5).await.len(),
+        18,
+        "no task: every monthly indicator"
+    );
+
     let donghu = store.user_by_username("donghu").await.unwrap().unwrap();
     let hubei = store.user_by_username("hubei").await.unwrap().unwrap();
     let base = donghu.base_id.unwrap();
@@ -293,15 +344,15 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
     assert_eq!(hubei_groups.len(), 1);
     assert_eq!(hubei_groups[0].counts.accepted, 1);
 
-    // A base's timeliness history lists both tasks, newest period first.
+    // A base's timeliness history lists every task, newest period first.
     let history = store.base_task_history(base, 10).await.unwrap();
     let periods: Vec<i32> = history.iter().map(|r| r.period).collect();
-    assert_eq!(periods, vec![202610, 202607]);
+    assert_eq!(periods, vec![202610, 202607, 202606]);
     assert_eq!(history[0].status, TaskStatus::Accepted);
 
     // Scoped lists count only the scope's bases.
     let listed = store.tasks(&hubei_scope, 10).await.unwrap();
-    assert_eq!(listed.len(), 2);
+    assert_eq!(listed.len(), 3, "October, July, June");
     assert_eq!(listed[1].counts.bases, in_hubei.counts.bases);
 }
 backend_tests!(a_task_follows_submissions_reviews_and_reminders);

@@ -101,6 +101,14 @@ pub fn environment() -> Environment<'static> {
         }
     });
     env.add_function("select", select);
+    // `{{ unit|unit }}`: a catalogue unit in the page's language.
+    env.add_filter("unit", |state: &State, unit: Value| -> String {
+        let text = unit.as_str().unwrap_or_default();
+        match lang_of(state) {
+            Lang::Zh => text.to_string(),
+            Lang::En => jidi_domain::catalogue::unit_en(text).to_string(),
+        }
+    });
     env.add_filter("num", format_number);
     env.add_filter("stars", |n: Value| -> String {
         n.as_i64().map_or_else(|| "—".into(), stars_text)

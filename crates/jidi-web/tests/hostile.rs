@@ -456,6 +456,34 @@ fn cases(base: i64, run: i64) -> Vec<Case> {
             Method::GET,
             "/reports/draft?year=-1&format=pdf",
         ),
+        // Each role's first screen and the bulk decisions.
+        case("GET /api/v1/work", Method::GET, "/api/v1/work?lang=%00&x=1"),
+        with_json(
+            case(
+                "POST /api/v1/proposals/decisions",
+                Method::POST,
+                "/api/v1/proposals/decisions",
+            ),
+            json!({"ids": [i64::MAX, -1, 0], "accept": true, "reason": "长".repeat(100_000)}),
+        ),
+        with_raw(
+            case(
+                "POST /proposals/decisions",
+                Method::POST,
+                "/proposals/decisions",
+            ),
+            "application/x-www-form-urlencoded",
+            format!(
+                "decision=accept&reason=x&{}",
+                (0..2_000).map(|i| format!("ids={i}")).collect::<Vec<_>>().join("&")
+            )
+            .into_bytes(),
+        ),
+        case(
+            "GET /proposals",
+            Method::GET,
+            format!("/proposals?rule={}&province=%00&category=x&page=4294967296", enc(&long)),
+        ),
     ]
 }
 

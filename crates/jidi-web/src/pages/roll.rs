@@ -238,7 +238,7 @@ pub(crate) async fn base_profile(
             Some(context! {
                 code => s.code.clone(),
                 name => lang.pick(&ind.name_zh, &ind.name_en),
-                unit => ind.unit.clone(),
+                unit => lang.pick(&ind.unit, catalogue::unit_en(&ind.unit)),
                 value => last.value,
                 year => last.period,
                 change => prev.map(|p| if p.value != 0.0 { (last.value / p.value - 1.0) * 100.0 } else { f64::NAN }),
@@ -266,13 +266,13 @@ pub(crate) async fn base_profile(
         "annual": annual.iter().map(|s| serde_json::json!({
             "code": s.code,
             "name": lang.pick(&s.name_zh, &s.name_en),
-            "unit": s.unit,
+            "unit": lang.pick(&s.unit, jidi_domain::catalogue::unit_en(&s.unit)),
             "points": s.points.iter().map(|p| [p.period as f64, p.value]).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "monthly": monthly.iter().map(|s| serde_json::json!({
             "code": s.code,
             "name": lang.pick(&s.name_zh, &s.name_en),
-            "unit": s.unit,
+            "unit": lang.pick(&s.unit, jidi_domain::catalogue::unit_en(&s.unit)),
             "cumulative": s.cumulative,
             "points": s.points.iter().map(|p| [format!("{}-{:02}", p.period / 100, p.period % 100), p.value.to_string()]).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),

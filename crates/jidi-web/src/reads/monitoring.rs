@@ -551,7 +551,10 @@ pub async fn base_series(
         indicator_name: catalogue.map_or(req.indicator.clone(), |i| {
             lang.pick(&i.name_zh, &i.name_en).to_string()
         }),
-        unit: catalogue.map_or(String::new(), |i| i.unit.clone()),
+        unit: catalogue.map_or(String::new(), |i| {
+            lang.pick(&i.unit, jidi_domain::catalogue::unit_en(&i.unit))
+                .to_string()
+        }),
         indicator: req.indicator.clone(),
         flow,
         category_name: state.category_name(&base.facts.category_code, lang),

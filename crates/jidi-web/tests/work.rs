@@ -327,10 +327,33 @@ async fn first_screens_show_each_roles_work(db: TestDb) {
         )
         .await;
     assert_eq!(card.status, StatusCode::OK, "{l}: {}", card.text());
-    assert_eq!(
-        card.json()["result"]["stars"],
-        latest,
-        "{l}: scorecard stars"
+    let card = card.json();
+    assert_eq!(card["result"]["stars"], latest, "{l}: scorecard stars");
+    // Ranks show their denominator, on the scorecard and in the results table.
+    let rank = card["result"]["national_rank"].as_f64().unwrap();
+    let scorecard = app
+        .get(
+            &format!("/evaluations/{}/bases/{donghu}", mine["scorecard_run_id"]),
+            &donghu_user,
+        )
+        .await
+        .text();
+    assert!(
+        scorecard.contains(&format!(
+            "id=\"national-rank\">{rank:.0}<small> / 445</small>"
+        )),
+        "{l}: rank {rank} / 445 on the scorecard"
+    );
+    let table = app
+        .get(
+            &format!("/evaluations/{}", mine["scorecard_run_id"]),
+            &admin,
+        )
+        .await
+        .text();
+    assert!(
+        table.contains("<small> / 445</small>"),
+        "{l}: ranks in the table"
     );
     assert_eq!(work["proposals"].as_array().unwrap().len(), 4, "{l}");
     let page = app.get("/", &donghu_user).await.text();

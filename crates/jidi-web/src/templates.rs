@@ -197,7 +197,9 @@ fn format_number(value: Value, digits: Option<u32>) -> Result<String, Error> {
     if !x.is_finite() {
         return Ok("—".into());
     }
-    let digits = digits.unwrap_or(if x.abs() >= 100.0 { 0 } else { 2 }) as usize;
+    // Counts are whole ("5 个", never "5.00 个"): an integer value has no decimals unless asked.
+    let integer = value.as_i64().is_some() && !value.to_string().contains('.');
+    let digits = digits.unwrap_or(if integer || x.abs() >= 100.0 { 0 } else { 2 }) as usize;
     let text = format!("{:.*}", digits, x.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let mut grouped = String::new();
@@ -250,5 +252,8 @@ mod tests {
         );
         assert_eq!(format_number(Value::from(-0.5), None).unwrap(), "-0.50");
         assert_eq!(format_number(Value::from(()), None).unwrap(), "—");
+        assert_eq!(format_number(Value::from(5_i64), None).unwrap(), "5");
+        assert_eq!(format_number(Value::from(5.0_f64), None).unwrap(), "5.00");
+        assert_eq!(format_number(Value::from(12_345_i64), None).unwrap(), "12,345");
     }
 }

@@ -47,7 +47,8 @@
       var rows = (d.provinces || []).slice().sort(function (a, b) { return a.value - b.value; });
       chart(el, {
         tooltip: tooltip, grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
-        xAxis: { type: "value" }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { fontSize: 11 } },
+        // Every province's label shows (interval 0), not every other one.
+        xAxis: { type: "value" }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { fontSize: 11, interval: 0 } },
         series: [{ type: "bar", data: rows.map(function (r) { return r.value; }), label: { show: true, position: "right", fontSize: 10 } }]
       });
     },
@@ -71,9 +72,11 @@
       chart(el, {
         title: { text: series.map(function (s) { return s.name + "（" + s.unit + "）"; }).join(" / "), textStyle: { fontSize: 12 } },
         tooltip: tooltip, grid: { left: 48, right: 48, top: 40, bottom: 28, containLabel: true },
-        legend: { show: false },
+        // Two series get a legend; the bars' axis starts at zero (a bar's length is its value),
+        // only a line's axis may zoom to its range.
+        legend: { show: series.length > 1, top: 18, right: 0 },
         xAxis: { type: "category", data: series[0].points.map(function (p) { return String(p[0]); }) },
-        yAxis: twoAxes ? [{ type: "value", scale: true }, { type: "value", scale: true }] : { type: "value", scale: true },
+        yAxis: twoAxes ? [{ type: "value", min: 0 }, { type: "value", scale: true }] : { type: "value", min: 0 },
         series: series.map(function (s, i) {
           return { name: s.name, type: i === 0 ? "bar" : "line", yAxisIndex: twoAxes ? i : 0, data: s.points.map(function (p) { return p[1]; }) };
         })
@@ -82,13 +85,24 @@
     monthly: function (el, d) {
       var s = (d.monthly || []).filter(function (x) { return x.code === "m_rev"; })[0];
       if (!s) { el.style.display = "none"; return; }
+      // 1–N月 totals restart every January: one line per year over the twelve months, never one
+      // saw-tooth line across years.
+      var months = [], byYear = {}, years = [];
+      for (var m = 1; m <= 12; m++) months.push(lang === "zh" ? m + "月" : ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]);
+      s.points.forEach(function (p) {
+        var y = String(p[0]).slice(0, 4), mo = Number(String(p[0]).slice(5, 7));
+        if (!byYear[y]) { byYear[y] = [null, null, null, null, null, null, null, null, null, null, null, null]; years.push(y); }
+        byYear[y][mo - 1] = Number(p[1]);
+      });
       chart(el, {
         title: { text: s.name + "（" + s.unit + (s.cumulative ? (lang === "zh" ? "，1—N月累计" : ", year to date") : "") + "）", textStyle: { fontSize: 12 } },
         tooltip: tooltip, grid: { left: 48, right: 16, top: 40, bottom: 28, containLabel: true },
-        xAxis: { type: "category", data: s.points.map(function (p) { return p[0]; }) },
-        yAxis: { type: "value" },
-        dataZoom: [{ type: "inside" }],
-        series: [{ type: "line", showSymbol: false, data: s.points.map(function (p) { return Number(p[1]); }) }]
+        xAxis: { type: "category", data: months },
+        yAxis: { type: "value", min: 0 },
+        legend: { show: years.length > 1, top: 18, right: 0, type: "scroll" },
+        series: years.map(function (y) {
+          return { name: y, type: "line", showSymbol: false, connectNulls: false, data: byYear[y] };
+        })
       });
     },
     // Monitoring: a base's months, then the forecast with its 95% band (lower bound plus the

@@ -90,6 +90,22 @@ fn tasks_of(year: i32) -> Conditions {
     c
 }
 
+/// The rows of `indicator` in the twelve months of `year`, as a list of periods: each is an
+/// equality lookup on the (period, indicator) index, where a `BETWEEN` on the period scans every
+/// indicator of the range (0.37 s against 0.03 s on the documented demo's SQLite).
+fn months_of(year: i32, indicator: &str) -> Conditions {
+    let mut c = Conditions::default();
+    c.push(
+        "mv.indicator_code = ?",
+        vec![Param::Text(indicator.to_string())],
+    );
+    c.push_in(
+        "mv.period",
+        (1..=12).map(|m| Param::Int32(year * 100 + m)).collect(),
+    );
+    c
+}
+
 fn month_of(period: i32) -> Result<u8> {
     let m = period.rem_euclid(100);
     if (1..=12).contains(&m) {
@@ -150,11 +166,11 @@ impl Store {
 
     /// Bases with a derived monthly figure of `indicator` in a period of `year`.
     pub async fn report_monitored_bases(&self, year: i32, indicator: &str) -> Result<i64> {
+        let c = months_of(year, indicator);
         on_pool!(self, pool => {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT base_id) FROM monitor_values WHERE indicator_code = $1 AND period BETWEEN $2 AND $3")
-                .bind(indicator).bind(year * 100 + 1).bind(year * 100 + 12)
-                .fetch_one(pool).await?;
-            Ok(n)
+            let mut qb = QueryBuilder::new("SELECT COUNT(DISTINCT mv.base_id) FROM monitor_values mv");
+            push_where!(qb, c);
+            Ok(qb.build_query_scalar::<i64>().fetch_one(pool).await?)
         })
     }
 
@@ -215,15 +231,18 @@ impl Store {
     /// without a comparable base are left out. Summed as NUMERIC, exact whatever the row order
     /// (see `report_value_totals`).
     pub async fn report_ytd_growth(&self, year: i32, indicator: &str) -> Result<Vec<YtdSums>> {
+        let c = months_of(year, indicator).and(
+            "mv.cumulative IS NOT NULL AND mv.cumulative_ly IS NOT NULL",
+            vec![],
+        );
         on_pool!(self, pool => {
-            let rows = sqlx::query(
-                "SELECT period, COUNT(*) AS n, CAST(SUM(CAST(cumulative AS NUMERIC)) AS DOUBLE PRECISION) AS ytd_now, \
-                 CAST(SUM(CAST(cumulative_ly AS NUMERIC)) AS DOUBLE PRECISION) AS ytd_then FROM monitor_values \
-                 WHERE indicator_code = $1 AND period BETWEEN $2 AND $3 AND cumulative IS NOT NULL AND cumulative_ly IS NOT NULL \
-                 GROUP BY period ORDER BY period",
-            )
-            .bind(indicator).bind(year * 100 + 1).bind(year * 100 + 12)
-            .fetch_all(pool).await?;
+            let mut qb = QueryBuilder::new(
+                "SELECT mv.period AS period, COUNT(*) AS n, CAST(SUM(CAST(mv.cumulative AS NUMERIC)) AS DOUBLE PRECISION) AS ytd_now, \
+                 CAST(SUM(CAST(mv.cumulative_ly AS NUMERIC)) AS DOUBLE PRECISION) AS ytd_then FROM monitor_values mv",
+            );
+            push_where!(qb, c);
+            qb.push(" GROUP BY mv.period ORDER BY mv.period");
+            let rows = qb.build().fetch_all(pool).await?;
             rows.iter()
                 .map(|r| Ok(YtdSums {
                     month: month_of(r.int32("period")?)?,

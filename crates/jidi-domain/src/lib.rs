@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod evaluation;
 pub mod import;
 pub mod incident;
+pub mod national;
 pub mod parse;
 pub mod programme;
 pub mod reference;

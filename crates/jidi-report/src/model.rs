@@ -131,7 +131,8 @@ impl Name {
 /// `detail` says which part of it: the filter, the column, the formula.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
-    /// `evaluation_run:12`, `query:economy_headline`, `scheme:7`, `derived`.
+    /// `evaluation_run:12`, `query:economy_headline`, `scheme:7`, `reference:national_totals.csv`,
+    /// `derived`.
     pub source: String,
     /// E.g. `year=2025; sum(rev_main) over national bases`.
     pub detail: String,
@@ -150,6 +151,15 @@ impl Provenance {
     pub fn query(name: &str, detail: &str) -> Provenance {
         Provenance {
             source: format!("query:{name}"),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// A figure computed from reference data shipped with jidi (e.g. a share of a published
+    /// national total): `reference:<file>`; `detail` names the row, its source and the formula.
+    pub fn reference(file: &str, detail: &str) -> Provenance {
+        Provenance {
+            source: format!("reference:{file}"),
             detail: detail.to_string(),
         }
     }
@@ -700,9 +710,9 @@ pub struct WarningItem {
 /// Data collection of the year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Collection {
-    /// Share of expected values received, `Percent`.
+    /// Completeness: share of the reports asked for that were accepted, `Percent`.
     pub completeness: Figure,
-    /// Share of submissions on time, `Percent`.
+    /// Timeliness: share of the reports asked for that were received by the deadline, `Percent`.
     pub timeliness: Figure,
     /// Submissions received, `Count(Submission)`.
     pub n_submissions: Option<Figure>,

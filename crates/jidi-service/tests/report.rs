@@ -17,13 +17,15 @@ use serde_json::Value;
 
 const YEAR: i32 = 2025;
 
-/// A small demo: three years of values (2023–2025), each with a published evaluation.
+/// A small demo: three years of values (2023–2025), each with a published evaluation; fifteen
+/// months of monthly data (2025-08 to 2026-10), so that 2025 has monitoring and 2026 a
+/// year-to-date growth against 2025; the collection history of the year to 2026-10.
 pub fn options() -> DemoOptions {
     let mut o = DemoOptions::standard(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
     o.config.first_year = 2023;
     o.config.provincial = 60;
     o.config.cultivating = 20;
-    o.config.months = 3;
+    o.config.months = 15;
     o.replications = Some(30);
     o
 }
@@ -264,7 +266,286 @@ async fn figures_trace_to_the_database(db: TestDb) {
         figs.len(),
         "[{label}] same figures in English"
     );
+
+    // Data collection and monitoring, recomputed from the stored rows, for the year and the next
+    // (whose last month is part-way through, with returned answers and a year-to-date growth).
+    for year in [YEAR, YEAR + 1] {
+        let model = report::build(store, &request(year)).await.unwrap();
+        let html = report::render(&model, Format::Html, Lang::Zh).unwrap();
+        let figs = figures(&html);
+        collection_traces(store, label, year, &model, &figs).await;
+        monitoring_traces(store, label, year, &model, &figs).await;
+        // The demo has both in both years; the last month's task has returned answers, and 2026
+        // has last year's months to grow from.
+        let (c, m) = (model.collection.unwrap(), model.monitoring.unwrap());
+        if year == YEAR + 1 {
+            assert!(
+                c.n_returned.unwrap().value > 0.0,
+                "[{label}] returned answers"
+            );
+            assert!(
+                c.completeness.value < 100.0,
+                "[{label}] a month part-way through"
+            );
+            assert!(
+                !m.revenue_growth_by_month.is_empty(),
+                "[{label}] YTD growth"
+            );
+        } else {
+            assert!(!m.by_month.is_empty(), "[{label}] warnings by month");
+        }
+    }
+    // No national total of 2025 in the reference data: no share.
+    assert!(
+        model
+            .economy
+            .as_ref()
+            .unwrap()
+            .revenue
+            .national_share
+            .is_none(),
+        "[{label}]"
+    );
     db.finish().await;
+}
+
+/// Every answer to `year`'s tasks, read through the store's plain task listing.
+async fn answers(store: &Store, year: i32) -> Vec<jidi_store::TaskBaseRecord> {
+    let tasks = store
+        .tasks(&jidi_store::TaskScope::default(), 1000)
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for t in tasks.iter().filter(|t| match t.frequency {
+        jidi_store::Frequency::Annual => t.period == year,
+        jidi_store::Frequency::Monthly => t.period / 100 == year,
+    }) {
+        let mut after = None;
+        loop {
+            let page = store
+                .task_bases(t.id, &Default::default(), after, 1000)
+                .await
+                .unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.base_id);
+            out.extend(page);
+        }
+    }
+    out
+}
+
+type Figures = HashMap<String, (f64, String, String)>;
+
+async fn collection_traces(
+    store: &Store,
+    label: &str,
+    year: i32,
+    model: &jidi_report::model::Report,
+    figs: &Figures,
+) {
+    let answers = answers(store, year).await;
+    let Some(collection) = &model.collection else {
+        assert!(
+            answers.is_empty(),
+            "[{label}] {year} has tasks but no section"
+        );
+        return;
+    };
+    assert!(
+        !answers.is_empty(),
+        "[{label}] {year}: a section without tasks"
+    );
+    let get = |id: &str| {
+        figs.get(id)
+            .unwrap_or_else(|| panic!("[{label}] {year}: figure {id} missing"))
+            .clone()
+    };
+    let share = |rows: &[&jidi_store::TaskBaseRecord], on_time: bool| {
+        let n = rows
+            .iter()
+            .filter(|a| match on_time {
+                true => a.submitted_at.is_some_and(|at| at <= a.deadline),
+                false => a.status == jidi_store::TaskStatus::Accepted,
+            })
+            .count();
+        100.0 * n as f64 / rows.len() as f64
+    };
+    let all: Vec<&jidi_store::TaskBaseRecord> = answers.iter().collect();
+    let (value, source, detail) = get("collection.completeness");
+    close("collection.completeness", value, share(&all, false));
+    assert_eq!(source, "query:report_collection", "[{label}]");
+    assert!(detail.contains(&format!("year={year}")), "{detail}");
+    close(
+        "collection.timeliness",
+        get("collection.timeliness").0,
+        share(&all, true),
+    );
+    let received = answers.iter().filter(|a| a.submitted_at.is_some()).count();
+    let returned = answers
+        .iter()
+        .filter(|a| a.status == jidi_store::TaskStatus::Returned)
+        .count();
+    close(
+        "collection.n_submissions",
+        get("collection.n_submissions").0,
+        received as f64,
+    );
+    close(
+        "collection.n_returned",
+        get("collection.n_returned").0,
+        returned as f64,
+    );
+    assert_eq!(
+        collection.completeness.value,
+        get("collection.completeness").0
+    );
+    let provinces: HashSet<&str> = answers.iter().map(|a| a.province_code.as_str()).collect();
+    assert_eq!(collection.by_province.len(), provinces.len(), "[{label}]");
+    for code in provinces {
+        let rows: Vec<&jidi_store::TaskBaseRecord> =
+            answers.iter().filter(|a| a.province_code == code).collect();
+        let id = format!("collection.by_province.{code}");
+        close(
+            &id,
+            get(&format!("{id}.completeness")).0,
+            share(&rows, false),
+        );
+        close(&id, get(&format!("{id}.timeliness")).0, share(&rows, true));
+        let bases: HashSet<i64> = rows.iter().map(|a| a.base_id).collect();
+        close(&id, get(&format!("{id}.n_bases")).0, bases.len() as f64);
+    }
+}
+
+async fn monitoring_traces(
+    store: &Store,
+    label: &str,
+    year: i32,
+    model: &jidi_report::model::Report,
+    figs: &Figures,
+) {
+    use jidi_store::{BaseRank, MonitorFilter, WarningFilter};
+    let get = |id: &str| {
+        figs.get(id)
+            .unwrap_or_else(|| panic!("[{label}] {year}: figure {id} missing"))
+            .clone()
+    };
+    // Monthly revenue of every base, period by period, through the ranked list.
+    let mut monitored = HashSet::new();
+    let mut ytd: Vec<(u8, f64, f64)> = Vec::new();
+    for month in 1..=12u8 {
+        let period = year * 100 + i32::from(month);
+        let (list, total) = store
+            .monitor_bases(
+                "m_rev",
+                period,
+                &MonitorFilter::default(),
+                BaseRank::LevelDesc,
+                Page::first(500),
+            )
+            .await
+            .unwrap();
+        let mut list = list;
+        let mut offset = list.len();
+        while (offset as i64) < total {
+            let page = Page {
+                offset: offset as u32,
+                limit: 500,
+            };
+            let (more, _) = store
+                .monitor_bases(
+                    "m_rev",
+                    period,
+                    &MonitorFilter::default(),
+                    BaseRank::LevelDesc,
+                    page,
+                )
+                .await
+                .unwrap();
+            offset += more.len();
+            list.extend(more);
+        }
+        monitored.extend(list.iter().map(|b| b.base_id));
+        let (now, then) = list
+            .iter()
+            .filter_map(|b| Some((b.point.cumulative?, b.point.cumulative_ly?)))
+            .fold((0.0, 0.0), |(n, t), (a, b)| (n + a, t + b));
+        if then > 0.0 {
+            ytd.push((month, now, then));
+        }
+    }
+    let Some(monitoring) = &model.monitoring else {
+        assert!(
+            monitored.is_empty(),
+            "[{label}] {year} has monthly data but no section"
+        );
+        return;
+    };
+    let (value, source, _) = get("monitoring.n_bases_monitored");
+    close(
+        "monitoring.n_bases_monitored",
+        value,
+        monitored.len() as f64,
+    );
+    assert_eq!(source, "query:report_monitored_bases", "[{label}]");
+    assert_eq!(
+        monitoring.revenue_growth_by_month.len(),
+        ytd.len(),
+        "[{label}] {year}: months with a year-to-date growth"
+    );
+    for (month, now, then) in &ytd {
+        let id = format!("monitoring.revenue_growth.{month}");
+        let (value, source, _) = get(&id);
+        close(&id, value, (now / then - 1.0) * 100.0);
+        assert_eq!(source, "query:report_ytd_growth", "[{label}]");
+    }
+    // Warnings, recounted from the warning list: opened in the year, at their peak level.
+    let mut warnings = Vec::new();
+    loop {
+        let page = Page {
+            offset: warnings.len() as u32,
+            limit: 500,
+        };
+        let (rows, total) = store
+            .monitor_warnings(
+                &WarningFilter::within(jidi_domain::access::RecordScope::All),
+                page,
+            )
+            .await
+            .unwrap();
+        let done = rows.is_empty() || (warnings.len() + rows.len()) as i64 >= total;
+        warnings.extend(rows);
+        if done {
+            break;
+        }
+    }
+    let of_year: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.warning.opened / 100 == year)
+        .collect();
+    for level in ["blue", "yellow", "orange", "red"] {
+        let n = of_year.iter().filter(|w| w.warning.peak == level).count();
+        let id = format!("monitoring.warnings.{level}");
+        close(&id, get(&id).0, n as f64);
+        for row in &monitoring.by_month {
+            let n = of_year
+                .iter()
+                .filter(|w| {
+                    w.warning.peak == level && w.warning.opened % 100 == i32::from(row.month)
+                })
+                .count();
+            let id = format!("monitoring.by_month.{}.{level}", row.month);
+            close(&id, get(&id).0, n as f64);
+        }
+    }
+    let notable = of_year
+        .iter()
+        .filter(|w| matches!(w.warning.peak.as_str(), "orange" | "red"))
+        .count();
+    assert_eq!(
+        monitoring.notable.len(),
+        notable.min(60),
+        "[{label}] {year}: the orange and red warnings"
+    );
 }
 
 async fn sections_without_data_are_left_out(db: TestDb) {
@@ -304,6 +585,57 @@ async fn sections_without_data_are_left_out(db: TestDb) {
         report::build(store, &request(-4)).await,
         Err(ReportServiceError::BadYear { .. })
     ));
+
+    // A past year keeps the tiers of that year: promoting a base in the next year changes the
+    // next year's counts by tier, not this year's.
+    let tier_count = |r: &jidi_report::model::Report, code: &str| {
+        r.roll
+            .by_tier
+            .iter()
+            .find(|i| i.key == code)
+            .map_or(0.0, |i| i.value.value)
+    };
+    let this_before = report::build(store, &request(YEAR)).await.unwrap();
+    let next_before = report::build(store, &request(YEAR + 1)).await.unwrap();
+    let ids = store.report_national_ids(YEAR).await.unwrap();
+    let bases = store.bases_by_ids(&ids).await.unwrap();
+    let promoted = ids
+        .iter()
+        .find(|id| bases[id].facts.tier == Tier::National)
+        .copied()
+        .unwrap();
+    store
+        .change_tier(
+            promoted,
+            Tier::Excellence,
+            NaiveDate::from_ymd_opt(YEAR + 1, 6, 30).unwrap(),
+            None,
+            "测试：次年晋级",
+            None,
+        )
+        .await
+        .unwrap();
+    let this_after = report::build(store, &request(YEAR)).await.unwrap();
+    assert_eq!(
+        this_after.roll, this_before.roll,
+        "[{label}] {YEAR} unchanged"
+    );
+    let next_after = report::build(store, &request(YEAR + 1)).await.unwrap();
+    assert_eq!(
+        tier_count(&next_after, "excellence"),
+        tier_count(&next_before, "excellence") + 1.0,
+        "[{label}] promoted in {}",
+        YEAR + 1
+    );
+    assert_eq!(
+        tier_count(&next_after, "national"),
+        tier_count(&next_before, "national") - 1.0,
+        "[{label}]"
+    );
+    assert_eq!(
+        next_after.roll.n_bases, next_before.roll.n_bases,
+        "[{label}]"
+    );
     db.finish().await;
 }
 

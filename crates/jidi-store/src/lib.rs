@@ -18,6 +18,7 @@ mod monitoring;
 mod plans;
 mod proposals;
 mod report;
+mod report_topics;
 mod results;
 mod roll;
 mod row;
@@ -42,6 +43,7 @@ pub use monitoring::{BaseFigure, BaseRank, DerivedPoint, GroupBy, GroupSums, Mon
 pub use plans::QueryPlan;
 pub use proposals::{ProposalEffect, ProposalFilter, ProposalRecord};
 pub use report::{GroupTotal, ReportGroup};
+pub use report_topics::{CollectionCounts, WarningCount, WarningItem, YtdSums};
 pub use results::{Headline, ResultDetails, ResultFilter, ResultRecord};
 pub use roll::{BaseFilter, BaseSort, Counts, Page, SortOrder, StatusFilter};
 pub use runs::{NewRun, RunRecord, RunStatus};

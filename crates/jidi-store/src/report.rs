@@ -2,10 +2,10 @@
 //!
 //! Every function here takes the *roll year*: the report counts the bases of the national programme
 //! (国家级 and 卓越提升) on the roll at 31 December of that year, that is designated by then
-//! (or of unknown designation year) and not withdrawn by then. The tier is the base's stored tier:
-//! tier changes after the year are not rolled back (the report of a past year regenerated after a
-//! promotion shows the promoted tier). Year-on-year figures sum the *same* bases over both years,
-//! so a base designated in the year does not count as growth.
+//! (or of unknown designation year) and not withdrawn by then, with the tier it had on that day
+//! (see [`tier_at`]): the report of a past year regenerated after a promotion still shows the tier
+//! of that year. Year-on-year figures sum the *same* bases over both years, so a base designated
+//! in the year does not count as growth.
 //!
 //! The names of these queries (`report_roll_counts`, `report_value_totals`, `report_top_values`)
 //! are the `query:<name>` provenance of the report's figures.
@@ -37,8 +37,16 @@ pub enum ReportGroup {
 }
 
 impl ReportGroup {
-    /// The grouping expression; fixed text, never user input.
-    fn expr(self) -> &'static str {
+    /// The grouping expression for the roll at the end of `year`; fixed text (the year is
+    /// printed as digits), never user input.
+    fn expr(self, year: i32) -> String {
+        match self {
+            ReportGroup::Tier => tier_at(year),
+            other => other.fixed_expr().to_string(),
+        }
+    }
+
+    fn fixed_expr(self) -> &'static str {
         match self {
             ReportGroup::National => "'all'",
             ReportGroup::Tier => "b.tier",
@@ -66,12 +74,32 @@ pub struct GroupTotal {
     pub weight_sum: f64,
 }
 
-/// The bases on the roll at the end of `year`; `national` restricts to the national programme.
+/// The tier base `b` had at the end of `year`, from its tier history: the tier of its last change
+/// on or before 31 December, else the tier it left at its first change after that day, else (no
+/// history) its stored tier. A withdrawal (`to_tier` NULL) keeps the tier it had; whether the base
+/// was still on the roll is the status condition's business. The date is a literal of the year's
+/// digits, not a bound parameter, so that the same expression can be repeated in `GROUP BY` on
+/// PostgreSQL (which compares it to the `DATE` column as a date, SQLite as `YYYY-MM-DD` text).
+fn tier_at(year: i32) -> String {
+    let end = format!("'{:04}-12-31'", year.clamp(1, 9999));
+    format!(
+        "COALESCE(\
+         (SELECT tc.to_tier FROM tier_changes tc WHERE tc.base_id = b.id AND tc.to_tier IS NOT NULL AND tc.changed_on <= {end} ORDER BY tc.changed_on DESC, tc.id DESC LIMIT 1), \
+         (SELECT tc.from_tier FROM tier_changes tc WHERE tc.base_id = b.id AND tc.from_tier IS NOT NULL AND tc.changed_on > {end} ORDER BY tc.changed_on, tc.id LIMIT 1), \
+         b.tier)"
+    )
+}
+
+/// The bases on the roll at the end of `year`; `national` restricts to the national programme
+/// (by the tier of that day).
 fn on_roll(year: i32, national: bool) -> Conditions {
     let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year-end");
     let mut c = Conditions::default();
     if national {
-        c.push("b.tier IN ('national', 'excellence')", vec![]);
+        c.push(
+            &format!("{} IN ('national', 'excellence')", tier_at(year)),
+            vec![],
+        );
     }
     c.push(
         "(b.designated_year IS NULL OR b.designated_year <= ?)",
@@ -93,14 +121,13 @@ impl Store {
         group: ReportGroup,
     ) -> Result<Vec<(String, i64)>> {
         let c = on_roll(year, group != ReportGroup::Tier);
-        let expr = group.expr();
+        let expr = group.expr(year);
         on_pool!(self, pool => {
-            let mut qb = QueryBuilder::new(format!("SELECT {expr} AS k, COUNT(*) AS n FROM bases b"));
+            // Grouped over a derived table: the tier of the day is a correlated subquery, which
+            // is not repeated in GROUP BY.
+            let mut qb = QueryBuilder::new(format!("SELECT x.k AS k, COUNT(*) AS n FROM (SELECT {expr} AS k FROM bases b"));
             push_where!(qb, c);
-            if group != ReportGroup::National {
-                qb.push(format!(" GROUP BY {expr}"));
-            }
-            qb.push(" ORDER BY n DESC, k");
+            qb.push(") x GROUP BY x.k ORDER BY n DESC, k");
             let rows = qb.build().fetch_all(pool).await?;
             rows.iter().map(|r| Ok((r.text("k")?, r.int("n")?))).collect()
         })
@@ -116,9 +143,22 @@ impl Store {
         })
     }
 
-    /// Ids of the national bases designated in `year`, by id.
-    pub async fn report_designated_in(&self, year: i32) -> Result<Vec<i64>> {
+    /// The national bases designated in `year` with their tier at the end of the year, by id.
+    pub async fn report_designated_in(&self, year: i32) -> Result<Vec<(i64, String)>> {
         let c = on_roll(year, true).and("b.designated_year = ?", vec![Param::Int32(year)]);
+        let tier = tier_at(year);
+        on_pool!(self, pool => {
+            let mut qb = QueryBuilder::new(format!("SELECT b.id AS id, {tier} AS t FROM bases b"));
+            push_where!(qb, c);
+            qb.push(" ORDER BY b.id");
+            let rows = qb.build().fetch_all(pool).await?;
+            rows.iter().map(|r| Ok((r.int("id")?, r.text("t")?))).collect()
+        })
+    }
+
+    /// Ids of the national bases on the roll at the end of `year` (by the tier of that day), by id.
+    pub async fn report_national_ids(&self, year: i32) -> Result<Vec<i64>> {
+        let c = on_roll(year, true);
         on_pool!(self, pool => {
             let mut qb = QueryBuilder::new("SELECT b.id FROM bases b");
             push_where!(qb, c);
@@ -143,13 +183,19 @@ impl Store {
             "v.year = ? AND v.indicator_code = ?",
             vec![Param::Int32(value_year), Param::Text(indicator.to_string())],
         );
-        let expr = group.expr();
+        let expr = group.expr(roll_year);
+        // Sums of floats depend on the order rows arrive in, which PostgreSQL's plan may change
+        // between two runs on the same data (after an ANALYZE); summed as NUMERIC they are exact,
+        // so the same data give the same report, byte for byte. SQLite sums in its one order.
         let (select, join) = match weight {
             Some(_) => (
-                "SUM(v.value * w.value) AS s, SUM(w.value) AS ws",
+                "CAST(SUM(CAST(v.value * w.value AS NUMERIC)) AS DOUBLE PRECISION) AS s, CAST(SUM(CAST(w.value AS NUMERIC)) AS DOUBLE PRECISION) AS ws",
                 " JOIN annual_values w ON w.base_id = v.base_id AND w.year = v.year AND w.indicator_code = ",
             ),
-            None => ("SUM(v.value) AS s", ""),
+            None => (
+                "CAST(SUM(CAST(v.value AS NUMERIC)) AS DOUBLE PRECISION) AS s",
+                "",
+            ),
         };
         on_pool!(self, pool => {
             let mut qb = QueryBuilder::new(format!(

@@ -203,6 +203,26 @@ async fn report_pages_as_every_role(db: TestDb) {
     let first = r.json();
     assert_eq!(first["edition"], 1, "[{l}]");
     assert_eq!(first["synthetic"], true, "[{l}]");
+    // Published without an uploaded final file: the generated HTML and DOCX are the edition.
+    assert!(
+        first["final_format"].is_null() && first["final_sha256"].is_null(),
+        "[{l}] no final file: {first}"
+    );
+    let first_docx = app
+        .get(
+            &format!(
+                "/api/v1/reports/editions/{}/files/docx",
+                first["id"].as_i64().unwrap()
+            ),
+            &Auth::Anonymous,
+        )
+        .await;
+    assert_eq!(first_docx.status, StatusCode::OK, "[{l}]");
+    assert_eq!(
+        hex::encode(Sha256::digest(&first_docx.body)),
+        first["docx_sha256"].as_str().unwrap(),
+        "[{l}] the frozen DOCX as hashed"
+    );
     let final_pdf = b"%PDF-1.7\n% the office's edited final\n%%EOF\n".to_vec();
     // A file that is not what its name says is refused, and nothing is published.
     let refused = publish_page(&app, &admin, "2025", Some(("final.docx", b"not a zip"))).await;

@@ -556,9 +556,9 @@ impl Builder {
             Lang::En => {
                 p.t(&format!("In {}, ", self.year))
                     .push(comp)
-                    .t(" of the expected values were reported, and ")
+                    .t(" of the reports asked for were accepted and ")
                     .push(time)
-                    .t(" of submissions arrived on time");
+                    .t(" arrived by the deadline");
             }
         }
         if let Some(n) = &c.n_submissions {

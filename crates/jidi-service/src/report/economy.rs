@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use jidi_domain::incident::IncidentKind;
+use jidi_domain::national::NationalMetric;
 use jidi_domain::reference::MacroRegion;
-use jidi_domain::roll::Tier;
 use jidi_report::model::{
     BaseFigure, Counter, Economy, EconomyRow, Figure, GreenSafety, IncidentRow, Innovation, Item,
     KeyIndicator, Measure, Name, Provenance, Unit, VetoedBase, YearFigure,
@@ -157,14 +157,45 @@ const REVENUE: Spec = Spec::new("rev_main", Agg::Sum, Unit::Yuan100m);
 const PROFIT: Spec = Spec::new("profit_total", Agg::Sum, Unit::Yuan100m);
 const RD_INTENSITY: Spec = Spec::new("rd_intensity", Agg::Mean("rev_main"), Unit::Percent);
 
+/// Adds the share of the national above-scale total (占全国比重) to `m` when the reference data
+/// have the total of the report's year; the figure names the reference row, its source and the
+/// query of the numerator.
+fn with_national_share(mut m: Measure, metric: NationalMetric, year: i32) -> Measure {
+    let Some(total) = jidi_domain::national::total(metric, year) else {
+        return m;
+    };
+    m.national_share = Some(Figure::new(
+        m.current.value / total.value_100m_yuan * 100.0,
+        Unit::Percent,
+        Provenance::reference(
+            jidi_domain::national::NATIONAL_TOTALS_FILE,
+            &format!(
+                "year={year}; ({source} [{detail}]) / national total {value} 亿元 * 100; national total: {file} line {line} (全国, 规上工业, {name}, {year}), source: {origin}",
+                source = m.current.provenance.source,
+                detail = m.current.provenance.detail,
+                value = total.value_100m_yuan,
+                file = jidi_domain::national::NATIONAL_TOTALS_FILE,
+                line = total.line,
+                name = metric.name_zh(),
+                origin = total.source,
+            ),
+        ),
+    ));
+    m
+}
+
 pub(super) async fn economy(store: &Store, year: i32, labels: &Labels) -> Result<Option<Economy>> {
     let Some(revenue) = REVENUE.measure(store, year).await? else {
         return Ok(None);
     };
+    let revenue = with_national_share(revenue, NationalMetric::Revenue, year);
     let value_added = Spec::new("va_ind", Agg::Sum, Unit::Yuan100m)
         .measure(store, year)
         .await?;
-    let profit = PROFIT.measure(store, year).await?;
+    let profit = PROFIT
+        .measure(store, year)
+        .await?
+        .map(|m| with_national_share(m, NationalMetric::Profit, year));
     let rd_intensity = RD_INTENSITY.measure(store, year).await?;
     let exports = Spec::new("export_share", Agg::PercentOf("rev_main"), Unit::Yuan100m)
         .measure(store, year)
@@ -348,17 +379,15 @@ fn incident_names(kind: IncidentKind) -> (Name, Name) {
     }
 }
 
-/// Incidents of national-programme bases in `year`, by kind.
+/// Incidents in `year` of the bases of the national programme on the roll at the end of that
+/// year (by the tier of that day), by kind.
 async fn incidents_by_kind(store: &Store, year: i32) -> Result<HashMap<IncidentKind, i64>> {
     let incidents = store.incidents_in_year(year).await?;
-    let ids: Vec<i64> = incidents.iter().map(|(id, ..)| *id).collect();
-    let bases = store.bases_by_ids(&ids).await?;
+    let national: std::collections::HashSet<i64> =
+        store.report_national_ids(year).await?.into_iter().collect();
     let mut out = HashMap::new();
     for (id, kind, _) in incidents {
-        let national = bases
-            .get(&id)
-            .is_some_and(|b| matches!(b.facts.tier, Tier::National | Tier::Excellence));
-        if national {
+        if national.contains(&id) {
             *out.entry(kind).or_insert(0) += 1;
         }
     }

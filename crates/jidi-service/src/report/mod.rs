@@ -6,10 +6,13 @@
 //!
 //! Sections without data are left out (`None`): a year without a published evaluation has no
 //! evaluation section, no movers and no scheme in the appendix; a year without values has no
-//! economy. Monitoring and data collection are not built yet (always `None`).
+//! economy; a year without monthly data has no monitoring; a year without a reporting task has no
+//! data collection.
 
+mod collection;
 mod economy;
 mod editions;
+mod monitoring;
 mod names;
 mod pdf;
 mod rated;
@@ -176,6 +179,8 @@ pub async fn build(store: &Store, request: &ReportRequest) -> Result<Report> {
     let green_safety = economy::green_safety(store, year, rated.as_ref(), &labels).await?;
     let decisions = decisions(store, year, &labels).await?;
     let appendix = rated::appendix(store, run.as_ref(), synthetic).await?;
+    let monitoring = monitoring::monitoring(store, year, &labels).await?;
+    let collection = collection::collection(store, year, &labels).await?;
     Ok(Report {
         meta: Meta {
             year,
@@ -193,8 +198,8 @@ pub async fn build(store: &Store, request: &ReportRequest) -> Result<Report> {
         economy,
         innovation,
         green_safety,
-        monitoring: None,
-        collection: None,
+        monitoring,
+        collection,
         appendix: Some(appendix),
     })
 }
@@ -372,15 +377,17 @@ async fn decisions(store: &Store, year: i32, labels: &Labels) -> Result<Option<D
             break;
         }
     }
-    let new_ids = store.report_designated_in(year).await?;
+    let designated = store.report_designated_in(year).await?;
     let mut ids: Vec<i64> = accepted.iter().map(|p| p.base_id).collect();
-    ids.extend(&new_ids);
+    ids.extend(designated.iter().map(|(id, _)| *id));
     let bases = store.bases_by_ids(&ids).await?;
     let tier = |t: Tier| Name::new(t.name_zh(), t.name_en());
     let mut items = Vec::new();
-    for id in &new_ids {
+    for (id, tier_then) in &designated {
         let Some(base) = bases.get(id) else { continue };
         let facts = &base.facts;
+        // The tier at the end of the year, not today's (a later promotion is a later decision).
+        let tier_then = Tier::parse(tier_then).unwrap_or(facts.tier);
         let batch = match facts.batch {
             Some(b) => format!("第{b}批国家新型工业化产业示范基地"),
             None => "国家新型工业化产业示范基地".to_string(),
@@ -390,7 +397,7 @@ async fn decisions(store: &Store, year: i32, labels: &Labels) -> Result<Option<D
             kind: DecisionKind::New,
             base: labels.base_ref(base),
             from_tier: None,
-            to_tier: Some(tier(facts.tier)),
+            to_tier: Some(tier(tier_then)),
             decided_on: date(
                 facts
                     .designated_on

@@ -254,6 +254,9 @@ mod tests {
         assert_eq!(format_number(Value::from(()), None).unwrap(), "—");
         assert_eq!(format_number(Value::from(5_i64), None).unwrap(), "5");
         assert_eq!(format_number(Value::from(5.0_f64), None).unwrap(), "5.00");
-        assert_eq!(format_number(Value::from(12_345_i64), None).unwrap(), "12,345");
+        assert_eq!(
+            format_number(Value::from(12_345_i64), None).unwrap(),
+            "12,345"
+        );
     }
 }

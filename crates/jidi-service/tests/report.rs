@@ -267,6 +267,29 @@ async fn figures_trace_to_the_database(db: TestDb) {
         "[{label}] same figures in English"
     );
 
+    // Decisions keep their tier unless they move it: a warning or a rectification order stays in
+    // its tier, an exit has no target, a promotion rises (the demo decides 2023 and 2024).
+    let mut checked = 0;
+    for year in [YEAR - 2, YEAR - 1] {
+        let model = report::build(store, &request(year)).await.unwrap();
+        for d in model.decisions.map(|d| d.items).unwrap_or_default() {
+            use jidi_report::model::DecisionKind as K;
+            match d.kind {
+                K::Warned | K::Rectified => {
+                    assert_eq!(d.to_tier, d.from_tier, "[{label}] {year} {}", d.key);
+                    checked += 1;
+                }
+                K::Withdrawn => assert_eq!(d.to_tier, None, "[{label}] {year} {}", d.key),
+                K::Promoted => assert_ne!(d.to_tier, d.from_tier, "[{label}] {year} {}", d.key),
+                K::New => {}
+            }
+        }
+    }
+    assert!(
+        checked > 0,
+        "[{label}] the demo decided warnings or rectifications"
+    );
+
     // Data collection and monitoring, recomputed from the stored rows, for the year and the next
     // (whose last month is part-way through, with returned answers and a year-to-date growth).
     for year in [YEAR, YEAR + 1] {

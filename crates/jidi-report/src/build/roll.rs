@@ -16,7 +16,9 @@ impl Builder {
             .t(self.tr("。", "."));
         if !roll.by_tier.is_empty() {
             let list = self.item_list("roll.by_tier", &roll.by_tier);
-            p.t(self.tr("按梯度分，", " By tier: "))
+            // The count above is the national programme; the tiers are the whole roll's
+            // (cultivating and provincial clusters included), so say so.
+            p.t(self.tr("名册各梯度中，", " Across every tier of the roll: "))
                 .extend(list.0)
                 .t(self.tr("。", "."));
         }

@@ -599,7 +599,16 @@ impl Builder {
             &lowest.completeness,
         );
         let mut p = Runs::default();
+        // When every province is at the same completeness, naming one as the lowest would be
+        // filler: say it is the same everywhere.
+        let uniform = sorted[0].completeness.value == lowest.completeness.value;
         match self.lang {
+            Lang::Zh if uniform => {
+                p.t("分省看，各省填报完整率均为").push(lf).t("。");
+            }
+            Lang::En if uniform => {
+                p.t("Completeness was ").push(lf).t(" in every province.");
+            }
             Lang::Zh => {
                 p.t("分省看，填报完整率最低的是")
                     .push(self.name(&lowest.province))

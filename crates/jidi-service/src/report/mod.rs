@@ -426,7 +426,12 @@ async fn decisions(store: &Store, year: i32, labels: &Labels) -> Result<Option<D
             kind,
             base: labels.base_ref(base),
             from_tier: Some(tier(p.from_tier)),
-            to_tier: p.to_tier.map(tier),
+            // A warning or a rectification order keeps the base in its tier; only an exit
+            // leaves the roll (no target tier).
+            to_tier: match p.kind {
+                ProposalKind::Warning | ProposalKind::Rectification => Some(tier(p.from_tier)),
+                ProposalKind::Promotion | ProposalKind::Exit => p.to_tier.map(tier),
+            },
             decided_on: date((decided + chrono::Duration::hours(8)).date_naive()),
             reason: Name::zh_only(if reason.trim().is_empty() {
                 "（未填写理由）"

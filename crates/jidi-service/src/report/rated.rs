@@ -357,14 +357,14 @@ pub(super) async fn appendix(
                 method: Name::new(
                     &format!(
                         "按类别分组评价：指标经{}标准化后按{}合成，同组比较定星；排名不确定性由{}次蒙特卡洛模拟给出。",
-                        scheme.method.normalisation,
-                        scheme.method.aggregation,
+                        method_words(&scheme.method.normalisation, true),
+                        method_words(&scheme.method.aggregation, true),
                         scheme.uncertainty.replications
                     ),
                     &format!(
                         "Bases are compared within their category: indicators normalised by {}, aggregated by {}, stars given within each peer group; rank uncertainty from {} Monte Carlo replications.",
-                        scheme.method.normalisation,
-                        scheme.method.aggregation,
+                        method_words(&scheme.method.normalisation, false),
+                        method_words(&scheme.method.aggregation, false),
                         scheme.uncertainty.replications
                     ),
                 ),
@@ -455,5 +455,55 @@ fn dimension_name(code: &str) -> Name {
     match DIMENSIONS.iter().find(|(c, _, _)| *c == code) {
         Some((_, zh, en)) => Name::new(zh, en),
         None => Name::new(code, code),
+    }
+}
+
+/// The engine's method codes (`minmax:0:100`, `amean`, …) in words for the report's readers; a
+/// code without words (a new method) is shown as it is.
+fn method_words(code: &str, zh: bool) -> String {
+    let mut parts = code.split(':');
+    let name = parts.next().unwrap_or("");
+    let args: Vec<&str> = parts.collect();
+    let range = match args.as_slice() {
+        [lo, hi] => Some((*lo, *hi)),
+        _ => None,
+    };
+    let words: Option<(&str, &str)> = match name {
+        "minmax" => Some(("最小—最大值", "min–max scaling")),
+        "zscore" => Some(("标准分数（z-score）", "z-scores")),
+        "rank" | "prank" => Some(("排序", "ranks")),
+        "goalposts" => Some(("目标值区间", "goalposts")),
+        "max" | "fracmax" => Some(("与最大值之比", "share of the maximum")),
+        "amean" => Some(("加权算术平均", "a weighted arithmetic mean")),
+        "gmean" => Some(("加权几何平均", "a weighted geometric mean")),
+        "hmean" => Some(("加权调和平均", "a weighted harmonic mean")),
+        "topsis" => Some(("TOPSIS法", "TOPSIS")),
+        "vikor" => Some(("VIKOR法", "VIKOR")),
+        "copeland" => Some(("Copeland计票法", "the Copeland count")),
+        _ => None,
+    };
+    match (words, range) {
+        (Some((z, _)), Some((lo, hi))) if zh => format!("{z}（{lo}—{hi}）"),
+        (Some((_, e)), Some((lo, hi))) => format!("{e} to {lo}–{hi}"),
+        (Some((z, _)), None) if zh => z.to_string(),
+        (Some((_, e)), None) => e.to_string(),
+        (None, _) => code.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::method_words;
+
+    #[test]
+    fn method_codes_read_as_words() {
+        assert_eq!(method_words("minmax:0:100", true), "最小—最大值（0—100）");
+        assert_eq!(
+            method_words("minmax:0:100", false),
+            "min–max scaling to 0–100"
+        );
+        assert_eq!(method_words("amean", true), "加权算术平均");
+        assert_eq!(method_words("gmean", false), "a weighted geometric mean");
+        assert_eq!(method_words("newmethod:1", true), "newmethod:1");
     }
 }

@@ -6,6 +6,7 @@
 //! * [`catalogue`]: [`IndicatorSpec`], [`CheckCatalogue`], [`convert`].
 //! * [`parse`]: [`parse_long_form`], [`ValuePeriod`], [`ParsedValue`], [`Scope`], [`BaseLookup`].
 //! * [`check`]: [`Context`], [`check_values`], [`missing_required`].
+//! * [`managed`]: [`ManagedCatalogue`], the whole catalogue as the ministry edits it.
 //! * [`uscc`]: unified social credit codes (GB 32100-2015).
 //! * [`industry`]: industry codes (GB/T 4754-2017).
 #![deny(missing_docs)]
@@ -15,12 +16,14 @@ pub mod check;
 pub mod finding;
 mod fxhash;
 pub mod industry;
+pub mod managed;
 pub mod parse;
 pub mod uscc;
 
 pub use catalogue::{CheckCatalogue, Frequency, IndicatorSpec, convert};
 pub use check::{Context, check_values, missing_required};
 pub use finding::{Finding, Report, Rule, Severity};
+pub use managed::{CatalogueEntry, ManagedCatalogue, Status};
 pub use parse::{
     BaseInfo, BaseLookup, ParseOutcome, ParsedValue, Scope, ValuePeriod, parse_long_form,
 };

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod catalogue;
 mod collection;
 mod demo;
 mod drafts;
@@ -34,6 +35,7 @@ mod work;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter};
+pub use catalogue::{CatalogueVersion, NewCatalogueVersion};
 pub use collection::{AcceptedValue, AcceptedWarning, Frequency, NewBatch, Revision, StoredValue};
 pub use demo::DemoSummary;
 pub use drafts::{Draft, DraftField};

@@ -387,7 +387,13 @@ impl Store {
     pub(crate) async fn sync_reference_data(&self) -> Result<()> {
         let regions = Regions::get();
         let categories = reference::builtin_categories();
-        let indicators = catalogue::reference_catalogue();
+        // Once the catalogue is managed, `indicators` follows its versions, not this binary.
+        let managed = self.applied_migrations().await?.contains(&13);
+        let indicators = if managed {
+            &[][..]
+        } else {
+            catalogue::reference_catalogue()
+        };
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for p in &regions.provinces {
@@ -418,7 +424,7 @@ impl Store {
             }
             tx.commit().await?;
         });
-        Ok(())
+        self.seed_catalogue().await
     }
 
     /// All categories and sub-types, in display order.

@@ -261,6 +261,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "generated fields",
         include_str!("../migrations/sqlite/0012_generated_fields.sql"),
     ),
+    (
+        13,
+        "managed catalogue",
+        include_str!("../migrations/sqlite/0013_managed_catalogue.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -318,6 +323,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         12,
         "generated fields",
         include_str!("../migrations/postgres/0012_generated_fields.sql"),
+    ),
+    (
+        13,
+        "managed catalogue",
+        include_str!("../migrations/postgres/0013_managed_catalogue.sql"),
     ),
 ];
 

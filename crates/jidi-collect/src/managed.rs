@@ -267,7 +267,10 @@ impl ManagedCatalogue {
                 }
             }
             let mut number = |name: &str| -> Option<f64> {
+                // A leading apostrophe is how spreadsheets and guarded CSV writers mark a
+                // number kept as text.
                 let text = cell(name);
+                let text = text.strip_prefix('\'').unwrap_or(text);
                 if text.is_empty() {
                     return None;
                 }
@@ -466,10 +469,31 @@ impl ManagedCatalogue {
     /// The header (English column codes) and rows of the catalogue as a file.
     pub fn to_rows(&self) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
         let header = CATALOGUE_COLUMNS.iter().map(|(c, _)| *c).collect();
+        // Bounds go out as numbers: a spreadsheet sums and sorts them, and a CSV writer that
+        // guards against formulas would otherwise mark `-100` as text.
         let rows = self
             .entries
             .iter()
-            .map(|e| e.cells().into_iter().map(Cell::Text).collect())
+            .map(|e| {
+                let s = &e.spec;
+                let bounds = [
+                    ("min", s.min),
+                    ("max", s.max),
+                    ("yoy_warn", s.yoy_warn),
+                    ("yoy_block", s.yoy_block),
+                ];
+                CATALOGUE_COLUMNS
+                    .iter()
+                    .zip(e.cells())
+                    .map(|((name, _), text)| {
+                        match bounds.iter().find(|(b, _)| b == name) {
+                            Some((_, Some(x))) => Cell::Number(*x),
+                            Some((_, None)) => Cell::Empty,
+                            None => Cell::Text(text),
+                        }
+                    })
+                    .collect()
+            })
             .collect();
         (header, rows)
     }

@@ -1,6 +1,7 @@
 //! Application services: the workflows that read from the store, compute in the domain and write
 //! back, shared by the web server and the command line so that both do exactly the same thing.
 //!
+//! * [`catalogue`]: edit the managed indicator catalogue (a file or one entry), versioned.
 //! * [`evaluation`]: run a year's evaluation (trial), publish it, verify its hash.
 //! * [`management`]: turn published results into proposals and decide them.
 //! * [`demo`]: load the demo programme with its accounts and published history.
@@ -14,6 +15,7 @@
 //! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
 #![deny(missing_docs)]
 
+pub mod catalogue;
 pub mod cpu;
 pub mod demo;
 pub mod demo_collection;

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use jidi_collect::parse::ValuePeriod;
-use jidi_domain::catalogue::{self, Frequency as CatalogueFrequency};
+use jidi_collect::Frequency as CatalogueFrequency;
 use jidi_store::{Frequency, NewTask, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -155,16 +155,16 @@ pub async fn open_task(
         Frequency::Annual => CatalogueFrequency::Annual,
         Frequency::Monthly => CatalogueFrequency::Monthly,
     };
+    let catalogue = store.current_catalogue().await?.1;
     let mut indicators: Vec<String> = if req.indicators.is_empty() {
-        catalogue::reference_catalogue()
-            .iter()
-            .filter(|i| i.frequency == wanted)
-            .map(|i| i.code.to_string())
+        catalogue
+            .active(wanted)
+            .map(|i| i.spec.code.to_string())
             .collect()
     } else {
         let mut out = Vec::new();
         for code in &req.indicators {
-            let Some(i) = catalogue::indicator(code.trim()) else {
+            let Some(i) = catalogue.get(code.trim()).map(|e| &e.spec) else {
                 return Err(invalid(
                     "indicators",
                     format!(
@@ -173,6 +173,12 @@ pub async fn open_task(
                     ),
                 ));
             };
+            if catalogue.is_retired(&i.code) {
+                return Err(invalid(
+                    "indicators",
+                    format!("{} ({}) is retired", i.code, i.name_zh),
+                ));
+            }
             if i.frequency != wanted {
                 return Err(invalid(
                     "indicators",

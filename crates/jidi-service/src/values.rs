@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use jidi_collect::{
-    BaseInfo, CheckCatalogue, Context, Finding, ParsedValue, Report, Rule, Scope, ValuePeriod,
+    BaseInfo, Context, Finding, ManagedCatalogue, ParsedValue, Report, Rule, Scope, ValuePeriod,
     check_values, parse_long_form,
 };
 use jidi_domain::access::ListScope;
@@ -227,8 +227,10 @@ pub async fn import_values(
         .collect();
 
     let scope = how.scope.clone();
+    let catalogue = std::sync::Arc::new(store.current_catalogue().await?.1);
+    let parse_catalogue = catalogue.clone();
     let parsed = crate::cpu::run_heavy(IMPORT_PATIENCE, move || {
-        parse_long_form(&table, CheckCatalogue::standard(), &lookup, &scope)
+        parse_long_form(&table, parse_catalogue.checks(), &lookup, &scope)
     })
     .await?;
 
@@ -286,7 +288,7 @@ pub async fn import_values(
             let cat = category.get(&base).copied().unwrap_or("");
             let asked: Vec<String> = codes
                 .into_iter()
-                .filter(|c| jidi_domain::catalogue::indicator(c).is_none_or(|i| i.applies(cat)))
+                .filter(|c| catalogue.get(c).is_none_or(|i| i.applies(cat)))
                 .collect();
             required.push((period, base, asked));
         }
@@ -294,7 +296,14 @@ pub async fn import_values(
 
     let file_name = file.to_string();
     let checked = crate::cpu::run_heavy(IMPORT_PATIENCE, move || {
-        check_against_stored(parsed.values, parsed.findings, &stored, &groups, &required)
+        check_against_stored(
+            parsed.values,
+            parsed.findings,
+            &stored,
+            &groups,
+            &required,
+            &catalogue,
+        )
     })
     .await?;
     let (mut report, changed, unchanged) = checked;
@@ -420,9 +429,9 @@ fn check_against_stored(
     stored: &[(Frequency, StoredValue)],
     groups: &[(i64, String)],
     required: &[(ValuePeriod, i64, Vec<String>)],
+    catalogue: &ManagedCatalogue,
 ) -> (Report, Vec<AcceptedValue>, usize) {
-    let catalogue = CheckCatalogue::standard();
-    let mut context = Context::new(catalogue);
+    let mut context = Context::new(catalogue.checks());
     for (b, g) in groups {
         context.set_peer_group(*b, g);
     }
@@ -459,6 +468,28 @@ fn check_against_stored(
         }
     }
     let mut report = Report::new(parse_findings);
+    // A retired indicator keeps its history (an export imports back unchanged) but takes no
+    // new or corrected values.
+    let retired: Vec<Finding> = changed_values
+        .iter()
+        .filter(|v| catalogue.is_retired(&v.indicator))
+        .map(|v| {
+            let name = catalogue
+                .get(&v.indicator)
+                .map_or(v.indicator.as_str(), |e| e.spec.name_zh.as_str());
+            Finding::new(
+                Rule::UnknownIndicator,
+                "在用指标",
+                format!("{name}（{}）已停用，不再接收新数据", v.indicator),
+            )
+            .at_row(v.row)
+            .for_base(v.base_id)
+            .for_indicator(&v.indicator)
+            .for_period(v.period)
+            .with_value(&v.indicator)
+        })
+        .collect();
+    report.extend(retired);
     report.extend(check_values(&changed_values, &context));
     report.extend(missing);
     let accepted = changed_values
@@ -525,7 +556,7 @@ pub async fn export_values(
         .into_iter()
         .map(|b| (b.id, b.facts.name))
         .collect();
-    let catalogue = CheckCatalogue::standard();
+    let catalogue = store.current_catalogue().await?.1;
     let mut after: Option<(i32, i64, String)> = None;
     let mut n = 0;
     loop {
@@ -545,6 +576,7 @@ pub async fn export_values(
         after = Some((last.period, last.base_id, last.indicator.clone()));
         for v in page {
             let unit = catalogue
+                .checks()
                 .get(&v.indicator)
                 .map(|s| s.unit.clone())
                 .unwrap_or_default();
@@ -821,7 +853,8 @@ pub async fn check_values_form(
             .collect(),
         spreadsheet: false,
     };
-    let parsed = parse_long_form(&table, CheckCatalogue::standard(), &lookup, scope);
+    let catalogue = store.current_catalogue().await?.1;
+    let parsed = parse_long_form(&table, catalogue.checks(), &lookup, scope);
     let mut stored: Vec<(Frequency, StoredValue)> = Vec::new();
     let mut groups: Vec<(i64, String)> = Vec::new();
     if let (Some(b), Some(first)) = (&base, parsed.values.first()) {
@@ -851,7 +884,14 @@ pub async fn check_values_form(
             .collect();
     }
     let (mut report, _, _) =
-        check_against_stored(parsed.values, parsed.findings, &stored, &groups, &[]);
+        check_against_stored(
+            parsed.values,
+            parsed.findings,
+            &stored,
+            &groups,
+            &[],
+            &catalogue,
+        );
     for f in &mut report.findings {
         if f.indicator.is_none() {
             f.indicator = f
@@ -980,10 +1020,12 @@ pub async fn form_context(
     };
     // The form and its template ask what the task asks; `missing_required` holds the base to it.
     let asked: Option<Vec<String>> = store.task_for_period(f, key).await?.map(|(_, codes)| codes);
-    Ok(CheckCatalogue::standard()
+    let catalogue = store.current_catalogue().await?.1;
+    Ok(catalogue
+        .checks()
         .specs()
         .iter()
-        .filter(|s| s.frequency == wanted)
+        .filter(|s| s.frequency == wanted && !catalogue.is_retired(&s.code))
         .filter(|s| asked.as_ref().is_none_or(|codes| codes.contains(&s.code)))
         .map(|s| {
             let code = s.code.as_str();

@@ -1,0 +1,258 @@
+//! The managed catalogue at work, on both backends: a file edit retires an indicator, tightens a
+//! bound and adds an indicator, and imports, exports and tasks follow the new version at once;
+//! edits that would rewrite history (a removed indicator, a new unit for stored values), an edit
+//! without a reason and a stale edit are refused whole, with their row and column.
+
+use chrono::NaiveDate;
+use jidi_collect::parse::Scope;
+use jidi_collect::{ManagedCatalogue, Rule};
+use jidi_service::catalogue::{self, CatalogueEdit, CatalogueEditError};
+use jidi_service::demo::{self, DemoOptions};
+use jidi_service::tasks::{self, OpenTask};
+use jidi_service::values::{self, ExportValues, ImportValues};
+use jidi_store::{Frequency, StoreError};
+use jidi_tabular::Cell;
+use jidi_test_support::{TestDb, backend_tests};
+
+fn options() -> DemoOptions {
+    let mut o = DemoOptions::standard(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+    o.config.provincial = 10;
+    o.config.cultivating = 5;
+    o.config.months = 3;
+    o.evaluations = false;
+    o.collection = false;
+    o
+}
+
+fn edit(reason: &str) -> CatalogueEdit {
+    CatalogueEdit {
+        user_id: None,
+        source: "cli",
+        reason: reason.into(),
+        based_on: None,
+        dry_run: false,
+    }
+}
+
+fn as_ministry(dry_run: bool) -> ImportValues {
+    ImportValues {
+        user_id: None,
+        source: "cli",
+        scope: Scope::All,
+        dry_run,
+        reason: String::new(),
+        explanation: "按统计口径核实无误".into(),
+        review: None,
+    }
+}
+
+/// The catalogue's CSV with `f` applied to each row's cells (column codes as in the header).
+fn edited(c: &ManagedCatalogue, f: impl Fn(&mut Vec<(String, String)>)) -> String {
+    let (header, rows) = c.to_rows();
+    let mut out = Vec::new();
+    for row in rows {
+        let mut cells: Vec<(String, String)> = header
+            .iter()
+            .zip(row)
+            .map(|(h, c)| {
+                let text = match c {
+                    Cell::Text(t) => t,
+                    Cell::Number(x) => x.to_string(),
+                    Cell::Empty => String::new(),
+                };
+                (h.to_string(), text)
+            })
+            .collect();
+        f(&mut cells);
+        if !cells.is_empty() {
+            out.push(cells.into_iter().map(|(_, v)| Cell::Text(v)).collect());
+        }
+    }
+    String::from_utf8(jidi_tabular::write_csv(&header, &out).unwrap()).unwrap()
+}
+
+fn set(cells: &mut [(String, String)], column: &str, value: &str) {
+    cells.iter_mut().find(|(h, _)| h == column).unwrap().1 = value.into();
+}
+
+fn code(cells: &[(String, String)]) -> &str {
+    &cells[0].1
+}
+
+async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
+    let store = &db.store;
+    let label = db.label;
+    demo::load(store, &options()).await.unwrap();
+    let stored = store
+        .values_between(Frequency::Annual, 2025, 2025, &["rev_net_increase".to_string()])
+        .await
+        .unwrap();
+    let kept = &stored[0];
+    let base = kept.base_id;
+    let rows = format!(
+        "base_id,period,indicator,value\n{base},2025,rd_intensity,7.5\n{base},2025,rev_net_increase,{}\n",
+        kept.value + 1.0
+    );
+    let before = values::import_values(store, "a.csv", rows.as_bytes(), &as_ministry(true))
+        .await
+        .unwrap();
+    assert!(
+        !before
+            .report
+            .findings
+            .iter()
+            .any(|f| matches!(f.rule, Rule::OutOfRange | Rule::UnknownIndicator)),
+        "{label}: {:#?}",
+        before.report.findings
+    );
+
+    // Retire one, tighten one, add one: version 2.
+    let (v1, current) = store.current_catalogue().await.unwrap();
+    let mut file = edited(&current, |cells| match code(cells) {
+        "rev_net_increase" => set(cells, "status", "retired"),
+        "rd_intensity" => set(cells, "max", "5"),
+        _ => {}
+    });
+    file.push_str("orders_new,新签订单额,New orders signed,亿元,万元:0.0001,annual,no,benefit,strength,,,0,,0.5,4,no,,active\n");
+    let outcome = catalogue::import_catalogue(store, "catalogue.csv", file.as_bytes(), &edit("测试：停用、收紧、新增"))
+        .await
+        .unwrap();
+    assert!(outcome.errors.is_empty(), "{label}: {:?}", outcome.errors);
+    let saved = outcome.saved.unwrap();
+    assert_eq!((saved.version, saved.changed), (v1.version + 1, 3), "{label}");
+    let mut changed: Vec<(&str, Vec<&str>)> = outcome
+        .changes
+        .iter()
+        .map(|c| (c.code.as_str(), c.columns.clone()))
+        .collect();
+    changed.sort();
+    assert_eq!(
+        changed,
+        vec![
+            ("orders_new", jidi_collect::managed::CATALOGUE_COLUMNS.iter().map(|(c, _)| *c).collect()),
+            ("rd_intensity", vec!["max"]),
+            ("rev_net_increase", vec!["status"]),
+        ],
+        "{label}"
+    );
+
+    // The checks follow at once: out of the new range, a retired indicator refused (its stored
+    // figure unchanged still passes), the new indicator accepted and exported in its unit.
+    let after = values::import_values(store, "a.csv", rows.as_bytes(), &as_ministry(true))
+        .await
+        .unwrap();
+    let rules: Vec<(usize, Rule)> = after
+        .report
+        .errors()
+        .map(|f| (f.row.unwrap(), f.rule))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![(2, Rule::OutOfRange), (3, Rule::UnknownIndicator)],
+        "{label}: {:#?}",
+        after.report.findings
+    );
+    assert!(after.report.findings[1].message.contains("已停用"), "{label}");
+    let unchanged = format!("base_id,period,indicator,value\n{base},2025,rev_net_increase,{}\n", kept.value);
+    let same = values::import_values(store, "b.csv", unchanged.as_bytes(), &as_ministry(false))
+        .await
+        .unwrap();
+    assert!(same.report.findings.is_empty(), "{label}: {:?}", same.report.findings);
+    assert_eq!((same.unchanged, same.changed), (1, 0), "{label}");
+    let new = format!("base_id,period,indicator,value,unit\n{base},2025,orders_new,125000,万元\n");
+    let accepted = values::import_values(store, "c.csv", new.as_bytes(), &as_ministry(false))
+        .await
+        .unwrap();
+    assert!(accepted.batch_id.is_some(), "{label}: {:#?}", accepted.report.findings);
+    let mut exported = Vec::new();
+    values::export_values(
+        store,
+        &ExportValues {
+            frequency: Frequency::Annual,
+            periods: (2025, 2025),
+            base_id: Some(base),
+            province_code: None,
+        },
+        |row| exported.push(row),
+    )
+    .await
+    .unwrap();
+    let orders = exported
+        .iter()
+        .find(|r| r[3] == Cell::Text("orders_new".into()))
+        .unwrap();
+    assert_eq!(orders[4], Cell::Number(12.5), "{label}");
+    assert_eq!(orders[5], Cell::Text("亿元".into()), "{label}");
+
+    // A task asks the active indicators of the current version.
+    let task = tasks::open_task(
+        store,
+        &OpenTask {
+            period: "2026".into(),
+            deadline: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+            title: String::new(),
+            indicators: Vec::new(),
+            opened_by: None,
+            opened_via: "ministry",
+            synthetic: false,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let asked = store.task_indicators(task).await.unwrap();
+    assert!(asked.contains(&"orders_new".to_string()), "{label}");
+    assert!(!asked.contains(&"rev_net_increase".to_string()), "{label}");
+
+    // Refused whole: a new unit for stored values, a removed indicator, no reason, a stale edit.
+    let (v2, current) = store.current_catalogue().await.unwrap();
+    let unit = edited(&current, |cells| {
+        if code(cells) == "rev_main" {
+            set(cells, "unit", "万元");
+            set(cells, "accepted_units", "万元:1;亿元:10000");
+        }
+    });
+    let refused = catalogue::import_catalogue(store, "unit.csv", unit.as_bytes(), &edit("改单位"))
+        .await
+        .unwrap();
+    let row_of_rev_main = current.entries().iter().position(|e| e.spec.code == "rev_main").unwrap() + 2;
+    assert!(
+        refused
+            .errors
+            .iter()
+            .any(|e| e.row == row_of_rev_main && e.column.as_deref() == Some("unit")),
+        "{label}: {:?}",
+        refused.errors
+    );
+    assert!(refused.saved.is_none());
+    let removed = edited(&current, |cells| {
+        if code(cells) == "water_int" {
+            cells.clear();
+        }
+    });
+    let refused = catalogue::import_catalogue(store, "removed.csv", removed.as_bytes(), &edit("删除"))
+        .await
+        .unwrap();
+    assert!(refused.errors[0].message.contains("water_int"), "{label}: {:?}", refused.errors);
+    let no_reason = catalogue::import_catalogue(store, "x.csv", file.as_bytes(), &edit("  "))
+        .await
+        .unwrap();
+    assert_eq!(no_reason.errors[0].column.as_deref(), Some("reason"), "{label}");
+    let mut stale = edit("过期");
+    stale.based_on = Some(v1.version);
+    let e = catalogue::import_catalogue(store, "x.csv", file.as_bytes(), &stale)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CatalogueEditError::Store(StoreError::Conflict(_))), "{label}: {e}");
+    assert_eq!(store.current_catalogue().await.unwrap().0, v2, "{label}: nothing saved");
+
+    // The same catalogue as XLSX is no change at all.
+    let (header, rows) = current.to_rows();
+    let xlsx = jidi_tabular::write_xlsx("指标目录", &header, &rows).unwrap();
+    let same = catalogue::import_catalogue(store, "catalogue.xlsx", &xlsx, &edit("原样上传"))
+        .await
+        .unwrap();
+    assert!(same.errors.is_empty() && same.changes.is_empty() && same.saved.is_none(), "{label}: {:?}", same.errors);
+    db.finish().await;
+}
+backend_tests!(imports_exports_and_tasks_follow_the_current_version);

@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod catalogue;
 mod evaluate;
 mod forecast;
 mod index;
@@ -94,12 +95,12 @@ enum Command {
         #[arg(long)]
         forced: bool,
     },
-    /// Import into the roll, all or nothing.
+    /// Import the roll, indicator values or the catalogue, all or nothing.
     Import {
         #[command(subcommand)]
         what: roll::ImportWhat,
     },
-    /// Export from the roll.
+    /// Export the roll, indicator values or the catalogue.
     Export {
         #[command(subcommand)]
         what: roll::ExportWhat,

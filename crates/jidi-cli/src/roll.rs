@@ -26,6 +26,9 @@ pub enum ImportWhat {
     /// is checked first; with any error nothing is written and the exit code is 1. Accepted at once
     /// as the ministry's, warnings recorded, audited with the file's name and SHA-256.
     Values(crate::values::ImportValuesArgs),
+    /// The indicator catalogue (CSV or XLSX, as `jidi export catalogue` writes it), checked whole
+    /// against the current version and saved as the next one; any problem saves nothing (exit 1).
+    Catalogue(crate::catalogue::ImportCatalogueArgs),
 }
 
 /// What to export.
@@ -43,6 +46,8 @@ pub enum ExportWhat {
     /// Accepted indicator values in the long form (`period` YYYY or YYYY-MM; values in the
     /// catalogue's unit, cumulative indicators as reported).
     Values(crate::values::ExportValuesArgs),
+    /// The indicator catalogue (current or one version).
+    Catalogue(crate::catalogue::ExportCatalogueArgs),
 }
 
 /// Runs an import.
@@ -50,6 +55,7 @@ pub async fn import(db: &DbArgs, what: ImportWhat) -> anyhow::Result<()> {
     let (file, dry_run) = match what {
         ImportWhat::Roll { file, dry_run } => (file, dry_run),
         ImportWhat::Values(args) => return crate::values::import(db, args).await,
+        ImportWhat::Catalogue(args) => return crate::catalogue::import(db, args).await,
     };
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
@@ -92,6 +98,7 @@ pub async fn export(db: &DbArgs, what: ExportWhat) -> anyhow::Result<()> {
     let (format, out) = match what {
         ExportWhat::Roll { format, out } => (format, out),
         ExportWhat::Values(args) => return crate::values::export(db, args).await,
+        ExportWhat::Catalogue(args) => return crate::catalogue::export(db, args).await,
     };
     if !matches!(format.as_str(), "csv" | "xlsx" | "json") {
         bail!("--format {format:?} must be csv, xlsx or json");

@@ -485,13 +485,13 @@ impl ManagedCatalogue {
                 CATALOGUE_COLUMNS
                     .iter()
                     .zip(e.cells())
-                    .map(|((name, _), text)| {
-                        match bounds.iter().find(|(b, _)| b == name) {
+                    .map(
+                        |((name, _), text)| match bounds.iter().find(|(b, _)| b == name) {
                             Some((_, Some(x))) => Cell::Number(*x),
                             Some((_, None)) => Cell::Empty,
                             None => Cell::Text(text),
-                        }
-                    })
+                        },
+                    )
                     .collect()
             })
             .collect();

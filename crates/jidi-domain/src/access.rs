@@ -318,6 +318,12 @@ pub fn can_remind_some(viewer: Option<&Principal>) -> Access {
     Access::from_bool(viewer, ok)
 }
 
+/// May `viewer` edit the indicator catalogue (a file or one entry)? The ministry only: every
+/// base reports against it and every check reads it. Everyone may read it.
+pub fn can_edit_catalogue(viewer: Option<&Principal>) -> Access {
+    Access::from_bool(viewer, viewer.is_some_and(|p| p.role == Role::Ministry))
+}
+
 /// May `viewer` read the audit log? The ministry only: it names every account's actions.
 pub fn can_read_audit(viewer: Option<&Principal>) -> Access {
     Access::from_bool(viewer, viewer.is_some_and(|p| p.role == Role::Ministry))

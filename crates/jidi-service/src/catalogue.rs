@@ -3,10 +3,10 @@
 //! and saved as the next version with an audit entry per changed indicator, or refused whole.
 //! `jidi import catalogue`, the API and the catalogue page come through here.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use jidi_collect::catalogue::CatalogueError;
-use jidi_collect::managed::EntryChange;
+use jidi_collect::managed::{CATALOGUE_COLUMNS, EntryChange};
 use jidi_collect::{CatalogueEntry, ManagedCatalogue};
 use jidi_store::{CatalogueVersion, NewCatalogueVersion, Store, StoreError};
 
@@ -64,12 +64,10 @@ fn refused(errors: Vec<CatalogueError>) -> CatalogueOutcome {
 
 fn reason_problem(reason: &str) -> Option<CatalogueError> {
     let r = reason.trim();
-    (r.is_empty() || r.chars().count() > MAX_REASON || r.contains('\0')).then(|| {
-        CatalogueError {
-            row: 0,
-            column: Some("reason".into()),
-            message: format!("a reason is required: 1–{MAX_REASON} characters, no NUL"),
-        }
+    (r.is_empty() || r.chars().count() > MAX_REASON || r.contains('\0')).then(|| CatalogueError {
+        row: 0,
+        column: Some("reason".into()),
+        message: format!("a reason is required: 1–{MAX_REASON} characters, no NUL"),
     })
 }
 
@@ -99,14 +97,53 @@ pub async fn import_catalogue(
     }
 }
 
-/// Adds `entry`, or replaces the entry of its code.
+/// Adds an indicator, or replaces the one of its code, given as the cells of one catalogue row
+/// (column code → text, as a file holds them; columns left out keep the current entry's value,
+/// or are empty for a new one). The row is read by the same parser as a file, in the place the
+/// entry has in the catalogue, so a form or an API call is checked exactly as an upload;
+/// `errors` name the row's columns.
 pub async fn save_entry(
     store: &Store,
-    entry: CatalogueEntry,
+    cells: &BTreeMap<String, String>,
     how: &CatalogueEdit,
 ) -> Result<CatalogueOutcome, CatalogueEditError> {
     let (_, current) = store.current_catalogue().await?;
-    match current.with_entry(entry) {
+    let code = cells.get("code").map(|c| c.trim()).unwrap_or_default();
+    let header: Vec<String> = CATALOGUE_COLUMNS
+        .iter()
+        .map(|(c, _)| c.to_string())
+        .collect();
+    let mut rows: Vec<Vec<String>> = current
+        .entries()
+        .iter()
+        .map(CatalogueEntry::cells)
+        .collect();
+    let at = match current.entries().iter().position(|e| e.spec.code == code) {
+        Some(i) => i,
+        None => {
+            rows.push(vec![String::new(); header.len()]);
+            rows.len() - 1
+        }
+    };
+    for (j, name) in header.iter().enumerate() {
+        if let Some(text) = cells.get(name) {
+            rows[at][j] = text.clone();
+        }
+    }
+    let table = jidi_tabular::Table {
+        file: String::new(),
+        header,
+        rows: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| jidi_tabular::Row {
+                number: i + 2,
+                cells,
+            })
+            .collect(),
+        spreadsheet: false,
+    };
+    match ManagedCatalogue::from_table(&table) {
         Ok(next) => save(store, next, "", how).await,
         Err(errors) => Ok(refused(errors)),
     }

@@ -3,8 +3,8 @@
 //! transactions as the submissions and acceptances themselves.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
-use jidi_collect::parse::ValuePeriod;
 use jidi_collect::Frequency as CatalogueFrequency;
+use jidi_collect::parse::ValuePeriod;
 use jidi_store::{Frequency, NewTask, Store, StoreError};
 use serde::{Deserialize, Serialize};
 

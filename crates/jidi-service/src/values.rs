@@ -883,15 +883,14 @@ pub async fn check_values_form(
             .map(|p| (p, b.facts.category_code.clone()))
             .collect();
     }
-    let (mut report, _, _) =
-        check_against_stored(
-            parsed.values,
-            parsed.findings,
-            &stored,
-            &groups,
-            &[],
-            &catalogue,
-        );
+    let (mut report, _, _) = check_against_stored(
+        parsed.values,
+        parsed.findings,
+        &stored,
+        &groups,
+        &[],
+        &catalogue,
+    );
     for f in &mut report.findings {
         if f.indicator.is_none() {
             f.indicator = f

@@ -84,7 +84,12 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
     let label = db.label;
     demo::load(store, &options()).await.unwrap();
     let stored = store
-        .values_between(Frequency::Annual, 2025, 2025, &["rev_net_increase".to_string()])
+        .values_between(
+            Frequency::Annual,
+            2025,
+            2025,
+            &["rev_net_increase".to_string()],
+        )
         .await
         .unwrap();
     let kept = &stored[0];
@@ -114,12 +119,21 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
         _ => {}
     });
     file.push_str("orders_new,新签订单额,New orders signed,亿元,万元:0.0001,annual,no,benefit,strength,,,0,,0.5,4,no,,active\n");
-    let outcome = catalogue::import_catalogue(store, "catalogue.csv", file.as_bytes(), &edit("测试：停用、收紧、新增"))
-        .await
-        .unwrap();
+    let outcome = catalogue::import_catalogue(
+        store,
+        "catalogue.csv",
+        file.as_bytes(),
+        &edit("测试：停用、收紧、新增"),
+    )
+    .await
+    .unwrap();
     assert!(outcome.errors.is_empty(), "{label}: {:?}", outcome.errors);
     let saved = outcome.saved.unwrap();
-    assert_eq!((saved.version, saved.changed), (v1.version + 1, 3), "{label}");
+    assert_eq!(
+        (saved.version, saved.changed),
+        (v1.version + 1, 3),
+        "{label}"
+    );
     let mut changed: Vec<(&str, Vec<&str>)> = outcome
         .changes
         .iter()
@@ -129,7 +143,13 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
     assert_eq!(
         changed,
         vec![
-            ("orders_new", jidi_collect::managed::CATALOGUE_COLUMNS.iter().map(|(c, _)| *c).collect()),
+            (
+                "orders_new",
+                jidi_collect::managed::CATALOGUE_COLUMNS
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .collect()
+            ),
             ("rd_intensity", vec!["max"]),
             ("rev_net_increase", vec!["status"]),
         ],
@@ -152,18 +172,32 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
         "{label}: {:#?}",
         after.report.findings
     );
-    assert!(after.report.findings[1].message.contains("已停用"), "{label}");
-    let unchanged = format!("base_id,period,indicator,value\n{base},2025,rev_net_increase,{}\n", kept.value);
+    assert!(
+        after.report.findings[1].message.contains("已停用"),
+        "{label}"
+    );
+    let unchanged = format!(
+        "base_id,period,indicator,value\n{base},2025,rev_net_increase,{}\n",
+        kept.value
+    );
     let same = values::import_values(store, "b.csv", unchanged.as_bytes(), &as_ministry(false))
         .await
         .unwrap();
-    assert!(same.report.findings.is_empty(), "{label}: {:?}", same.report.findings);
+    assert!(
+        same.report.findings.is_empty(),
+        "{label}: {:?}",
+        same.report.findings
+    );
     assert_eq!((same.unchanged, same.changed), (1, 0), "{label}");
     let new = format!("base_id,period,indicator,value,unit\n{base},2025,orders_new,125000,万元\n");
     let accepted = values::import_values(store, "c.csv", new.as_bytes(), &as_ministry(false))
         .await
         .unwrap();
-    assert!(accepted.batch_id.is_some(), "{label}: {:#?}", accepted.report.findings);
+    assert!(
+        accepted.batch_id.is_some(),
+        "{label}: {:#?}",
+        accepted.report.findings
+    );
     let mut exported = Vec::new();
     values::export_values(
         store,
@@ -215,7 +249,12 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
     let refused = catalogue::import_catalogue(store, "unit.csv", unit.as_bytes(), &edit("改单位"))
         .await
         .unwrap();
-    let row_of_rev_main = current.entries().iter().position(|e| e.spec.code == "rev_main").unwrap() + 2;
+    let row_of_rev_main = current
+        .entries()
+        .iter()
+        .position(|e| e.spec.code == "rev_main")
+        .unwrap()
+        + 2;
     assert!(
         refused
             .errors
@@ -230,21 +269,37 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
             cells.clear();
         }
     });
-    let refused = catalogue::import_catalogue(store, "removed.csv", removed.as_bytes(), &edit("删除"))
-        .await
-        .unwrap();
-    assert!(refused.errors[0].message.contains("water_int"), "{label}: {:?}", refused.errors);
+    let refused =
+        catalogue::import_catalogue(store, "removed.csv", removed.as_bytes(), &edit("删除"))
+            .await
+            .unwrap();
+    assert!(
+        refused.errors[0].message.contains("water_int"),
+        "{label}: {:?}",
+        refused.errors
+    );
     let no_reason = catalogue::import_catalogue(store, "x.csv", file.as_bytes(), &edit("  "))
         .await
         .unwrap();
-    assert_eq!(no_reason.errors[0].column.as_deref(), Some("reason"), "{label}");
+    assert_eq!(
+        no_reason.errors[0].column.as_deref(),
+        Some("reason"),
+        "{label}"
+    );
     let mut stale = edit("过期");
     stale.based_on = Some(v1.version);
     let e = catalogue::import_catalogue(store, "x.csv", file.as_bytes(), &stale)
         .await
         .unwrap_err();
-    assert!(matches!(e, CatalogueEditError::Store(StoreError::Conflict(_))), "{label}: {e}");
-    assert_eq!(store.current_catalogue().await.unwrap().0, v2, "{label}: nothing saved");
+    assert!(
+        matches!(e, CatalogueEditError::Store(StoreError::Conflict(_))),
+        "{label}: {e}"
+    );
+    assert_eq!(
+        store.current_catalogue().await.unwrap().0,
+        v2,
+        "{label}: nothing saved"
+    );
 
     // The same catalogue as XLSX is no change at all.
     let (header, rows) = current.to_rows();
@@ -252,7 +307,11 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
     let same = catalogue::import_catalogue(store, "catalogue.xlsx", &xlsx, &edit("原样上传"))
         .await
         .unwrap();
-    assert!(same.errors.is_empty() && same.changes.is_empty() && same.saved.is_none(), "{label}: {:?}", same.errors);
+    assert!(
+        same.errors.is_empty() && same.changes.is_empty() && same.saved.is_none(),
+        "{label}: {:?}",
+        same.errors
+    );
     db.finish().await;
 }
 backend_tests!(imports_exports_and_tasks_follow_the_current_version);

@@ -108,6 +108,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/audit", get(pages::values::audit))
         .route(
+            "/catalogue",
+            get(pages::catalogue::catalogue_page).post(pages::catalogue::upload_catalogue),
+        )
+        .route(
+            "/catalogue/indicators",
+            post(pages::catalogue::save_indicator),
+        )
+        .route("/catalogue/{code}", get(pages::catalogue::indicator_page))
+        .route(
             "/tasks",
             get(pages::tasks::tasks_page).post(pages::tasks::open_task),
         )

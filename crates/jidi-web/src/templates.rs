@@ -54,6 +54,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("task.html", include_str!("../templates/task.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     (
+        "catalogue.html",
+        include_str!("../templates/catalogue.html"),
+    ),
+    (
+        "catalogue_entry.html",
+        include_str!("../templates/catalogue_entry.html"),
+    ),
+    (
         "monitoring.html",
         include_str!("../templates/monitoring.html"),
     ),

@@ -313,6 +313,40 @@ fn cases(base: i64, run: i64) -> Vec<Case> {
             corner_workbook(),
         ),
         case(
+            "GET /api/v1/catalogue",
+            Method::GET,
+            "/api/v1/catalogue?version=-9223372036854775808&format=xlsx",
+        ),
+        case("GET /catalogue/{code}", Method::GET, format!("/catalogue/{}", "%00".repeat(300))),
+        with_raw(
+            case("POST /api/v1/catalogue", Method::POST, "/api/v1/catalogue?reason=x&based_on=99999999999999999999"),
+            "text/csv",
+            format!("code,name_zh\n{}\n", "a\0,".repeat(50_000)).into_bytes(),
+        ),
+        with_raw(
+            case("POST /api/v1/catalogue", Method::POST, format!("/api/v1/catalogue?reason={}", "长".repeat(3000))),
+            "application/octet-stream",
+            corner_workbook(),
+        ),
+        with_json(
+            case(
+                "PUT /api/v1/catalogue/indicators/{code}",
+                Method::PUT,
+                "/api/v1/catalogue/indicators/rev_main",
+            ),
+            json!({"reason": "\u{0}", "based_on": i64::MAX, "indicator": {"code": "rev_main", "name_zh": "长".repeat(100_000), "name_en": "", "unit": "", "frequency": "weekly", "direction": "up", "dimension": "x", "min": 1e308, "max": -1e308, "yoy_warn": -1, "accepted_units": [{"unit": "元", "factor": 0.0}], "parts_of": ["rev_main"]}}),
+        ),
+        with_raw(
+            case("POST /catalogue/indicators", Method::POST, "/catalogue/indicators"),
+            "application/x-www-form-urlencoded",
+            format!("code={}&min=1e999&reason=%00", "z".repeat(10_000)).into_bytes(),
+        ),
+        with_raw(
+            case("POST /catalogue", Method::POST, "/catalogue"),
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.xlsx\"\r\n\r\nPK\x03\x04garbage\r\n--x--\r\n".to_vec(),
+        ),
+        case(
             "GET /values/template",
             Method::GET,
             "/values/template?base=99999999999999999999&period=99999",

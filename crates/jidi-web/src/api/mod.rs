@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use crate::state::AppState;
 
 pub mod bases;
+pub mod catalogue;
 pub mod evaluations;
 mod extract;
 pub mod monitoring;
@@ -86,6 +87,12 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(reference::list_regions))
         .routes(routes!(reference::list_indicators))
+        .routes(routes!(
+            catalogue::get_catalogue,
+            catalogue::upload_catalogue
+        ))
+        .routes(routes!(catalogue::list_catalogue_versions))
+        .routes(routes!(catalogue::put_indicator))
         .routes(routes!(reference::get_stats))
         .routes(routes!(
             evaluations::list_evaluations,

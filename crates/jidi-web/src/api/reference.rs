@@ -4,7 +4,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jidi_domain::access;
-use jidi_domain::catalogue;
 use jidi_domain::engine::normalise::Direction;
 use jidi_domain::reference::{Regions, STRATEGIES};
 use serde::{Deserialize, Serialize};
@@ -175,33 +174,41 @@ pub struct IndicatorView {
     pub formula: String,
     /// Category codes it applies to (empty = all).
     pub applies_to: Vec<String>,
+    /// `active` or `retired`.
+    pub status: String,
 }
 
-/// The indicator catalogue.
+/// The indicators of the current catalogue (`GET /api/v1/catalogue` has every column and
+/// every version).
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "reference",
     responses((status = 200, body = Vec<IndicatorView>)))]
-pub async fn list_indicators() -> axum::Json<Vec<IndicatorView>> {
-    axum::Json(
-        catalogue::reference_catalogue()
+pub async fn list_indicators(
+    State(state): State<AppState>,
+) -> ApiResult<axum::Json<Vec<IndicatorView>>> {
+    let (_, catalogue) = state.store.current_catalogue().await?;
+    Ok(axum::Json(
+        catalogue
+            .entries()
             .iter()
-            .map(|i| IndicatorView {
-                code: i.code.clone(),
-                name_zh: i.name_zh.clone(),
-                name_en: i.name_en.clone(),
-                unit: i.unit.clone(),
-                frequency: i.frequency.code().into(),
-                cumulative: i.cumulative,
-                direction: if i.direction == Direction::Cost {
+            .map(|e| IndicatorView {
+                code: e.spec.code.clone(),
+                name_zh: e.spec.name_zh.clone(),
+                name_en: e.name_en.clone(),
+                unit: e.spec.unit.clone(),
+                frequency: e.spec.frequency.code().into(),
+                cumulative: e.spec.cumulative,
+                direction: if e.direction == Direction::Cost {
                     -1
                 } else {
                     1
                 },
-                dimension: i.dimension.clone(),
-                formula: i.formula.clone(),
-                applies_to: i.applies_to.clone(),
+                dimension: e.dimension.clone(),
+                formula: e.formula.clone(),
+                applies_to: e.applies_to.clone(),
+                status: e.status.code().into(),
             })
             .collect(),
-    )
+    ))
 }
 
 /// Roll statistics.

@@ -9,6 +9,7 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 
 pub(crate) mod admin;
+pub(crate) mod catalogue;
 pub(crate) mod dashboard;
 pub(crate) mod evaluation;
 pub(crate) mod monitoring;
@@ -65,11 +66,24 @@ pub(crate) struct CsrfForm {
 /// The `file` field of an upload form, after checking the form's CSRF token: `(name, bytes)`.
 pub(crate) async fn uploaded_file(
     viewer: &Viewer,
-    mut multipart: Multipart,
+    multipart: Multipart,
     default_name: &str,
 ) -> Result<(String, Vec<u8>), AppError> {
+    let (name, bytes, _) = uploaded_form(viewer, multipart, default_name, &[]).await?;
+    Ok((name, bytes))
+}
+
+/// The `file` field of an upload form and its text fields named in `fields` (each at most
+/// 4,000 characters), after checking the form's CSRF token.
+pub(crate) async fn uploaded_form(
+    viewer: &Viewer,
+    mut multipart: Multipart,
+    default_name: &str,
+    fields: &[&str],
+) -> Result<(String, Vec<u8>, std::collections::HashMap<String, String>), AppError> {
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut texts = std::collections::HashMap::new();
     let bad =
         |e: axum::extract::multipart::MultipartError| AppError::bad_field("file", e.to_string());
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
@@ -79,9 +93,18 @@ pub(crate) async fn uploaded_file(
                 let name = field.file_name().unwrap_or(default_name).to_string();
                 file = Some((name, field.bytes().await.map_err(bad)?.to_vec()));
             }
+            Some(name) if fields.contains(&name) => {
+                let name = name.to_string();
+                let text = field.text().await.map_err(bad)?;
+                if text.chars().count() > 4_000 {
+                    return Err(AppError::bad_field(&name, "at most 4,000 characters"));
+                }
+                texts.insert(name, text);
+            }
             _ => {}
         }
     }
     viewer.check_csrf(Some(&csrf))?;
-    file.ok_or_else(|| AppError::bad_field("file", "no file was uploaded"))
+    let (name, bytes) = file.ok_or_else(|| AppError::bad_field("file", "no file was uploaded"))?;
+    Ok((name, bytes, texts))
 }

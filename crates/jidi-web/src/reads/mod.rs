@@ -3,6 +3,7 @@
 //! both import these.
 
 pub mod bases;
+pub mod catalogue;
 pub mod monitoring;
 pub mod proposals;
 pub mod reports;

@@ -8,6 +8,8 @@
 //! * [`roll`]: import a roll file, all or nothing.
 //! * [`tasks`]: reporting tasks, the monthly calendar that opens them, reminders to late bases.
 //! * [`values`]: import and export indicator values in the long form, checked, all or nothing.
+//! * [`workbook`]: the province workbook (bases as rows, indicators as columns), written and read
+//!   back through the same checks.
 //! * [`monitoring`]: derived monthly figures (single months, YoY, MoM) and graded warnings,
 //!   rebuilt whenever monthly values are accepted.
 //! * [`report`]: the annual development report built from the database, rendered, printed to PDF.
@@ -27,6 +29,7 @@ pub mod report;
 pub mod roll;
 pub mod tasks;
 pub mod values;
+pub mod workbook;
 
 /// Today in China (UTC+8), where the programme's dates live.
 pub fn today() -> chrono::NaiveDate {

@@ -179,6 +179,21 @@ pub async fn import_values(
             });
         }
     };
+    import_table(store, file, sha256, table, how, &|_| {}).await
+}
+
+/// Imports a table already read (the long form, or the province workbook turned into it):
+/// everything [`import_values`] does after reading the file. `relabel` may point a finding at
+/// the place it has in the file the user holds, before the defaults (the value column, the
+/// file as the sheet) fill what is left.
+pub(crate) async fn import_table(
+    store: &Store,
+    file: &str,
+    sha256: String,
+    table: jidi_tabular::Table,
+    how: &ImportValues,
+    relabel: &(dyn Fn(&mut Finding) + Sync),
+) -> Result<ValuesOutcome, ValuesError> {
     let rows = table.rows.len();
     // Value checks name the value column of the row, as the parser names its own columns.
     let value_column = jidi_collect::parse::COLUMN_NAMES
@@ -308,6 +323,7 @@ pub async fn import_values(
     .await?;
     let (mut report, changed, unchanged) = checked;
     for f in &mut report.findings {
+        relabel(f);
         if f.row.is_some_and(|r| r > 0) {
             if f.column.is_none() {
                 f.column.clone_from(&value_column);

@@ -101,6 +101,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/values/upload", post(pages::values::upload_values))
         .route("/values/template", get(pages::values::values_template))
+        .route(
+            "/values/workbook",
+            get(pages::workbook::workbook_page).post(pages::workbook::upload_workbook),
+        )
+        .route("/values/workbook.xlsx", get(pages::workbook::workbook_file))
         .route("/submissions", get(pages::values::submissions))
         .route(
             "/submissions/{id}/review",

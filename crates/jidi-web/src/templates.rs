@@ -53,6 +53,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("tasks.html", include_str!("../templates/tasks.html")),
     ("task.html", include_str!("../templates/task.html")),
     ("audit.html", include_str!("../templates/audit.html")),
+    ("workbook.html", include_str!("../templates/workbook.html")),
     (
         "catalogue.html",
         include_str!("../templates/catalogue.html"),

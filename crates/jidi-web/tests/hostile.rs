@@ -313,6 +313,26 @@ fn cases(base: i64, run: i64) -> Vec<Case> {
             corner_workbook(),
         ),
         case(
+            "GET /values/workbook.xlsx",
+            Method::GET,
+            "/values/workbook.xlsx?period=99999-99&province=%00",
+        ),
+        case(
+            "GET /values/workbook",
+            Method::GET,
+            format!("/values/workbook?period={}&province=999999", "9".repeat(400)),
+        ),
+        with_raw(
+            case("POST /values/workbook", Method::POST, "/values/workbook?period=2025"),
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"wb.xlsx\"\r\n\r\nPK\x03\x04garbage\r\n--x--\r\n".to_vec(),
+        ),
+        with_raw(
+            case("POST /values/workbook", Method::POST, "/values/workbook?period=2025"),
+            "application/octet-stream",
+            corner_workbook(),
+        ),
+        case(
             "GET /api/v1/catalogue",
             Method::GET,
             "/api/v1/catalogue?version=-9223372036854775808&format=xlsx",

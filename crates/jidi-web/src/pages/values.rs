@@ -45,14 +45,17 @@ pub(crate) struct FormQuery {
 }
 
 /// The caller's reporting scope: signed in, not an evaluator.
-fn reporting(viewer: &Viewer) -> Result<(Principal, RecordScope), AppError> {
+pub(crate) fn reporting(viewer: &Viewer) -> Result<(Principal, RecordScope), AppError> {
     let scope = access::reporting_scope(viewer.who()).map_err(denied)?;
     let p = viewer.who().ok_or(AppError::Unauthorized)?.clone();
     Ok((p, scope))
 }
 
 /// The bases the caller may report for, by id.
-async fn bases_in_scope(state: &AppState, scope: &RecordScope) -> Result<Vec<Base>, AppError> {
+pub(crate) async fn bases_in_scope(
+    state: &AppState,
+    scope: &RecordScope,
+) -> Result<Vec<Base>, AppError> {
     let filter = match scope {
         RecordScope::All => BaseFilter::default(),
         RecordScope::Province(p) => BaseFilter {
@@ -73,7 +76,10 @@ async fn bases_in_scope(state: &AppState, scope: &RecordScope) -> Result<Vec<Bas
 }
 
 /// The period asked for, or the year after the newest stored year (the next to report).
-async fn period_of(state: &AppState, text: Option<&str>) -> Result<ValuePeriod, AppError> {
+pub(crate) async fn period_of(
+    state: &AppState,
+    text: Option<&str>,
+) -> Result<ValuePeriod, AppError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => {
             let p: ValuePeriod = t
@@ -156,15 +162,15 @@ fn indicator_label(code: &str, lang: Lang) -> String {
 }
 
 /// What a submission of the form or of a file did, for the page.
-struct Outcome {
-    status: &'static str,
-    changed: usize,
-    unchanged: usize,
-    submission_id: Option<i64>,
-    findings: Vec<Value>,
+pub(crate) struct Outcome {
+    pub(crate) status: &'static str,
+    pub(crate) changed: usize,
+    pub(crate) unchanged: usize,
+    pub(crate) submission_id: Option<i64>,
+    pub(crate) findings: Vec<Value>,
 }
 
-fn outcome_of(
+pub(crate) fn outcome_of(
     o: &ValuesOutcome,
     field: impl Fn(&Finding) -> Option<String>,
     lang: Lang,
@@ -305,7 +311,7 @@ async fn form_page(
         "values",
         context! {
             title => i18n::t(lang, "values.title"),
-            base => context! { id => base.id, name => base.facts.name.clone() },
+            base => context! { id => base.id, name => base.facts.name.clone(), province_code => base.facts.province_code.clone() },
             bases => base_options,
             period => period.to_string(),
             monthly => matches!(period, ValuePeriod::Month(_)),

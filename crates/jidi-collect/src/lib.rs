@@ -6,6 +6,7 @@
 //! * [`catalogue`]: [`IndicatorSpec`], [`CheckCatalogue`], [`convert`].
 //! * [`parse`]: [`parse_long_form`], [`ValuePeriod`], [`ParsedValue`], [`Scope`], [`BaseLookup`].
 //! * [`check`]: [`Context`], [`check_values`], [`missing_required`].
+//! * [`formula`]: [`formula::Formula`], the arithmetic of derived indicators.
 //! * [`managed`]: [`ManagedCatalogue`], the whole catalogue as the ministry edits it.
 //! * [`uscc`]: unified social credit codes (GB 32100-2015).
 //! * [`industry`]: industry codes (GB/T 4754-2017).
@@ -14,6 +15,7 @@
 pub mod catalogue;
 pub mod check;
 pub mod finding;
+pub mod formula;
 mod fxhash;
 pub mod industry;
 pub mod managed;

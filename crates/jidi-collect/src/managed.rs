@@ -17,10 +17,11 @@ use jidi_tabular::{Cell, Table, format_number};
 use serde::Serialize;
 
 use crate::catalogue::{CatalogueError, CheckCatalogue, Frequency, IndicatorSpec, normalise_unit};
+use crate::formula::Formula;
 
 /// The columns of a catalogue file, in export order: `(code, Chinese header)`. Files may use
 /// either header.
-pub const CATALOGUE_COLUMNS: [(&str, &str); 18] = [
+pub const CATALOGUE_COLUMNS: [(&str, &str); 19] = [
     ("code", "代码"),
     ("name_zh", "指标名称"),
     ("name_en", "英文名称"),
@@ -39,6 +40,7 @@ pub const CATALOGUE_COLUMNS: [(&str, &str); 18] = [
     ("required", "必报"),
     ("parts_of", "不超过"),
     ("status", "状态"),
+    ("compute", "计算式"),
 ];
 
 /// Longest text accepted in a catalogue cell (names and formulas are short prose).
@@ -93,6 +95,9 @@ pub struct CatalogueEntry {
     pub formula: String,
     /// Active or retired.
     pub status: Status,
+    /// For a derived indicator, the formula that computes it from other indicators of the same
+    /// base and period ([`Formula`]); empty for a reported one. A derived value is never typed.
+    pub compute: String,
 }
 
 impl CatalogueEntry {
@@ -133,6 +138,7 @@ impl CatalogueEntry {
             yes(s.required),
             s.parts_of.join(";"),
             self.status.code().to_string(),
+            self.compute.clone(),
         ]
     }
 
@@ -186,6 +192,7 @@ impl ManagedCatalogue {
                 applies_to: i.applies_to.clone(),
                 formula: i.formula.clone(),
                 status: Status::Active,
+                compute: String::new(),
             })
             .collect();
         ManagedCatalogue::from_entries(entries).expect("the shipped catalogue is valid")
@@ -207,6 +214,7 @@ impl ManagedCatalogue {
         for (i, e) in entries.iter().enumerate() {
             validate_entry(i + 2, e, &mut errors);
         }
+        validate_formulas(&entries, &mut errors);
         let checks = CheckCatalogue::from_specs(entries.iter().map(|e| e.spec.clone()).collect());
         match checks {
             Ok(checks) if errors.is_empty() => Ok(ManagedCatalogue { entries, checks }),
@@ -230,7 +238,7 @@ impl ManagedCatalogue {
                 Some(i) => {
                     index.insert(name, i);
                 }
-                None if matches!(name, "status" | "formula" | "name_en") => {}
+                None if matches!(name, "status" | "formula" | "name_en" | "compute") => {}
                 None => errors.push(error(1, Some(name), format!("missing column ({zh})"))),
             }
         }
@@ -411,6 +419,7 @@ impl ManagedCatalogue {
                 applies_to,
                 formula: cell("formula").to_string(),
                 status,
+                compute: cell("compute").to_string(),
             });
         }
         if !errors.is_empty() {
@@ -457,6 +466,19 @@ impl ManagedCatalogue {
     /// Whether `code` is retired.
     pub fn is_retired(&self, code: &str) -> bool {
         self.get(code).is_some_and(|e| e.status == Status::Retired)
+    }
+
+    /// The derived indicators with their formulas (each parsed: the catalogue was validated).
+    pub fn derived(&self) -> impl Iterator<Item = (&CatalogueEntry, Formula)> {
+        self.entries.iter().filter_map(|e| {
+            let f = Formula::parse(&e.compute).ok()?;
+            Some((e, f))
+        })
+    }
+
+    /// Whether `code` is computed by a formula.
+    pub fn is_derived(&self, code: &str) -> bool {
+        self.get(code).is_some_and(|e| !e.compute.trim().is_empty())
     }
 
     /// The active indicators of `frequency`, in file order.
@@ -597,6 +619,42 @@ impl ManagedCatalogue {
     }
 }
 
+/// A derived indicator's formula must parse, read only reported indicators of its own frequency
+/// (one level: a derived value is computed from figures as they were accepted), and not itself.
+fn validate_formulas(entries: &[CatalogueEntry], errors: &mut Vec<CatalogueError>) {
+    for (i, e) in entries.iter().enumerate() {
+        if e.compute.trim().is_empty() {
+            continue;
+        }
+        let row = i + 2;
+        let formula = match Formula::parse(&e.compute) {
+            Ok(f) => f,
+            Err(message) => {
+                errors.push(error(row, Some("compute"), message));
+                continue;
+            }
+        };
+        for code in formula.codes() {
+            let problem = match entries.iter().find(|c| c.spec.code == code) {
+                None => Some(format!("`{code}` is not an indicator of this catalogue")),
+                Some(c) if c.spec.code == e.spec.code => {
+                    Some("a formula cannot read its own indicator".to_string())
+                }
+                Some(c) if !c.compute.trim().is_empty() => Some(format!(
+                    "`{code}` is itself derived: a formula reads reported indicators only"
+                )),
+                Some(c) if c.spec.frequency != e.spec.frequency => {
+                    Some(format!("`{code}` has another frequency"))
+                }
+                Some(_) => None,
+            };
+            if let Some(message) = problem {
+                errors.push(error(row, Some("compute"), message));
+            }
+        }
+    }
+}
+
 fn split_list(text: &str) -> impl Iterator<Item = &str> {
     text.split([';', ',', '、', '；', '，', '|'])
         .map(str::trim)
@@ -725,6 +783,42 @@ mod tests {
         assert!(at(3, "parts_of"), "{errors:?}");
         let missing = ManagedCatalogue::from_table(&table("code,name_zh\nx,y\n")).unwrap_err();
         assert!(missing.iter().any(|e| e.column.as_deref() == Some("unit")));
+    }
+
+    #[test]
+    fn formulas_read_reported_indicators_of_their_frequency() {
+        let shipped = ManagedCatalogue::shipped();
+        let with = |code: &str, compute: &str| {
+            let mut e = shipped.get(code).unwrap().clone();
+            e.compute = compute.into();
+            e
+        };
+        let ok = shipped
+            .with_entry(with("profit_margin", "profit_total / rev_main * 100"))
+            .unwrap();
+        assert!(ok.is_derived("profit_margin"));
+        assert_eq!(ok.derived().count(), 1);
+        for (compute, why) in [
+            ("profit_margin * 2", "its own"),
+            ("m_rev / rev_main", "another frequency"),
+            ("nowhere + 1", "not an indicator"),
+            ("rev_main +", "ends too early"),
+        ] {
+            let errors = shipped
+                .with_entry(with("profit_margin", compute))
+                .unwrap_err();
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.column.as_deref() == Some("compute") && e.message.contains(why)),
+                "{compute}: {errors:?}"
+            );
+        }
+        // A formula may not read a derived indicator.
+        let errors = ok
+            .with_entry(with("labour_prod", "profit_margin * 2"))
+            .unwrap_err();
+        assert!(errors[0].message.contains("itself derived"), "{errors:?}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod catalogue;
 pub mod cpu;
 pub mod demo;
 pub mod demo_collection;
+mod derive;
 pub mod evaluation;
 pub mod management;
 pub mod monitoring;

@@ -159,6 +159,7 @@ pub async fn open_task(
     let mut indicators: Vec<String> = if req.indicators.is_empty() {
         catalogue
             .active(wanted)
+            .filter(|i| i.compute.trim().is_empty())
             .map(|i| i.spec.code.to_string())
             .collect()
     } else {
@@ -173,6 +174,15 @@ pub async fn open_task(
                     ),
                 ));
             };
+            if catalogue.is_derived(&i.code) {
+                return Err(invalid(
+                    "indicators",
+                    format!(
+                        "{} ({}) is computed by a formula, not reported",
+                        i.code, i.name_zh
+                    ),
+                ));
+            }
             if catalogue.is_retired(&i.code) {
                 return Err(invalid(
                     "indicators",

@@ -412,8 +412,27 @@ pub(crate) async fn import_table(
         submission_id: None,
     };
     outcome.batch_id = Some(store.accept_values(&batch, &changed, &warnings).await?);
-    refresh_monitoring(store, &changed).await;
+    let derived = derive_quietly(store, &changed, how.user_id, how.source).await;
+    refresh_monitoring(store, &[changed, derived].concat()).await;
     Ok(outcome)
+}
+
+/// Computes the derived indicators an accepted batch touches. The batch is committed already:
+/// a failure leaves the derived figures stale until a component changes again, so it is logged,
+/// not reported as a failed import (which would invite the same values again).
+async fn derive_quietly(
+    store: &Store,
+    accepted: &[AcceptedValue],
+    user_id: Option<i64>,
+    source: &'static str,
+) -> Vec<AcceptedValue> {
+    match crate::derive::derive_after(store, accepted, user_id, source).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(error = %e, "derived indicators were not computed after an accepted batch");
+            Vec::new()
+        }
+    }
 }
 
 /// Rebuilds the monitoring figures and warnings of the bases whose monthly values a batch
@@ -488,21 +507,23 @@ fn check_against_stored(
     // new or corrected values.
     let retired: Vec<Finding> = changed_values
         .iter()
-        .filter(|v| catalogue.is_retired(&v.indicator))
+        .filter(|v| catalogue.is_retired(&v.indicator) || catalogue.is_derived(&v.indicator))
         .map(|v| {
-            let name = catalogue
-                .get(&v.indicator)
-                .map_or(v.indicator.as_str(), |e| e.spec.name_zh.as_str());
-            Finding::new(
-                Rule::UnknownIndicator,
-                "在用指标",
-                format!("{name}（{}）已停用，不再接收新数据", v.indicator),
-            )
-            .at_row(v.row)
-            .for_base(v.base_id)
-            .for_indicator(&v.indicator)
-            .for_period(v.period)
-            .with_value(&v.indicator)
+            let entry = catalogue.get(&v.indicator);
+            let name = entry.map_or(v.indicator.as_str(), |e| e.spec.name_zh.as_str());
+            let message = match entry {
+                Some(e) if !e.compute.trim().is_empty() => format!(
+                    "{name}（{}）由公式 {} 计算，不可填报：请填报其组成指标",
+                    v.indicator, e.compute
+                ),
+                _ => format!("{name}（{}）已停用，不再接收新数据", v.indicator),
+            };
+            Finding::new(Rule::UnknownIndicator, "在用、非计算指标", message)
+                .at_row(v.row)
+                .for_base(v.base_id)
+                .for_indicator(&v.indicator)
+                .for_period(v.period)
+                .with_value(&v.indicator)
         })
         .collect();
     report.extend(retired);
@@ -695,7 +716,8 @@ pub async fn accept_submission(
     };
     match store.accept_values(&batch, &accepted, &warnings).await {
         Ok(b) => {
-            refresh_monitoring(store, &accepted).await;
+            let derived = derive_quietly(store, &accepted, Some(reviewer), "web").await;
+            refresh_monitoring(store, &[accepted, derived].concat()).await;
             Ok(b)
         }
         Err(jidi_store::StoreError::Conflict(_)) => Err(ReviewError::NotWaiting(id)),
@@ -1040,7 +1062,11 @@ pub async fn form_context(
         .checks()
         .specs()
         .iter()
-        .filter(|s| s.frequency == wanted && !catalogue.is_retired(&s.code))
+        .filter(|s| {
+            s.frequency == wanted
+                && !catalogue.is_retired(&s.code)
+                && !catalogue.is_derived(&s.code)
+        })
         .filter(|s| asked.as_ref().is_none_or(|codes| codes.contains(&s.code)))
         .map(|s| {
             let code = s.code.as_str();

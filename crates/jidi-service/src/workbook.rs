@@ -88,6 +88,7 @@ pub async fn workbook(
     let asked: Option<Vec<String>> = store.task_for_period(frequency, key).await?.map(|(_, c)| c);
     let entries: Vec<_> = catalogue
         .active(wanted)
+        .filter(|e| e.compute.trim().is_empty())
         .filter(|e| asked.as_ref().is_none_or(|a| a.contains(&e.spec.code)))
         .collect();
     let ids: Vec<i64> = base_ids.iter().map(|(id, ..)| *id).collect();

@@ -71,6 +71,27 @@ fn edited(c: &ManagedCatalogue, f: impl Fn(&mut Vec<(String, String)>)) -> Strin
     String::from_utf8(jidi_tabular::write_csv(&header, &out).unwrap()).unwrap()
 }
 
+/// A new annual indicator's row with `overrides`.
+fn cells(overrides: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    let mut c: std::collections::BTreeMap<String, String> = [
+        ("name_zh", "利润率（计算）"),
+        ("name_en", "Profit margin (computed)"),
+        ("unit", "%"),
+        ("frequency", "annual"),
+        ("direction", "benefit"),
+        ("dimension", "quality"),
+        ("min", "-100"),
+        ("max", "100"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in overrides {
+        c.insert(k.to_string(), v.to_string());
+    }
+    c
+}
+
 fn set(cells: &mut [(String, String)], column: &str, value: &str) {
     cells.iter_mut().find(|(h, _)| h == column).unwrap().1 = value.into();
 }
@@ -300,6 +321,98 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
         v2,
         "{label}: nothing saved"
     );
+
+    // A derived indicator: computed from its components when they are accepted, never typed.
+    let bad_formula = catalogue::save_entry(
+        store,
+        &cells(&[
+            ("code", "margin_x"),
+            ("compute", "profit_total / nowhere * 100"),
+        ]),
+        &edit("新增计算指标"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        bad_formula.errors[0].column.as_deref(),
+        Some("compute"),
+        "{label}: {:?}",
+        bad_formula.errors
+    );
+    let saved = catalogue::save_entry(
+        store,
+        &cells(&[
+            ("code", "margin_x"),
+            ("compute", "profit_total / rev_main * 100"),
+        ]),
+        &edit("新增计算指标"),
+    )
+    .await
+    .unwrap();
+    assert!(saved.errors.is_empty(), "{label}: {:?}", saved.errors);
+    let typed = format!("base_id,period,indicator,value\n{base},2025,margin_x,12\n");
+    let refused = values::import_values(store, "d.csv", typed.as_bytes(), &as_ministry(true))
+        .await
+        .unwrap();
+    assert!(
+        refused
+            .report
+            .errors()
+            .any(|f| f.message.contains("由公式")),
+        "{label}: {:#?}",
+        refused.report.findings
+    );
+    let now: std::collections::HashMap<String, f64> = store
+        .values_of_bases(
+            Frequency::Annual,
+            2025,
+            2025,
+            &[base],
+            &["profit_total".to_string(), "rev_main".to_string()],
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.indicator, v.value))
+        .collect();
+    let profit = now["profit_total"] * 1.01;
+    let components = format!("base_id,period,indicator,value\n{base},2025,profit_total,{profit}\n");
+    let accepted =
+        values::import_values(store, "e.csv", components.as_bytes(), &as_ministry(false))
+            .await
+            .unwrap();
+    assert!(
+        accepted.batch_id.is_some(),
+        "{label}: {:#?}",
+        accepted.report.findings
+    );
+    let margin = store
+        .values_of_bases(
+            Frequency::Annual,
+            2025,
+            2025,
+            &[base],
+            &["margin_x".to_string()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(margin.len(), 1, "{label}");
+    let expected = profit / now["rev_main"] * 100.0;
+    assert!(
+        (margin[0].value - expected).abs() < 1e-12,
+        "{label}: {} vs {expected}",
+        margin[0].value
+    );
+    let history = store
+        .value_revisions(Frequency::Annual, base, 2025, "margin_x")
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1, "{label}");
+    assert!(
+        history[0].batch_id.is_some() && history[0].batch_id != accepted.batch_id,
+        "{label}: a batch of its own"
+    );
+    let current = store.current_catalogue().await.unwrap().1;
 
     // The same catalogue as XLSX is no change at all.
     let (header, rows) = current.to_rows();

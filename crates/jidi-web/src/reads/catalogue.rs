@@ -78,6 +78,10 @@ pub struct CatalogueEntryView {
     /// `active` or `retired` (kept with its history, no new values).
     #[serde(default = "active")]
     pub status: String,
+    /// A derived indicator's formula over other codes (`profit_total / rev_main * 100`),
+    /// computed whenever a component is accepted and never typed; empty for a reported one.
+    #[serde(default)]
+    pub compute: String,
 }
 
 fn active() -> String {
@@ -186,6 +190,7 @@ pub fn entry_view(e: &CatalogueEntry) -> CatalogueEntryView {
         required: s.required,
         parts_of: s.parts_of.clone(),
         status: e.status.code().into(),
+        compute: e.compute.clone(),
     }
 }
 
@@ -227,6 +232,7 @@ pub fn entry_cells(e: &CatalogueEntryView) -> BTreeMap<String, String> {
         ("required".into(), yes(e.required)),
         ("parts_of".into(), e.parts_of.join(";")),
         ("status".into(), e.status.clone()),
+        ("compute".into(), e.compute.clone()),
     ])
 }
 

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod bulk;
 mod collection;
 mod demo;
 mod drafts;
@@ -34,7 +35,9 @@ mod work;
 
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter};
-pub use collection::{AcceptedValue, AcceptedWarning, Frequency, NewBatch, Revision, StoredValue};
+pub use collection::{
+    AcceptedValue, AcceptedWarning, Frequency, NewBatch, Revision, StoredSeries, StoredValue,
+};
 pub use demo::DemoSummary;
 pub use drafts::{Draft, DraftField};
 pub use editions::{EditionFile, EditionRecord, FinalFile, NewEdition};

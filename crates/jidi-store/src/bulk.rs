@@ -28,7 +28,7 @@ pub(crate) const CREATE_BATCH_VALUES: &str = "CREATE TEMPORARY TABLE batch_value
 const WIDTH: usize = 8;
 
 /// Rows per multi-row `INSERT` into `batch_values` on SQLite (4,000 anonymous parameters; the
-/// bundled SQLite allows 250,000). Filling 90,000 rows this way takes about 0.05 s of statement
+/// bundled SQLite allows 32,766). Filling 90,000 rows this way takes about 0.05 s of statement
 /// time (SQLite, 2026-11-30), a tenth of the writes that follow, so the size is not critical;
 /// each statement shape is prepared once and cached by sqlx.
 pub(crate) const SQLITE_FILL_ROWS: usize = 500;

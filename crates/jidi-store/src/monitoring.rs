@@ -15,7 +15,7 @@ use crate::store::{Store, on_pool};
 /// Columns written per derived row.
 const DERIVED_WIDTH: usize = 14;
 /// Rows per multi-row statement: 7,000 parameters (PostgreSQL allows 65,535, the bundled SQLite
-/// 250,000). With anonymous placeholders on SQLite binding is linear in the width, so wider
+/// 32,766). With anonymous placeholders on SQLite binding is linear in the width, so wider
 /// statements save per-statement work: 161,000 rows took about 1.0 s of statement time in
 /// 68-row statements, 0.8 s in 500-row and 0.7 s in 2,000-row ones (SQLite, 2026-11-30).
 const DERIVED_CHUNK: usize = 500;

@@ -367,6 +367,18 @@ fn warnings_of(base_id: i64, events: &[Event], synthetic: bool) -> Vec<NewWarnin
 /// Rebuilds the derived rows of `base_ids` and the warnings of their categories. Bases without
 /// monthly values are left alone.
 pub async fn refresh(store: &Store, base_ids: &[i64]) -> Result<RefreshReport, MonitoringError> {
+    refresh_since(store, base_ids, None).await
+}
+
+/// [`refresh`], rewriting only the derived rows of periods `since` (`YYYYMM`) and later: what an
+/// accepted batch whose earliest month is `since` can change, since derived figures look back
+/// only. (A batch of a year of every base rewrote five years of derived rows before: about
+/// 450,000 rows instead of 160,000.) The warnings are replayed whole.
+pub async fn refresh_since(
+    store: &Store,
+    base_ids: &[i64],
+    since: Option<i32>,
+) -> Result<RefreshReport, MonitoringError> {
     let wanted: BTreeSet<i64> = base_ids.iter().copied().collect();
     let mut by_category: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for (id, category) in store.monthly_base_categories().await? {
@@ -393,12 +405,15 @@ pub async fn refresh(store: &Store, base_ids: &[i64]) -> Result<RefreshReport, M
             let derived: Vec<DerivedPoint> = to_derive
                 .iter()
                 .flat_map(|id| derive_panel(*id, &group[id]))
+                .filter(|d| since.is_none_or(|s| d.period >= s))
                 .collect();
             let warnings = replay_group(&group, &rules);
             (derived, warnings, group.len())
         })
         .await?;
-        store.replace_monitor_values(&affected, &derived).await?;
+        store
+            .replace_monitor_values(&affected, &derived, since)
+            .await?;
         store.replace_monitor_warnings(members, &warnings).await?;
         report.bases += affected.len();
         report.derived += derived.len();

@@ -15,7 +15,7 @@ use jidi_domain::access::ListScope;
 use jidi_monitor::period::Period;
 use jidi_store::{
     AcceptedValue, AcceptedWarning, BaseFilter, BaseSort, FieldComment, Frequency, NewBatch,
-    NewSubmission, SortOrder, Store, StoredValue, SubmissionStatus, SubmittedValue,
+    NewSubmission, SortOrder, Store, StoredSeries, StoredValue, SubmissionStatus, SubmittedValue,
 };
 use jidi_tabular::Cell;
 use sha2::{Digest, Sha256};
@@ -258,7 +258,7 @@ pub(crate) async fn import_table(
         w.0 = w.0.min(key);
         w.1 = w.1.max(key);
     }
-    let mut stored: Vec<(Frequency, StoredValue)> = Vec::new();
+    let mut stored: Vec<(Frequency, StoredSeries)> = Vec::new();
     for (&f, &(first, last)) in &windows {
         let from = match f {
             Frequency::Annual => first - YEARS_BEFORE,
@@ -271,10 +271,10 @@ pub(crate) async fn import_table(
         };
         stored.extend(
             store
-                .values_between(f, from, last, &[])
+                .value_window(f, from, last)
                 .await?
                 .into_iter()
-                .map(|v| (f, v)),
+                .map(|s| (f, s)),
         );
     }
 
@@ -450,7 +450,14 @@ async fn refresh_monitoring(store: &Store, accepted: &[AcceptedValue]) {
     if bases.is_empty() {
         return;
     }
-    if let Err(e) = crate::monitoring::refresh(store, &bases).await {
+    // From January of the earliest month: derived figures look back only, and starting at the
+    // year's first month also covers a 1–2月 span.
+    let since = accepted
+        .iter()
+        .filter(|v| v.frequency == Frequency::Monthly)
+        .map(|v| v.period / 100 * 100 + 1)
+        .min();
+    if let Err(e) = crate::monitoring::refresh_since(store, &bases, since).await {
         tracing::error!(error = %e, bases = bases.len(), "monitoring figures were not rebuilt after an accepted batch");
     }
 }
@@ -461,7 +468,7 @@ async fn refresh_monitoring(store: &Store, accepted: &[AcceptedValue]) {
 fn check_against_stored(
     values: Vec<ParsedValue>,
     parse_findings: Vec<Finding>,
-    stored: &[(Frequency, StoredValue)],
+    stored: &[(Frequency, StoredSeries)],
     groups: &[(i64, String)],
     required: &[(ValuePeriod, i64, Vec<String>)],
     catalogue: &ManagedCatalogue,
@@ -471,15 +478,17 @@ fn check_against_stored(
         context.set_peer_group(*b, g);
     }
     let mut current: HashMap<(Frequency, i64, i32, &str), (f64, i32)> =
-        HashMap::with_capacity(stored.len());
-    for (f, v) in stored {
-        if let Some(p) = period_of(*f, v.period) {
-            context.add_value(v.base_id, &v.indicator, p, v.value);
+        HashMap::with_capacity(stored.iter().map(|(_, s)| s.points.len()).sum());
+    for (f, s) in stored {
+        for &(period, revision, value) in &s.points {
+            if let Some(p) = period_of(*f, period) {
+                context.add_value(s.base_id, &s.indicator, p, value);
+            }
+            current.insert(
+                (*f, s.base_id, period, s.indicator.as_str()),
+                (value, revision),
+            );
         }
-        current.insert(
-            (*f, v.base_id, v.period, v.indicator.as_str()),
-            (v.value, v.revision),
-        );
     }
     let mut missing = Vec::new();
     for (period, base, codes) in required {
@@ -840,6 +849,15 @@ async fn peer_ids(store: &Store, category: &str) -> Result<Vec<i64>, ValuesError
         .collect())
 }
 
+/// One stored value as a series of one point (a form's window is small; no need to pack it).
+fn single_point(v: StoredValue) -> StoredSeries {
+    StoredSeries {
+        base_id: v.base_id,
+        indicator: v.indicator,
+        points: vec![(v.period, v.revision, v.value)],
+    }
+}
+
 /// The first stored period key of the history window before `p`.
 fn window_start(p: ValuePeriod) -> i32 {
     match p {
@@ -893,7 +911,7 @@ pub async fn check_values_form(
     };
     let catalogue = store.current_catalogue().await?.1;
     let parsed = parse_long_form(&table, catalogue.checks(), &lookup, scope);
-    let mut stored: Vec<(Frequency, StoredValue)> = Vec::new();
+    let mut stored: Vec<(Frequency, StoredSeries)> = Vec::new();
     let mut groups: Vec<(i64, String)> = Vec::new();
     if let (Some(b), Some(first)) = (&base, parsed.values.first()) {
         let p = first.period;
@@ -904,7 +922,7 @@ pub async fn check_values_form(
                 .values_of_bases(f, window_start(p), key, &[base_id], &[])
                 .await?
                 .into_iter()
-                .map(|v| (f, v)),
+                .map(|v| (f, single_point(v))),
         );
         let peers = peer_ids(store, &b.facts.category_code).await?;
         let others: Vec<i64> = peers.iter().copied().filter(|&p| p != base_id).collect();
@@ -914,7 +932,7 @@ pub async fn check_values_form(
                 .values_of_bases(f, key, key, &others, &codes)
                 .await?
                 .into_iter()
-                .map(|v| (f, v)),
+                .map(|v| (f, single_point(v))),
         );
         groups = peers
             .into_iter()

@@ -8,17 +8,17 @@ use crate::accounts::NewUser;
 use crate::error::{Result, StoreError};
 use crate::roll::{INSERT_AUDIT, base_params};
 use crate::row::{Param, bind_params, value_rows};
-use crate::store::{Store, on_pool};
+use crate::store::{Backend, Store, on_pool};
 
 /// Parameters per multi-row statement. Small statements of one fixed shape are reused from the
 /// statement cache; very wide ones (tens of thousands of parameters) cost SQLite seconds each.
 const MAX_PARAMS: usize = 960;
 
 /// Builds `INSERT INTO table (cols) VALUES (…), (…)` for `rows` rows of `width` parameters.
-fn multi_insert(table: &str, columns: &str, width: usize, rows: usize) -> String {
+fn multi_insert(backend: Backend, table: &str, columns: &str, width: usize, rows: usize) -> String {
     format!(
         "INSERT INTO {table} ({columns}) VALUES {}",
-        value_rows(rows, width)
+        value_rows(backend, rows, width)
     )
 }
 
@@ -68,7 +68,7 @@ impl Store {
                 params.push(Param::Timestamp(now));
             }
             base_batches.push((
-                multi_insert("bases", base_cols, base_width, chunk.len()),
+                multi_insert(self.backend(), "bases", base_cols, base_width, chunk.len()),
                 params,
             ));
         }
@@ -105,11 +105,11 @@ impl Store {
                 bind_params!(sqlx::query(AssertSqlSafe(sql.clone())), params).execute(&mut *tx).await?;
             }
             for chunk in history.chunks((MAX_PARAMS / 6) * 6) {
-                let sql = multi_insert("tier_changes", "base_id, from_tier, to_tier, changed_on, proposal_id, note", 6, chunk.len() / 6);
+                let sql = multi_insert(self.backend(), "tier_changes", "base_id, from_tier, to_tier, changed_on, proposal_id, note", 6, chunk.len() / 6);
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), chunk).execute(&mut *tx).await?;
             }
             for chunk in incidents.chunks((MAX_PARAMS / 5) * 5) {
-                let sql = multi_insert("incidents", "base_id, kind, occurred_on, description, synthetic", 5, chunk.len() / 5);
+                let sql = multi_insert(self.backend(), "incidents", "base_id, kind, occurred_on, description, synthetic", 5, chunk.len() / 5);
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), chunk).execute(&mut *tx).await?;
             }
             for (table, period, series) in data.annual.iter().map(|(c, s)| ("annual_values", "year", (c, s)))

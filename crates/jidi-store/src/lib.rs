@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod bulk;
 mod catalogue;
 mod collection;
 mod demo;
@@ -36,7 +37,9 @@ mod work;
 pub use accounts::{LoginAttempt, NewUser, SessionRecord, User};
 pub use audit::{AuditEntry, AuditFilter};
 pub use catalogue::{CatalogueVersion, NewCatalogueVersion};
-pub use collection::{AcceptedValue, AcceptedWarning, Frequency, NewBatch, Revision, StoredValue};
+pub use collection::{
+    AcceptedValue, AcceptedWarning, Frequency, NewBatch, Revision, StoredSeries, StoredValue,
+};
 pub use demo::DemoSummary;
 pub use drafts::{Draft, DraftField};
 pub use editions::{EditionFile, EditionRecord, FinalFile, NewEdition};

@@ -14,8 +14,11 @@ use crate::store::{Store, on_pool};
 
 /// Columns written per derived row.
 const DERIVED_WIDTH: usize = 14;
-/// Rows per multi-row statement (under SQLite's 999 bound parameters).
-const DERIVED_CHUNK: usize = 960 / DERIVED_WIDTH;
+/// Rows per multi-row statement: 7,000 parameters (PostgreSQL allows 65,535, the bundled SQLite
+/// 32,766). With anonymous placeholders on SQLite binding is linear in the width, so wider
+/// statements save per-statement work: 161,000 rows took about 1.0 s of statement time in
+/// 68-row statements, 0.8 s in 500-row and 0.7 s in 2,000-row ones (SQLite, 2026-11-30).
+const DERIVED_CHUNK: usize = 500;
 
 /// One derived monthly figure of one base.
 #[derive(Clone, Debug, PartialEq)]
@@ -248,12 +251,15 @@ fn derived_point(r: &impl Row) -> Result<DerivedPoint> {
 }
 
 impl Store {
-    /// Replaces every derived row of `base_ids` by `points` in one transaction (a base's series
-    /// is always rebuilt whole, so a corrected month also corrects the growth rates after it).
+    /// Replaces the derived rows of `base_ids` by `points` in one transaction: every row, or with
+    /// `since` the rows of periods `since` and later (derived figures look back only, so a
+    /// corrected month changes its own rows and the growth rates after it, never the rows
+    /// before; `points` must then hold only periods from `since` on).
     pub async fn replace_monitor_values(
         &self,
         base_ids: &[i64],
         points: &[DerivedPoint],
+        since: Option<i32>,
     ) -> Result<()> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -262,12 +268,15 @@ impl Store {
                 let mut qb = QueryBuilder::new("DELETE FROM monitor_values WHERE base_id IN (");
                 push_list!(qb, &ids);
                 qb.push(")");
+                if let Some(since) = since {
+                    qb.push(" AND period >= ").push_bind(since);
+                }
                 qb.build().execute(&mut *tx).await?;
             }
             for chunk in points.chunks(DERIVED_CHUNK) {
                 let sql = format!(
                     "INSERT INTO monitor_values (base_id, period, indicator_code, value, single, span_months, cumulative, single_ly, cumulative_ly, single_pm, yoy, mom, cum_yoy, synthetic) VALUES {}",
-                    value_rows(chunk.len(), DERIVED_WIDTH)
+                    value_rows(self.backend(), chunk.len(), DERIVED_WIDTH)
                 );
                 let mut params = Vec::with_capacity(chunk.len() * DERIVED_WIDTH);
                 for p in chunk {

@@ -149,7 +149,7 @@ impl Store {
                 .fetch_one(&mut *tx).await?;
             // Small statements of a fixed shape hit the statement cache; huge ones cost SQLite seconds.
             for chunk in run.inputs.chunks(240) {
-                let sql = format!("INSERT INTO evaluation_inputs (run_id, base_id, indicator_code, value) VALUES {}", value_rows(chunk.len(), 4));
+                let sql = format!("INSERT INTO evaluation_inputs (run_id, base_id, indicator_code, value) VALUES {}", value_rows(self.backend(), chunk.len(), 4));
                 let mut params = Vec::with_capacity(chunk.len() * 4);
                 for (b, c, v) in chunk {
                     params.extend([Param::Int(id), Param::Int(*b), Param::Text(c.clone()), Param::OptFloat(*v)]);
@@ -162,12 +162,12 @@ impl Store {
             sqlx::query("UPDATE evaluation_inputs SET revision = (SELECT a.revision FROM annual_values a WHERE a.base_id = evaluation_inputs.base_id AND a.year = $2 AND a.indicator_code = evaluation_inputs.indicator_code AND a.value = evaluation_inputs.value) WHERE run_id = $1")
                 .bind(id).bind(run.year).execute(&mut *tx).await?;
             for chunk in run.results.chunks(56) {
-                let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", value_rows(chunk.len(), RESULT_PARAMS));
+                let sql = format!("INSERT INTO evaluation_results ({RESULT_COLUMNS}) VALUES {}", value_rows(self.backend(), chunk.len(), RESULT_PARAMS));
                 let params: Vec<Param> = chunk.iter().flat_map(|r| result_params(id, r)).collect();
                 bind_params!(sqlx::query(AssertSqlSafe(sql)), &params).execute(&mut *tx).await?;
             }
             for chunk in run.details.chunks(100) {
-                let sql = format!("INSERT INTO evaluation_result_details (run_id, base_id, dimension_scores, contributions, details) VALUES {}", value_rows(chunk.len(), 5));
+                let sql = format!("INSERT INTO evaluation_result_details (run_id, base_id, dimension_scores, contributions, details) VALUES {}", value_rows(self.backend(), chunk.len(), 5));
                 let params: Vec<Param> = chunk.iter().flat_map(|d| [
                     Param::Int(id), Param::Int(d.base_id), Param::Text(to_json(&d.dimension_scores)),
                     Param::Text(to_json(&d.contributions)), Param::Text(to_json(&d.explanation)),

@@ -194,7 +194,7 @@ impl Store {
                 .bind(&s.file_name).bind(&s.file_sha256).bind(s.rows_read as i64).bind(&s.reason)
                 .fetch_one(&mut *tx).await?;
             for chunk in values.chunks(MAX_PARAMS / 8) {
-                let sql = format!("INSERT INTO submission_values (submission_id, frequency, base_id, period, indicator_code, value, reported_value, reported_unit) VALUES {}", value_rows(chunk.len(), 8));
+                let sql = format!("INSERT INTO submission_values (submission_id, frequency, base_id, period, indicator_code, value, reported_value, reported_unit) VALUES {}", value_rows(self.backend(), chunk.len(), 8));
                 let mut params = Vec::with_capacity(chunk.len() * 8);
                 for v in chunk {
                     params.extend([Param::Int(id), Param::Text(v.frequency.code().into()), Param::Int(v.base_id), Param::Int32(v.period), Param::Text(v.indicator.clone()), Param::Float(v.value), Param::Float(v.reported_value), Param::Text(v.reported_unit.clone())]);
@@ -203,7 +203,7 @@ impl Store {
                     .map_err(|e| StoreError::from_unique(e, "a value appears twice in the submission"))?;
             }
             for chunk in warnings.chunks(MAX_PARAMS / 8) {
-                let sql = format!("INSERT INTO submission_warnings (submission_id, frequency, base_id, period, indicator_code, rule, message, explanation) VALUES {}", value_rows(chunk.len(), 8));
+                let sql = format!("INSERT INTO submission_warnings (submission_id, frequency, base_id, period, indicator_code, rule, message, explanation) VALUES {}", value_rows(self.backend(), chunk.len(), 8));
                 let mut params = Vec::with_capacity(chunk.len() * 8);
                 for w in chunk {
                     params.extend([Param::Int(id), Param::Text(w.frequency.code().into()), Param::Int(w.base_id), Param::Int32(w.period), Param::Text(w.indicator.clone()), Param::Text(w.rule.clone()), Param::Text(w.message.clone()), Param::Text(w.explanation.clone())]);

@@ -206,7 +206,7 @@ impl Store {
                      acknowledged_by = CASE WHEN excluded.peak = monitor_warnings.peak THEN monitor_warnings.acknowledged_by END, \
                      acknowledged_at = CASE WHEN excluded.peak = monitor_warnings.peak THEN monitor_warnings.acknowledged_at END, \
                      peak = excluded.peak",
-                    value_rows(chunk.len(), WARNING_WIDTH)
+                    value_rows(self.backend(), chunk.len(), WARNING_WIDTH)
                 );
                 let mut params = Vec::with_capacity(chunk.len() * WARNING_WIDTH);
                 for w in chunk {

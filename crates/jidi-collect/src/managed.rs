@@ -238,7 +238,7 @@ impl ManagedCatalogue {
                 Some(i) => {
                     index.insert(name, i);
                 }
-                None if matches!(name, "status" | "formula" | "name_en" | "compute") => {}
+                None if matches!(name, "formula" | "name_en") => {}
                 None => errors.push(error(1, Some(name), format!("missing column ({zh})"))),
             }
         }
@@ -255,11 +255,17 @@ impl ManagedCatalogue {
         let mut entries = Vec::with_capacity(table.rows.len());
         let mut rows = Vec::with_capacity(table.rows.len());
         for row in &table.rows {
+            // A leading apostrophe before = + - @ is how a CSV writer guards a cell against
+            // being read as a formula (jidi's own exports do it): the text is what follows.
             let cell = |name: &str| -> &str {
-                index
+                let text = index
                     .get(name)
                     .and_then(|&i| row.cells.get(i))
-                    .map_or("", |c| c.trim())
+                    .map_or("", |c| c.trim());
+                match text.strip_prefix('\'') {
+                    Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+                    _ => text,
+                }
             };
             let before = errors.len();
             let mut fail = |column: &str, message: String| {
@@ -468,12 +474,16 @@ impl ManagedCatalogue {
         self.get(code).is_some_and(|e| e.status == Status::Retired)
     }
 
-    /// The derived indicators with their formulas (each parsed: the catalogue was validated).
+    /// The active derived indicators with their formulas (each parsed: the catalogue was
+    /// validated). A retired one keeps its history and is computed no more.
     pub fn derived(&self) -> impl Iterator<Item = (&CatalogueEntry, Formula)> {
-        self.entries.iter().filter_map(|e| {
-            let f = Formula::parse(&e.compute).ok()?;
-            Some((e, f))
-        })
+        self.entries
+            .iter()
+            .filter(|e| e.status == Status::Active)
+            .filter_map(|e| {
+                let f = Formula::parse(&e.compute).ok()?;
+                Some((e, f))
+            })
     }
 
     /// Whether `code` is computed by a formula.
@@ -646,6 +656,9 @@ fn validate_formulas(entries: &[CatalogueEntry], errors: &mut Vec<CatalogueError
                 Some(c) if c.spec.frequency != e.spec.frequency => {
                     Some(format!("`{code}` has another frequency"))
                 }
+                Some(c) if c.status == Status::Retired && e.status == Status::Active => Some(
+                    format!("`{code}` is retired: the figure would never change again"),
+                ),
                 Some(_) => None,
             };
             if let Some(message) = problem {
@@ -734,7 +747,7 @@ mod tests {
 
     #[test]
     fn chinese_headers_and_values_are_read() {
-        let text = "代码,指标名称,英文名称,计量单位,可用单位,频率,累计,方向,维度,适用类别,计算公式,下限,上限,同比预警,同比阻断,必报,不超过,状态\n\
+        let text = "代码,指标名称,英文名称,计量单位,可用单位,频率,累计,方向,维度,适用类别,计算公式,下限,上限,同比预警,同比阻断,必报,不超过,状态,计算式\n\
                     new_a,新指标,New one,亿元,万元:1e-4,年度,否,逆向,质量效益,装备制造、原材料,,0,,0.5,4,是,,停用\n";
         let c = ManagedCatalogue::from_table(&table(text)).unwrap();
         let e = c.get("new_a").unwrap();
@@ -749,7 +762,7 @@ mod tests {
 
     #[test]
     fn every_problem_is_named_with_row_and_column() {
-        let text = "code,name_zh,name_en,unit,accepted_units,frequency,cumulative,direction,dimension,applies_to,formula,min,max,yoy_warn,yoy_block,required,parts_of,status\n\
+        let text = "code,name_zh,name_en,unit,accepted_units,frequency,cumulative,direction,dimension,applies_to,formula,min,max,yoy_warn,yoy_block,required,parts_of,status,compute\n\
                     a,甲,A,亿元,,annual,no,benefit,strength,,,0,10,0.5,4,yes,,active\n\
                     b,乙,B,亿元,,weekly,no,sideways,nowhere,moon,,5,1,,,maybe,,gone\n";
         let errors = ManagedCatalogue::from_table(&table(text)).unwrap_err();
@@ -769,7 +782,7 @@ mod tests {
             assert!(at(3, column), "{column}: {errors:?}");
         }
         // Problems between rows are found once every row reads.
-        let text = "code,name_zh,name_en,unit,accepted_units,frequency,cumulative,direction,dimension,applies_to,formula,min,max,yoy_warn,yoy_block,required,parts_of,status\n\
+        let text = "code,name_zh,name_en,unit,accepted_units,frequency,cumulative,direction,dimension,applies_to,formula,min,max,yoy_warn,yoy_block,required,parts_of,status,compute\n\
                     a,甲,A,亿元,,annual,no,benefit,strength,,,5,1,,,no,,active\n\
                     c,丙,C,亿元,,quarterly,no,cost,green,,,,,,,no,zz,active\n";
         let errors = ManagedCatalogue::from_table(&table(text)).unwrap_err();

@@ -1,7 +1,10 @@
 //! Derived indicators: after a batch of reported values is accepted, the indicators whose
 //! catalogue formula reads one of them are computed for the same bases and periods and accepted
 //! as a batch of their own (reason `公式计算`), each as its next revision, so that a derived figure
-//! is never typed and always agrees with the figures it is computed from.
+//! is never typed. The batch is written after the components' batch commits, not inside it: a
+//! failure there (or two overlapping imports racing on one figure) is logged and leaves the
+//! derived figure as it was until a component changes again; a new or changed formula is applied
+//! from the next accepted component on, not to figures already stored.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -304,6 +304,8 @@ pub(crate) async fn import_table(
             let asked: Vec<String> = codes
                 .into_iter()
                 .filter(|c| catalogue.get(c).is_none_or(|i| i.applies(cat)))
+                // Retired or made derived since the task opened: no longer asked.
+                .filter(|c| !catalogue.is_retired(c) && !catalogue.is_derived(c))
                 .collect();
             required.push((period, base, asked));
         }
@@ -676,6 +678,20 @@ pub async fn accept_submission(
         return Err(ReviewError::NotWaiting(id));
     }
     let values = store.submission_values(id).await?;
+    // Submitted under an earlier catalogue: an indicator retired or made derived since then
+    // takes no typed value any more, so the submission cannot be accepted as it stands.
+    let (_, catalogue) = store.current_catalogue().await?;
+    let stale: Vec<&str> = values
+        .iter()
+        .filter(|v| catalogue.is_retired(&v.indicator) || catalogue.is_derived(&v.indicator))
+        .map(|v| v.indicator.as_str())
+        .collect();
+    if !stale.is_empty() {
+        return Err(ReviewError::BadField(format!(
+            "the catalogue no longer takes reported values of {} (retired or computed): return the submission",
+            stale.join(", ")
+        )));
+    }
     let warnings = store.submission_warnings(id).await?;
     // The current revision of each value, read over the submission's periods.
     let mut current: HashMap<(Frequency, i64, i32, String), (f64, i32)> = HashMap::new();

@@ -71,8 +71,8 @@ fn version_from_row(r: &impl Row) -> Result<CatalogueVersion> {
 }
 
 impl Store {
-    /// The current catalogue and its version. A database whose catalogue migration has not run
-    /// yet (upgrade tests stop early) has the shipped one.
+    /// The current catalogue and its version (an error on a database whose catalogue migration
+    /// has not run: `jidi migrate` seeds version 1).
     pub async fn current_catalogue(&self) -> Result<(CatalogueVersion, ManagedCatalogue)> {
         let row: Option<(CatalogueVersion, String)> = on_pool!(self, pool => {
             let r = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {VERSION_COLUMNS}, content FROM catalogue_versions ORDER BY version DESC LIMIT 1")))
@@ -160,7 +160,9 @@ impl Store {
                 .bind(version).bind(record.at).bind(actor).bind(new.source).bind(&new.file_name)
                 .bind(&new.reason).bind(&content).bind(&record.sha256)
                 .bind(record.entries).bind(record.changed)
-                .execute(&mut *tx).await?;
+                .execute(&mut *tx).await
+                // Two saves on the same version: the second one's number is taken.
+                .map_err(|e| StoreError::from_unique(e, "the catalogue changed meanwhile: reload and edit again"))?;
             for (i, e) in new.catalogue.entries().iter().enumerate() {
                 let s = &e.spec;
                 sqlx::query("INSERT INTO indicators (code, name_zh, name_en, unit, frequency, cumulative, direction, dimension, formula, applies_to, sort_order, status, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, unit = excluded.unit, frequency = excluded.frequency, cumulative = excluded.cumulative, direction = excluded.direction, dimension = excluded.dimension, formula = excluded.formula, applies_to = excluded.applies_to, sort_order = excluded.sort_order, status = excluded.status, version = excluded.version")

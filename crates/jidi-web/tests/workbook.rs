@@ -137,6 +137,7 @@ async fn workbook_on_every_backend(db: TestDb) {
         .find(|r| &r.cells[0] == base0 && r.cells[3] == "rev_main")
         .map(|r| r.cells[4].parse::<f64>().unwrap());
     let in_sheet = row0.cells[rev].parse::<f64>().ok();
+    assert!(in_sheet.is_some(), "{l}: base {base0} has a figure");
     assert_eq!(in_sheet, exported, "{l}: base {base0}");
 
     // Back with one figure changed (1 %): accepted as the province's; a typo: refused by cell.

@@ -299,9 +299,9 @@ pub(crate) async fn save_indicator(
     viewer: Viewer,
     form: PageForm<BTreeMap<String, String>>,
 ) -> PageResult<Response> {
+    AppError::check(access::can_edit_catalogue(viewer.who()))?;
     let mut cells = form.parse()?;
     viewer.check_csrf(cells.get("_csrf").map(String::as_str))?;
-    AppError::check(access::can_edit_catalogue(viewer.who()))?;
     let reason = cells.remove("reason").unwrap_or_default();
     let based_on = cells.remove("based_on").and_then(|v| v.trim().parse().ok());
     cells.retain(|k, _| CATALOGUE_COLUMNS.iter().any(|(c, _)| c == k));

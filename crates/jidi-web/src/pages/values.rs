@@ -396,7 +396,8 @@ pub(crate) async fn submit_values(
     let mut save_draft = false;
     let mut typed: BTreeMap<String, String> = BTreeMap::new();
     let mut explanations: HashMap<String, String> = HashMap::new();
-    let catalogue = jidi_collect::CheckCatalogue::standard();
+    let managed = state.store.current_catalogue().await?.1;
+    let catalogue = managed.checks();
     for (k, v) in &pairs {
         if v.contains('\0') || k.contains('\0') {
             return Err(AppError::bad_field(k, "NUL characters are not allowed").into());

@@ -34,8 +34,13 @@ pub(crate) struct WorkbookQuery {
 }
 
 /// The caller's scope narrowed to one province: a province its own, the ministry the one asked
-/// for (required); a base user has no workbook (its template is one base's).
-fn province_scope(scope: &RecordScope, asked: Option<&str>) -> Result<RecordScope, AppError> {
+/// for (the page offers Hubei, the demo's first province, until one is chosen; the file and the
+/// upload must name it); a base user has no workbook (its template is one base's).
+fn province_scope(
+    scope: &RecordScope,
+    asked: Option<&str>,
+    page: bool,
+) -> Result<RecordScope, AppError> {
     match (scope, asked.map(str::trim).filter(|p| !p.is_empty())) {
         (RecordScope::Province(p), None) => Ok(RecordScope::Province(p.clone())),
         (RecordScope::Province(p), Some(a)) if a == p => Ok(RecordScope::Province(p.clone())),
@@ -49,7 +54,11 @@ fn province_scope(scope: &RecordScope, asked: Option<&str>) -> Result<RecordScop
             }
             Ok(RecordScope::Province(a.to_string()))
         }
-        (RecordScope::All, None) => Ok(RecordScope::Province("420000".into())),
+        (RecordScope::All, None) if page => Ok(RecordScope::Province("420000".into())),
+        (RecordScope::All, None) => Err(AppError::bad_field(
+            "province",
+            "the ministry names the province of the workbook",
+        )),
     }
 }
 
@@ -103,7 +112,7 @@ pub(crate) async fn workbook_page(
     Query(q): Query<WorkbookQuery>,
 ) -> PageResult<Response> {
     let (_, scope) = reporting(&viewer)?;
-    let scope = province_scope(&scope, q.province.as_deref())?;
+    let scope = province_scope(&scope, q.province.as_deref(), true)?;
     let period = period_of(&state, q.period.as_deref()).await?;
     page(&state, &viewer, &scope, period, None, StatusCode::OK).await
 }
@@ -115,7 +124,7 @@ pub(crate) async fn workbook_file(
     Query(q): Query<WorkbookQuery>,
 ) -> PageResult<Response> {
     let (_, scope) = reporting(&viewer)?;
-    let scope = province_scope(&scope, q.province.as_deref())?;
+    let scope = province_scope(&scope, q.province.as_deref(), false)?;
     let RecordScope::Province(province) = &scope else {
         return Err(AppError::Forbidden.into());
     };
@@ -151,7 +160,7 @@ pub(crate) async fn upload_workbook(
     multipart: Multipart,
 ) -> PageResult<Response> {
     let (principal, scope) = reporting(&viewer)?;
-    let narrowed = province_scope(&scope, q.province.as_deref())?;
+    let narrowed = province_scope(&scope, q.province.as_deref(), false)?;
     let (name, bytes, fields) = super::uploaded_form(
         &viewer,
         multipart,
@@ -160,6 +169,12 @@ pub(crate) async fn upload_workbook(
     )
     .await?;
     let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
+    for field in ["reason", "explanation"] {
+        let text = fields.get(field).map_or("", String::as_str);
+        if text.chars().count() > 2000 || text.contains('\0') {
+            return Err(AppError::bad_field(field, "at most 2,000 characters, no NUL").into());
+        }
+    }
     let period = period_of(&state, q.period.as_deref()).await?;
     let how = ImportValues {
         user_id: Some(principal.user_id),

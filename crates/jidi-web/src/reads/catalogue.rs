@@ -75,17 +75,13 @@ pub struct CatalogueEntryView {
     /// Codes of totals it must not exceed (`part_exceeds_total`).
     #[serde(default)]
     pub parts_of: Vec<String>,
-    /// `active` or `retired` (kept with its history, no new values).
-    #[serde(default = "active")]
+    /// `active` or `retired` (kept with its history, no new values). Required in an edit: a
+    /// client that does not know the field must not un-retire an indicator by omission.
     pub status: String,
     /// A derived indicator's formula over other codes (`profit_total / rev_main * 100`),
     /// computed whenever a component is accepted and never typed; empty for a reported one.
-    #[serde(default)]
+    /// Required in an edit, for the same reason.
     pub compute: String,
-}
-
-fn active() -> String {
-    "active".into()
 }
 
 /// A saved version of the catalogue.

@@ -387,6 +387,15 @@ impl Store {
         })
     }
 
+    /// Number of accepted batches. Batches are never deleted, so a count that grew by more than
+    /// one's own batches means someone else's batch was committed in between.
+    pub async fn value_batch_count(&self) -> Result<i64> {
+        on_pool!(self, pool => {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM value_batches").fetch_one(pool).await?;
+            Ok(n)
+        })
+    }
+
     /// Every revision of one value, oldest first.
     pub async fn value_revisions(
         &self,

@@ -1,8 +1,8 @@
 //! The annual development report (C9) built from the database: [`build`] reads the roll at the
 //! end of the year, the year's published evaluation, the decisions on it and the year's values
 //! (summed in the database) into a [`jidi_report::model::Report`], whose every figure names the
-//! query or run it came from; [`render`] turns it into bytes, [`print_pdf`] prints the print HTML
-//! with the system's headless Chromium.
+//! query or run it came from; [`render`] turns it into bytes, [`print_report_pdf`] prints it with
+//! the system's headless Chromium (twice: the second time with the contents' page numbers).
 //!
 //! Sections without data are left out (`None`): a year without a published evaluation has no
 //! evaluation section, no movers and no scheme in the appendix; a year without values has no
@@ -16,6 +16,7 @@ mod editions;
 mod monitoring;
 mod names;
 mod pdf;
+mod pdf_pages;
 mod rated;
 
 use std::collections::HashMap;
@@ -31,7 +32,7 @@ use jidi_store::{ReportGroup, Store};
 
 pub use editions::{MAX_FINAL_BYTES, check_final_file, publish};
 pub use names::Labels;
-pub use pdf::{PdfError, find_chromium, print_pdf};
+pub use pdf::{PdfError, find_chromium, print_pdf, print_report_pdf};
 
 /// Why a report could not be built or rendered.
 #[derive(Debug, thiserror::Error)]

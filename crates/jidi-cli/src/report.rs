@@ -91,7 +91,7 @@ pub async fn run(db: &DbArgs, args: ReportArgs) -> anyhow::Result<()> {
     let built = started.elapsed();
     let rendered = report::render(&model, format, lang)?;
     let bytes = match &chromium {
-        Some(chromium) => report::print_pdf(&rendered.bytes, chromium)?,
+        Some(chromium) => report::print_report_pdf(&model, lang, chromium)?,
         None => rendered.bytes.clone(),
     };
     std::fs::write(&args.out, &bytes)

@@ -4,6 +4,7 @@
 //! section); both carry the `@page` rules, whose margin boxes print the year and edition at the
 //! top and the page number at the bottom of every page.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::chart::{self, esc};
@@ -64,9 +65,40 @@ caption{break-after:avoid}
 thead{display:table-header-group}
 tr,figure.chart,table.short{break-inside:avoid}
 a{color:inherit;text-decoration:none}
+.toc a{display:flex;align-items:baseline}
+.toc .t{flex:1}
+.toc .pg{flex:none;width:3em;text-align:right;font-variant-numeric:tabular-nums}
 "#;
 
-pub(crate) fn render(doc: &Doc, lang: Lang, variant: Variant) -> String {
+/// The contents entry of a heading. In print each entry has a slot of fixed width for its page
+/// number, filled from `pages` (anchor → page) when known and empty otherwise: the first print,
+/// which finds the pages, and the second, which shows them, lay out the same.
+fn toc_link(
+    variant: Variant,
+    pages: Option<&BTreeMap<String, u32>>,
+    anchor: &str,
+    text: &str,
+) -> String {
+    match variant {
+        Variant::Screen => format!("<a href=\"#{}\">{}</a>", esc(anchor), esc(text)),
+        Variant::Print => format!(
+            "<a href=\"#{}\"><span class=\"t\">{}</span><span class=\"pg\">{}</span></a>",
+            esc(anchor),
+            esc(text),
+            pages
+                .and_then(|p| p.get(anchor))
+                .map(u32::to_string)
+                .unwrap_or_default()
+        ),
+    }
+}
+
+pub(crate) fn render(
+    doc: &Doc,
+    lang: Lang,
+    variant: Variant,
+    pages: Option<&BTreeMap<String, u32>>,
+) -> String {
     let mut out = String::with_capacity(256 * 1024);
     let body_class = match variant {
         Variant::Screen => "screen",
@@ -139,9 +171,8 @@ pub(crate) fn render(doc: &Doc, lang: Lang, variant: Variant) -> String {
                 first = false;
                 let _ = write!(
                     out,
-                    "\n<li><a href=\"#{}\">{}</a>",
-                    esc(&h.anchor),
-                    esc(&h.full_text())
+                    "\n<li>{}",
+                    toc_link(variant, pages, &h.anchor, &h.full_text())
                 );
             }
             2 => {
@@ -151,9 +182,8 @@ pub(crate) fn render(doc: &Doc, lang: Lang, variant: Variant) -> String {
                 }
                 let _ = write!(
                     out,
-                    "<li><a href=\"#{}\">{}</a></li>",
-                    esc(&h.anchor),
-                    esc(&h.full_text())
+                    "<li>{}</li>",
+                    toc_link(variant, pages, &h.anchor, &h.full_text())
                 );
             }
             _ => {}

@@ -152,14 +152,28 @@ fn render(
 /// The report as one self-contained HTML page for the screen (it also prints).
 pub fn render_html(report: &Report, lang: Lang) -> Result<Rendered, ReportError> {
     render(report, lang, "html", |doc| {
-        html::render(doc, lang, html::Variant::Screen).into_bytes()
+        html::render(doc, lang, html::Variant::Screen, None).into_bytes()
     })
 }
 
 /// The report as HTML laid out for A4 print, the input of the PDF (see [`pdf_command_args`]).
 pub fn render_print_html(report: &Report, lang: Lang) -> Result<Rendered, ReportError> {
     render(report, lang, "pdf", |doc| {
-        html::render(doc, lang, html::Variant::Print).into_bytes()
+        html::render(doc, lang, html::Variant::Print, None).into_bytes()
+    })
+}
+
+/// [`render_print_html`] with the page of each section and subsection in the contents, from
+/// `pages` (heading anchor → page number, as printed at the foot of the page). The pages come
+/// from a first print: Chromium cannot number the contents itself (no `target-counter()`), and
+/// the page slots have a fixed width, so this second print lays out like the first.
+pub fn render_print_html_paged(
+    report: &Report,
+    lang: Lang,
+    pages: &std::collections::BTreeMap<String, u32>,
+) -> Result<Rendered, ReportError> {
+    render(report, lang, "pdf", |doc| {
+        html::render(doc, lang, html::Variant::Print, Some(pages)).into_bytes()
     })
 }
 

@@ -310,6 +310,10 @@ pub struct BaseRef {
 pub struct Roll {
     /// National bases on the roll (国家级 and 卓越提升), `Count(Base)`.
     pub n_bases: Figure,
+    /// National bases on the roll at the end of the previous year, `Count(Base)`; `None` leaves
+    /// out the change on last year.
+    #[serde(default)]
+    pub n_bases_previous: Option<Figure>,
     /// Provincial-level regions with at least one national base, `Count(Province)`.
     pub n_provinces: Figure,
     /// Bases by tier (培育, 省级, 国家级, 卓越提升), counts.
@@ -382,6 +386,10 @@ pub struct StarRow {
 pub struct RatedBase {
     /// The base.
     pub base: BaseRef,
+    /// The peer group it was ranked in (the ratings table shows it, and orders by it); `None`
+    /// shows the category.
+    #[serde(default)]
+    pub group: Option<Name>,
     /// Stars after vetoes, `Stars`.
     pub stars: Figure,
     /// Composite score, `Score`.
@@ -427,6 +435,10 @@ pub struct UncertaintyRow {
     pub median_interval_width: Figure,
     /// Share of bases whose star rating is the same in at least 90 % of replications, `Percent`.
     pub stable_star_share: Figure,
+    /// Bases whose star is borderline: their likeliest star comes out in less than 90 % of the
+    /// replications, `Count(Base)`. `None` words the group's sentence with the share above.
+    #[serde(default)]
+    pub n_borderline: Option<Figure>,
 }
 
 /// Tier decisions of the year.

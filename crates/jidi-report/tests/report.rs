@@ -329,7 +329,7 @@ fn derived_figures_recompute_from_their_inputs() {
         let got = record["value"].as_f64().unwrap();
         let want = if detail.starts_with('(') && detail.ends_with("- 1) * 100") {
             (value(inputs[0]) / value(inputs[1]) - 1.0) * 100.0
-        } else if detail.ends_with("(percentage points)") {
+        } else if detail.ends_with("(percentage points)") || detail.ends_with("(difference)") {
             value(inputs[0]) - value(inputs[1])
         } else if detail.starts_with('(') && detail.ends_with("* 100") {
             (value(inputs[0]) + value(inputs[1])) / value(inputs[2]) * 100.0
@@ -790,4 +790,86 @@ fn pdf_arguments_for_headless_chromium() {
     ] {
         assert!(!print.contains(external), "{external}");
     }
+}
+
+/// The text of an HTML rendering without its tags (what a reader sees).
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(&out)
+}
+
+/// The wording follows the data: a report generated before its year is over counts the roll of
+/// its date, an unchanged roll says so, no red warning is said in words (not "0 were red"), one
+/// place is singular, and the five-star list and the ratings are in the order they claim.
+#[test]
+fn wording_follows_the_data() {
+    use jidi_report::model::Date;
+    let mut r = fixture::full();
+    r.meta.generated_on = Date::new(2025, 11, 30);
+    r.roll.n_bases_previous = Some(r.roll.n_bases.clone());
+    let m = r.monitoring.as_mut().unwrap();
+    m.warnings[3].value = 0.0;
+    let u = r.evaluation.as_mut().unwrap().uncertainty.as_mut().unwrap();
+    u.by_category[0].median_interval_width.value = 1.0;
+    u.by_category[0].n_borderline.as_mut().unwrap().value = 1.0;
+    let zh = visible_text(&html(&r, Lang::Zh));
+    let en = visible_text(&html(&r, Lang::En));
+    assert!(zh.contains("截至2025年11月30日，国家新型工业化产业示范基地共445家，与上年持平，"));
+    assert!(!zh.contains("截至2025年底"));
+    assert!(en.contains("On 30 November 2025, the roll"));
+    assert!(en.contains("held 445 bases (unchanged on the previous year) in"));
+    assert!(zh.contains("无红色预警。"), "no red warning");
+    assert!(!zh.contains("其中红色预警0次"));
+    assert!(en.contains("; no warning was red."));
+    assert!(!en.contains(" were red"));
+    assert!(en.contains("spans 1 place; 1 base has a borderline star rating."));
+    assert!(!en.contains(" 1 places"));
+    assert!(zh.contains("中位数为1位，其中1家星级处于临界。"));
+
+    // The five-star list by score, highest first.
+    let e = fixture::full().evaluation.unwrap();
+    let scores: Vec<f64> = e
+        .five_star
+        .iter()
+        .map(|b| b.score.as_ref().unwrap().value)
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    // The ratings table (the last evaluation table) is in the order it states, whatever the
+    // caller's order: shuffle the ratings and the table still runs by group, then rank.
+    let mut shuffled = fixture::full();
+    shuffled.evaluation.as_mut().unwrap().ratings.reverse();
+    let text = visible_text(&html(&shuffled, Lang::Zh));
+    let ranks_in_order = |text: &str| {
+        let e = fixture::full().evaluation.unwrap();
+        let mut last: Option<(String, f64)> = None;
+        let mut positions = Vec::new();
+        for r in &e.ratings {
+            positions.push((text.find(r.base.name.zh.as_str()).unwrap(), r));
+        }
+        positions.sort_by_key(|p| p.0);
+        let mut seen_groups: Vec<String> = Vec::new();
+        for (_, r) in positions {
+            let g = r.base.category.zh.clone();
+            let rank = r.group_rank.as_ref().unwrap().value;
+            match &last {
+                Some((lg, lr)) if *lg == g => assert!(rank >= *lr, "{g}: {rank} after {lr}"),
+                _ => {
+                    assert!(!seen_groups.contains(&g), "group {g} split");
+                    seen_groups.push(g.clone());
+                }
+            }
+            last = Some((g, rank));
+        }
+    };
+    // Only the ratings table: from its caption on.
+    ranks_in_order(&text[text.find("参评基地的星级见表").unwrap()..]);
 }

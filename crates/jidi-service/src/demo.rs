@@ -264,7 +264,10 @@ fn demo_star_shares(scheme: &mut jidi_domain::scheme::Scheme) {
 
 /// The demo's decisions on a past year's proposals, all marked as simulated: warnings and
 /// rectifications are issued; exits are deferred (the demo's roll keeps the published counts of
-/// each year); promotions were not part of that year's batch.
+/// each year); promotions were not part of that year's batch. Each is dated inside `year`, on
+/// the day of its kind's (simulated) batch notice at 10:00 in China, so that the report of the
+/// year lists it with a date of that year, and the same demo gives the same dates whenever it
+/// is loaded.
 async fn decide_past_year(store: &Store, year: i32) -> Result<(), DemoError> {
     use jidi_domain::access::RecordScope;
     use jidi_domain::rules::{Decision, ProposalKind, ProposalStatus};
@@ -294,7 +297,16 @@ async fn decide_past_year(store: &Store, year: i32) -> Result<(), DemoError> {
                 ProposalKind::Exit => (Decision::Reject, "给予整改机会，暂缓退出（模拟决定）"),
                 ProposalKind::Promotion => (Decision::Reject, "未列入当年批次（模拟决定）"),
             };
-            crate::management::decide(store, p.id, decision, reason, None).await?;
+            let (month, day) = match p.kind {
+                ProposalKind::Warning => (11, 20),
+                ProposalKind::Rectification | ProposalKind::Exit => (12, 10),
+                ProposalKind::Promotion => (12, 18),
+            };
+            let at = NaiveDate::from_ymd_opt(year, month, day)
+                .and_then(|d| d.and_hms_opt(2, 0, 0))
+                .expect("a valid day of the year")
+                .and_utc();
+            crate::management::decide_at(store, p.id, decision, reason, at, None).await?;
         }
     }
 }

@@ -178,6 +178,20 @@ pub async fn decide(
     reason: &str,
     actor: Option<i64>,
 ) -> Result<ProposalRecord> {
+    decide_at(store, id, decision, reason, chrono::Utc::now(), actor).await
+}
+
+/// [`decide`], recording the decision at `at` and any change of tier on that day in China
+/// (UTC+8). Only the demo passes a moment other than the present: its simulated decisions on a
+/// past year's proposals are dated inside that year.
+pub async fn decide_at(
+    store: &Store,
+    id: i64,
+    decision: Decision,
+    reason: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: Option<i64>,
+) -> Result<ProposalRecord> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ManagementError::NoReason);
@@ -199,7 +213,8 @@ pub async fn decide(
             decision,
             reason,
             effect(&p),
-            crate::today(),
+            (at + chrono::Duration::hours(8)).date_naive(),
+            at,
             &note,
             actor,
         )

@@ -197,6 +197,7 @@ async fn demo_trial_publish_propose_decide(db: TestDb) {
                 " ",
                 jidi_store::ProposalEffect::Record,
                 NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                chrono::Utc::now(),
                 "",
                 None
             )

@@ -47,7 +47,7 @@ pub use error::{Result, StoreError};
 pub use monitoring::{BaseFigure, BaseRank, DerivedPoint, GroupBy, GroupSums, MonitorFilter};
 pub use plans::QueryPlan;
 pub use proposals::{ProposalEffect, ProposalFilter, ProposalRecord};
-pub use report::{GroupTotal, ReportGroup};
+pub use report::{GroupTotal, ReportGroup, TierMove};
 pub use report_topics::{CollectionCounts, WarningCount, WarningItem, YtdSums};
 pub use results::{Headline, ResultDetails, ResultFilter, ResultRecord};
 pub use roll::{BaseFilter, BaseSort, Counts, Page, SortOrder, StatusFilter};

@@ -245,7 +245,9 @@ impl Store {
     }
 
     /// Accepts or rejects a pending proposal with a written reason; an accepted promotion or exit
-    /// changes the roll in the same transaction, its history entry reading `note`.
+    /// changes the roll in the same transaction, its history entry reading `note` and dated `on`.
+    /// `decided_at` is the moment recorded as the decision's (the demo's simulated decisions are
+    /// dated inside the year they decide; everyone else passes the present).
     #[allow(clippy::too_many_arguments)]
     pub async fn decide_proposal(
         &self,
@@ -254,6 +256,7 @@ impl Store {
         reason: &str,
         effect: ProposalEffect,
         on: NaiveDate,
+        decided_at: DateTime<Utc>,
         note: &str,
         actor: Option<i64>,
     ) -> Result<ProposalRecord> {
@@ -281,7 +284,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query("UPDATE proposals SET status = $1, decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $5 AND status = 'pending'")
-                .bind(decision.status().code()).bind(actor).bind(now).bind(reason.trim()).bind(id)
+                .bind(decision.status().code()).bind(actor).bind(decided_at).bind(reason.trim()).bind(id)
                 .execute(&mut *tx).await?.rows_affected();
             if updated != 1 {
                 return Err(StoreError::Conflict(format!("proposal {id} was decided meanwhile")));

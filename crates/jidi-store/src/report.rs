@@ -61,6 +61,28 @@ impl ReportGroup {
     }
 }
 
+/// A change of tier recorded in the year that enters, moves within or leaves the national
+/// programme, with the written reason of the decision behind it when there is one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierMove {
+    /// The `tier_changes` row.
+    pub id: i64,
+    /// Base.
+    pub base_id: i64,
+    /// Tier code before (`None`: entered the roll).
+    pub from_tier: Option<String>,
+    /// Tier code after (`None`: left the roll).
+    pub to_tier: Option<String>,
+    /// Day of the change.
+    pub changed_on: NaiveDate,
+    /// The decided proposal that made it, if any.
+    pub proposal_id: Option<i64>,
+    /// The history entry's note (a designation notice, a withdrawal reason).
+    pub note: String,
+    /// The written reason of that proposal's decision.
+    pub decision_reason: Option<String>,
+}
+
 /// A sum of one indicator over a group of bases.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupTotal {
@@ -143,16 +165,38 @@ impl Store {
         })
     }
 
-    /// The national bases designated in `year` with their tier at the end of the year, by id.
-    pub async fn report_designated_in(&self, year: i32) -> Result<Vec<(i64, String)>> {
-        let c = on_roll(year, true).and("b.designated_year = ?", vec![Param::Int32(year)]);
-        let tier = tier_at(year);
+    /// The changes of tier dated in `year` (1 January to 31 December) that touch the national
+    /// programme (from or to 国家级 or 卓越提升), by day and id: the one record of who entered,
+    /// moved within or left the programme (`query:report_tier_moves`).
+    pub async fn report_tier_moves(&self, year: i32) -> Result<Vec<TierMove>> {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year start");
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year-end");
         on_pool!(self, pool => {
-            let mut qb = QueryBuilder::new(format!("SELECT b.id AS id, {tier} AS t FROM bases b"));
-            push_where!(qb, c);
-            qb.push(" ORDER BY b.id");
-            let rows = qb.build().fetch_all(pool).await?;
-            rows.iter().map(|r| Ok((r.int("id")?, r.text("t")?))).collect()
+            let rows = sqlx::query(
+                "SELECT tc.id, tc.base_id, tc.from_tier, tc.to_tier, tc.changed_on, tc.proposal_id, tc.note, p.decision_reason \
+                 FROM tier_changes tc LEFT JOIN proposals p ON p.id = tc.proposal_id \
+                 WHERE tc.changed_on >= $1 AND tc.changed_on <= $2 \
+                 AND (tc.from_tier IN ('national', 'excellence') OR tc.to_tier IN ('national', 'excellence')) \
+                 ORDER BY tc.changed_on, tc.id",
+            )
+            .bind(first)
+            .bind(last)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(TierMove {
+                        id: r.int("id")?,
+                        base_id: r.int("base_id")?,
+                        from_tier: r.opt_text("from_tier")?,
+                        to_tier: r.opt_text("to_tier")?,
+                        changed_on: r.date("changed_on")?,
+                        proposal_id: r.opt_int("proposal_id")?,
+                        note: r.text("note")?,
+                        decision_reason: r.opt_text("decision_reason")?,
+                    })
+                })
+                .collect()
         })
     }
 

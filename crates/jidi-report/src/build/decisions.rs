@@ -76,5 +76,13 @@ impl Builder {
             .tr("年度梯度调整决定", "Tier decisions of the year")
             .to_string();
         self.table(&title, None, columns, rows);
+        self.note({
+            let mut n = Runs::default();
+            n.t(self.tr(
+                "注：新增、晋级和退出按当年名册梯度变动的生效日期统计，预警和限期整改按当年作出决定的日期统计。",
+                "Note: new, promoted and withdrawn bases are counted by the day their change of tier took effect in the year; warnings and rectification orders by the day they were decided.",
+            ));
+            n
+        });
     }
 }

@@ -1,7 +1,7 @@
 //! The year's evaluation: stars by category and province, the five-star list, movers, uncertainty.
 
 use crate::chart::{Chart, ChartKind, Label, Series, Value};
-use crate::ir::{Column, Inline};
+use crate::ir::{Block, Column, Inline};
 use crate::wording::{self, Lang};
 
 use super::*;
@@ -72,8 +72,8 @@ impl Builder {
             self.heading(
                 2,
                 "evaluation-categories",
-                "分类别星级分布",
-                "Stars by category",
+                "分同类组星级分布",
+                "Stars by peer group",
             );
             let mut best: Option<(&StarRow, f64)> = None;
             let mut rows = Vec::new();
@@ -134,14 +134,14 @@ impl Builder {
                 let mut p = Runs::default();
                 match self.lang {
                     Lang::Zh => {
-                        p.t("分类别看，")
+                        p.t("分同类组看，")
                             .push(self.name(&r.label))
-                            .t("类基地四星级及以上占比最高，为")
+                            .t("组基地四星级及以上占比最高，为")
                             .push(share)
                             .t("。");
                     }
                     Lang::En => {
-                        p.t("By category, ")
+                        p.t("By peer group, ")
                             .push(self.name(&r.label))
                             .t(" has the highest share of bases with four stars or more: ")
                             .push(share)
@@ -151,7 +151,7 @@ impl Builder {
                 self.para(p);
             }
             let mut columns = vec![
-                self.col("类别", "Category", false, 4),
+                self.col("同类组", "Peer group", false, 4),
                 self.col("基地数", "Bases", true, 2),
             ];
             for k in (1..=5).rev() {
@@ -159,7 +159,7 @@ impl Builder {
             }
             columns.push(self.col("四星级及以上占比（%）", "4★ or more (%)", true, 3));
             let title = self
-                .tr("各类别基地星级分布", "Star ratings by category")
+                .tr("各同类组基地星级分布", "Star ratings by peer group")
                 .to_string();
             self.table(
                 &title,
@@ -174,14 +174,14 @@ impl Builder {
                     values: std::mem::take(&mut seg[k - 1]),
                 })
                 .collect();
-            let title = self.tr("各类别基地星级分布", "Star ratings by category");
+            let title = self.tr("各同类组基地星级分布", "Star ratings by peer group");
             let alt = match self.lang {
                 Lang::Zh => format!(
-                    "{title}：{}个类别的堆积条形图，每条从一星级到五星级依次堆积，条末为基地总数。",
+                    "{title}：{}个同类组的堆积条形图，每条从一星级到五星级依次堆积，条末为基地总数。",
                     e.by_category.len()
                 ),
                 Lang::En => format!(
-                    "{title}: stacked bars for {} categories, one to five stars from left to right, with the number of bases at the end of each bar.",
+                    "{title}: stacked bars for {} peer groups, one to five stars from left to right, with the number of bases at the end of each bar.",
                     e.by_category.len()
                 ),
             };
@@ -396,102 +396,22 @@ impl Builder {
                 Lang::Zh => {
                     p.t("为检验评价结果的稳健性，对指标权重、标准化方法和汇总方法的不同选择进行了")
                         .push(reps)
-                        .t("蒙特卡洛模拟，统计每个基地组内位次的90%区间（第5至第95百分位）。");
+                        .t("蒙特卡洛模拟，统计每个基地组内位次的90%区间（第5至第95百分位）；最可能的星级在模拟中出现不足90%的，视为星级处于临界。各同类组情况如下：");
                 }
                 Lang::En => {
                     p.t("To test how robust the results are, ")
                         .push(reps)
-                        .t(" of a Monte Carlo simulation varied the weights, the normalisation and the aggregation; for each base the 90% interval (5th to 95th percentile) of its rank within its category was recorded.");
-                }
-            }
-            let widest = u.by_category.iter().max_by(|a, b| {
-                a.median_interval_width
-                    .value
-                    .total_cmp(&b.median_interval_width.value)
-            });
-            let narrowest = u.by_category.iter().min_by(|a, b| {
-                a.median_interval_width
-                    .value
-                    .total_cmp(&b.median_interval_width.value)
-            });
-            if let (Some(w), Some(n)) = (widest, narrowest)
-                && w.key != n.key
-            {
-                let wf = self.places(
-                    &format!("evaluation.uncertainty.{}.median_interval_width", w.key),
-                    &w.median_interval_width,
-                );
-                let nf = self.places(
-                    &format!("evaluation.uncertainty.{}.median_interval_width", n.key),
-                    &n.median_interval_width,
-                );
-                match self.lang {
-                    Lang::Zh => {
-                        p.t("其中")
-                            .push(self.name(&w.label))
-                            .t("类基地位次的不确定性最大，区间宽度中位数为")
-                            .extend(wf)
-                            .t("；")
-                            .push(self.name(&n.label))
-                            .t("类最小，为")
-                            .extend(nf)
-                            .t("。");
-                    }
-                    Lang::En => {
-                        p.t(" Ranks are least certain in ")
-                            .push(self.name(&w.label))
-                            .t(" (median interval width ")
-                            .extend(wf)
-                            .t(") and most certain in ")
-                            .push(self.name(&n.label))
-                            .t(" (")
-                            .extend(nf)
-                            .t(").");
-                    }
+                        .t(" of a Monte Carlo simulation varied the weights, the normalisation and the aggregation; for each base the 90% interval (5th to 95th percentile) of its rank within its peer group was recorded, and a star rating is borderline when the likeliest rating comes out in less than 90% of the replications. By peer group:");
                 }
             }
             self.para(p);
-            let mut rows = Vec::new();
+            let mut items = Vec::new();
             for r in &u.by_category {
-                let id = format!("evaluation.uncertainty.{}", r.key);
-                rows.push(vec![
-                    vec![self.name(&r.label)],
-                    self.cell(&format!("{id}.n_bases"), &r.n_bases),
-                    self.cell(
-                        &format!("{id}.median_interval_width"),
-                        &r.median_interval_width,
-                    ),
-                    self.cell(&format!("{id}.stable_star_share"), &r.stable_star_share),
-                ]);
+                items.push(self.uncertainty_sentence(r));
             }
-            let columns = vec![
-                self.col("类别", "Category", false, 4),
-                self.col("基地数（家）", "Bases", true, 2),
-                self.col(
-                    "组内位次90%区间宽度中位数（位）",
-                    "Median width of the 90% rank interval (places)",
-                    true,
-                    4,
-                ),
-                self.col(
-                    "星级稳定的基地占比（%）",
-                    "Bases with a stable star rating (%)",
-                    true,
-                    4,
-                ),
-            ];
-            let title = self
-                .tr("各类别评价结果的不确定性", "Rank uncertainty by category")
-                .to_string();
-            self.table(&title, None, columns, rows);
-            self.note({
-                let mut n = Runs::default();
-                n.t(self.tr(
-                    "注：星级稳定指在至少90%的模拟中星级与发布结果相同。",
-                    "Note: a star rating is stable when at least 90% of the replications give the published rating.",
-                ));
-                n
-            });
+            if !items.is_empty() {
+                self.blocks.push(Block::Bullets(items));
+            }
         }
 
         if !e.ratings.is_empty() {
@@ -503,11 +423,30 @@ impl Builder {
             );
             let mut p = Runs::default();
             match self.lang {
-                Lang::Zh => p.t(&format!("参评基地的星级见表{}，按类别和组内位次排列。", self.n_tables + 1)),
-                Lang::En => p.t(&format!("Table {} gives the rating of every base evaluated, by category and rank within it.", self.n_tables + 1)),
+                Lang::Zh => p.t(&format!("参评基地的星级见表{}，按同类组和组内位次排列。", self.n_tables + 1)),
+                Lang::En => p.t(&format!("Table {} gives the rating of every base evaluated, by peer group and rank within it.", self.n_tables + 1)),
             };
             self.para(p);
-            let rows = self.rated_rows("evaluation.ratings", &e.ratings, false);
+            // The table says it is ordered by peer group and rank within it, so make it so: the
+            // groups in the order they first appear, then the group rank, then the key.
+            let group_of = |r: &RatedBase| r.group.as_ref().unwrap_or(&r.base.category).zh.clone();
+            let mut first_seen: Vec<String> = Vec::new();
+            for r in &e.ratings {
+                let g = group_of(r);
+                if !first_seen.contains(&g) {
+                    first_seen.push(g);
+                }
+            }
+            let mut ordered: Vec<RatedBase> = e.ratings.clone();
+            ordered.sort_by(|a, b| {
+                let pos = |r: &RatedBase| first_seen.iter().position(|g| *g == group_of(r));
+                let rank = |r: &RatedBase| r.group_rank.as_ref().map_or(f64::INFINITY, |f| f.value);
+                pos(a)
+                    .cmp(&pos(b))
+                    .then(rank(a).total_cmp(&rank(b)))
+                    .then(a.base.key.cmp(&b.base.key))
+            });
+            let rows = self.rated_rows("evaluation.ratings", &ordered, false);
             let columns = self.rated_columns(false);
             let title = self
                 .tr("各基地评价结果", "Ratings of all bases")
@@ -516,13 +455,72 @@ impl Builder {
         }
     }
 
-    /// A number of rank places: `12位`, `12 places` (a rank itself reads `第12位`).
+    /// A number of rank places: `12位`, `12 places`, `1 place` (a rank itself reads `第12位`).
     pub(super) fn places(&mut self, id: &str, f: &Figure) -> Vec<Inline> {
+        let n = wording::fixed(f.value, 0);
         let shown = match self.lang {
-            Lang::Zh => format!("{}位", wording::fixed(f.value, 0)),
-            Lang::En => format!("{} places", wording::fixed(f.value, 0)),
+            Lang::Zh => format!("{n}位"),
+            Lang::En if n == "1" => "1 place".to_string(),
+            Lang::En => format!("{n} places"),
         };
         vec![self.reg.show(id, f, shown)]
+    }
+
+    /// One sentence on a peer group's rank uncertainty, from its figures: how many bases, the
+    /// median width of their 90 % rank intervals, and how many have a borderline star (or, without
+    /// that count, the share whose star is stable).
+    fn uncertainty_sentence(&mut self, r: &UncertaintyRow) -> Vec<Inline> {
+        let id = format!("evaluation.uncertainty.{}", r.key);
+        let n = self.prose(&format!("{id}.n_bases"), &r.n_bases);
+        let width = self.places(
+            &format!("{id}.median_interval_width"),
+            &r.median_interval_width,
+        );
+        let mut p = Runs::default();
+        match self.lang {
+            Lang::Zh => {
+                p.push(self.name(&r.label))
+                    .t("组共")
+                    .push(n)
+                    .t("基地，组内位次90%区间宽度的中位数为")
+                    .extend(width);
+            }
+            Lang::En => {
+                p.push(self.name(&r.label))
+                    .t(": the median 90% rank interval of its ")
+                    .push(n)
+                    .t(" spans ")
+                    .extend(width);
+            }
+        }
+        match &r.n_borderline {
+            Some(b) => {
+                let zero = b.value == 0.0;
+                let one = wording::fixed(b.value, 0) == "1";
+                let fig = self.prose(&format!("{id}.n_borderline"), b);
+                match (self.lang, zero) {
+                    (Lang::Zh, true) => p.t("，没有基地的星级处于临界。"),
+                    (Lang::Zh, false) => p.t("，其中").push(fig).t("星级处于临界。"),
+                    (Lang::En, true) => p.t("; no base's star rating is borderline."),
+                    (Lang::En, false) => p.t("; ").push(fig).t(if one {
+                        " has a borderline star rating."
+                    } else {
+                        " have a borderline star rating."
+                    }),
+                };
+            }
+            None => {
+                let share = self.prose(&format!("{id}.stable_star_share"), &r.stable_star_share);
+                match self.lang {
+                    Lang::Zh => p.t("，星级稳定的基地占").push(share).t("。"),
+                    Lang::En => p
+                        .t("; ")
+                        .push(share)
+                        .t(" of its bases have a stable star rating."),
+                };
+            }
+        }
+        p.0
     }
 
     pub(super) fn rated_rows(
@@ -539,7 +537,11 @@ impl Builder {
                 row.push(text(&(idx + 1).to_string()));
             }
             row.push(vec![self.name(&r.base.name)]);
-            row.push(vec![self.name(&r.base.category)]);
+            let group = match (&r.group, with_rank_number) {
+                (Some(g), false) => g,
+                _ => &r.base.category,
+            };
+            row.push(vec![self.name(group)]);
             row.push(vec![self.name(&r.base.province)]);
             if with_rank_number {
                 row.push(self.opt_cell(&format!("{id}.score"), r.score.as_ref()));
@@ -558,13 +560,17 @@ impl Builder {
             columns.push(self.col("序号", "No.", true, 1));
         }
         columns.push(self.col("基地名称", "Base", false, 9));
-        columns.push(self.col("类别", "Category", false, 3));
+        if five_star {
+            columns.push(self.col("类别", "Category", false, 3));
+        } else {
+            columns.push(self.col("同类组", "Peer group", false, 3));
+        }
         columns.push(self.col("省（区、市）", "Province", false, 3));
         if five_star {
             columns.push(self.col("综合得分", "Score", true, 2));
         } else {
             columns.push(self.col("星级", "Stars", true, 3));
-            columns.push(self.col("组内位次", "Rank in category", true, 2));
+            columns.push(self.col("组内位次", "Rank in group", true, 2));
         }
         columns
     }

@@ -14,23 +14,40 @@ impl Builder {
         let year = self.year;
         let mut p = Runs::default();
         let n_bases = self.prose("roll.n_bases", &roll.n_bases);
+        let change = self.roll_change(roll);
         let n_provinces = self.prose("roll.n_provinces", &roll.n_provinces);
+        // A report generated before the year is over counts the roll of its date, not of a
+        // year-end still to come.
+        let generated = report.meta.generated_on;
+        let year_over = generated > Date::new(year, 12, 30);
         match self.lang {
             Lang::Zh => {
-                p.t(&format!("截至{year}年底，国家新型工业化产业示范基地共"))
-                    .push(n_bases)
-                    .t("，分布在全国")
-                    .push(n_provinces)
-                    .t("省（区、市）。");
+                let as_of = if year_over {
+                    format!("截至{year}年底")
+                } else {
+                    format!("截至{}", wording::date(generated, self.lang))
+                };
+                p.t(&format!("{as_of}，国家新型工业化产业示范基地共"))
+                    .push(n_bases);
+                if let Some(change) = change {
+                    p.t("，").extend(change);
+                }
+                p.t("，分布在全国").push(n_provinces).t("省（区、市）。");
             }
             Lang::En => {
+                let as_of = if year_over {
+                    format!("At the end of {year}")
+                } else {
+                    format!("On {}", wording::date(generated, self.lang))
+                };
                 p.t(&format!(
-                    "At the end of {year}, the roll of national new-type industrialization demonstration bases held "
+                    "{as_of}, the roll of national new-type industrialization demonstration bases held "
                 ))
-                .push(n_bases)
-                .t(" in ")
-                .push(n_provinces)
-                .t(".");
+                .push(n_bases);
+                if let Some(change) = change {
+                    p.t(" (").extend(change).t(")");
+                }
+                p.t(" in ").push(n_provinces).t(".");
             }
         }
         if !roll.by_region.is_empty() {
@@ -131,25 +148,56 @@ impl Builder {
         if let Some(m) = &report.monitoring {
             let mut p = Runs::default();
             let total = self.warning_total(m, false);
+            let n_red = m.warnings[3].value;
             let red = self.prose("monitoring.warnings.red", &m.warnings[3]);
             match self.lang {
                 Lang::Zh => {
-                    p.t("全年共发出运行预警")
-                        .push(total)
-                        .t("，其中红色预警")
-                        .push(red)
-                        .t("。");
+                    p.t("全年共发出运行预警").push(total);
+                    if n_red > 0.0 {
+                        p.t("，其中红色预警").push(red);
+                    } else {
+                        p.t("，无红色预警");
+                    }
+                    p.t("。");
                 }
                 Lang::En => {
-                    p.t("Monitoring issued ")
-                        .push(total)
-                        .t(" in the year; ")
-                        .push(red)
-                        .t(" were red.");
+                    p.t("Monitoring issued ").push(total).t(" in the year");
+                    if n_red == 1.0 {
+                        p.t("; ").push(red).t(" was red.");
+                    } else if n_red > 0.0 {
+                        p.t("; ").push(red).t(" were red.");
+                    } else {
+                        p.t("; no warning was red.");
+                    }
                 }
             }
             self.para(p);
         }
+    }
+
+    /// The change of the national roll on the previous year-end, as a derived count
+    /// (`roll.n_bases.change`); `None` without last year's count.
+    fn roll_change(&mut self, roll: &Roll) -> Option<Vec<Inline>> {
+        let previous = roll.n_bases_previous.as_ref()?;
+        self.reg.input("roll.n_bases.previous", previous);
+        let phrase =
+            wording::count_change(roll.n_bases.value, previous.value, Counter::Base, self.lang);
+        let diff = roll.n_bases.value - previous.value;
+        let mut runs = Runs::default();
+        runs.t(&phrase.lead);
+        if !phrase.number.is_empty() {
+            let fig = self.reg.show_derived(
+                "roll.n_bases.change",
+                diff,
+                Unit::Count(Counter::Base),
+                "roll.n_bases - roll.n_bases.previous (difference)",
+                &["roll.n_bases", "roll.n_bases.previous"],
+                phrase.number.clone(),
+            );
+            runs.push(fig);
+        }
+        runs.t(&phrase.tail);
+        Some(runs.0)
     }
 
     pub(super) fn four_plus_share(&mut self, e: &Evaluation, table: bool) -> Inline {

@@ -86,16 +86,27 @@ impl Builder {
                         if idx == 0 { "" } else { "、" },
                         if idx == 0 { "" } else { "; " },
                     ));
-                    sub.push(self.name(&s.label)).t(" ");
-                    let f = self.cell(&format!("{id}.{}", s.key), &s.value);
-                    sub.extend(f);
+                    // `高端装备57家` (no space between a name and its count in Chinese);
+                    // `High-end equipment (57)`.
+                    let sub_id = format!("{id}.{}", s.key);
+                    sub.push(self.name(&s.label));
+                    match self.lang {
+                        Lang::Zh => {
+                            let f = self.prose(&sub_id, &s.value);
+                            sub.push(f);
+                        }
+                        Lang::En => {
+                            let f = self.cell(&sub_id, &s.value);
+                            sub.t(" (").extend(f).t(")");
+                        }
+                    }
                 }
                 rows.push(vec![vec![self.name(&c.label)], n_cell, sub.0]);
             }
             let columns = vec![
                 self.col("类别", "Category", false, 3),
                 self.col("基地数（家）", "Bases", true, 2),
-                self.col("细分领域（家）", "Sub-types (bases)", false, 8),
+                self.col("细分领域", "Sub-types (bases)", false, 8),
             ];
             let title = self
                 .tr("国家级示范基地的类别分布", "National bases by category")

@@ -1,8 +1,8 @@
 //! The annual development report (C9) built from the database: [`build`] reads the roll at the
 //! end of the year, the year's published evaluation, the decisions on it and the year's values
 //! (summed in the database) into a [`jidi_report::model::Report`], whose every figure names the
-//! query or run it came from; [`render`] turns it into bytes, [`print_pdf`] prints the print HTML
-//! with the system's headless Chromium.
+//! query or run it came from; [`render`] turns it into bytes, [`print_report_pdf`] prints it with
+//! the system's headless Chromium (twice: the second time with the contents' page numbers).
 //!
 //! Sections without data are left out (`None`): a year without a published evaluation has no
 //! evaluation section, no movers and no scheme in the appendix; a year without values has no
@@ -10,11 +10,13 @@
 //! data collection.
 
 mod collection;
+mod decisions;
 mod economy;
 mod editions;
 mod monitoring;
 mod names;
 mod pdf;
+mod pdf_pages;
 mod rated;
 
 use std::collections::HashMap;
@@ -23,15 +25,14 @@ use chrono::{Datelike, NaiveDate};
 use jidi_domain::reference::{MacroRegion, STRATEGIES};
 use jidi_domain::roll::{Series, Tier};
 use jidi_report::model::{
-    CategoryCount, Counter, Date, Decision, DecisionKind, Decisions, Figure, Item, Meta, Name,
-    Provenance, Report, Roll, Unit,
+    CategoryCount, Counter, Date, Figure, Item, Meta, Name, Provenance, Report, Roll, Unit,
 };
 use jidi_report::{Lang, Rendered};
-use jidi_store::{ProposalFilter, ReportGroup, Store};
+use jidi_store::{ReportGroup, Store};
 
 pub use editions::{MAX_FINAL_BYTES, check_final_file, publish};
 pub use names::Labels;
-pub use pdf::{PdfError, find_chromium, print_pdf};
+pub use pdf::{PdfError, find_chromium, print_pdf, print_report_pdf};
 
 /// Why a report could not be built or rendered.
 #[derive(Debug, thiserror::Error)]
@@ -177,7 +178,7 @@ pub async fn build(store: &Store, request: &ReportRequest) -> Result<Report> {
     let economy = economy::economy(store, year, &labels).await?;
     let innovation = economy::innovation(store, year, &labels).await?;
     let green_safety = economy::green_safety(store, year, rated.as_ref(), &labels).await?;
-    let decisions = decisions(store, year, &labels).await?;
+    let decisions = decisions::decisions(store, year, &labels).await?;
     let appendix = rated::appendix(store, run.as_ref(), synthetic).await?;
     let monitoring = monitoring::monitoring(store, year, &labels).await?;
     let collection = collection::collection(store, year, &labels).await?;
@@ -219,6 +220,14 @@ async fn roll(store: &Store, year: i32, labels: &Labels) -> Result<Roll> {
         format!("year={year}; national bases (国家级, 卓越提升) on the roll at {year}-12-31");
     let total: i64 = store
         .report_roll_counts(year, ReportGroup::National)
+        .await?
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    // Last year-end's roll by the same rule, for the change on last year; a programme that had
+    // no national base then has no change to state.
+    let previous: i64 = store
+        .report_roll_counts(year - 1, ReportGroup::National)
         .await?
         .iter()
         .map(|(_, n)| n)
@@ -344,6 +353,17 @@ async fn roll(store: &Store, year: i32, labels: &Labels) -> Result<Roll> {
         .collect();
     Ok(Roll {
         n_bases: count(total, Counter::Base, q(scope.clone())),
+        n_bases_previous: (previous > 0).then(|| {
+            count(
+                previous,
+                Counter::Base,
+                q(format!(
+                    "year={}; national bases (国家级, 卓越提升) on the roll at {}-12-31",
+                    year - 1,
+                    year - 1
+                )),
+            )
+        }),
         n_provinces: count(
             n_provinces,
             Counter::Province,
@@ -356,100 +376,4 @@ async fn roll(store: &Store, year: i32, labels: &Labels) -> Result<Roll> {
         by_strategy,
         by_province,
     })
-}
-
-/// Accepted proposals of the year's evaluation, and the national bases designated in the year.
-async fn decisions(store: &Store, year: i32, labels: &Labels) -> Result<Option<Decisions>> {
-    use jidi_domain::rules::{ProposalKind, ProposalStatus};
-    let mut filter = ProposalFilter::within(jidi_domain::access::RecordScope::All);
-    filter.status = Some(ProposalStatus::Accepted);
-    filter.year = Some(year);
-    let mut accepted = Vec::new();
-    loop {
-        let page = jidi_store::Page {
-            offset: accepted.len() as u32,
-            limit: 500,
-        };
-        let (rows, total) = store.proposals(&filter, page).await?;
-        let done = rows.is_empty() || (accepted.len() + rows.len()) as i64 >= total;
-        accepted.extend(rows);
-        if done {
-            break;
-        }
-    }
-    let designated = store.report_designated_in(year).await?;
-    let mut ids: Vec<i64> = accepted.iter().map(|p| p.base_id).collect();
-    ids.extend(designated.iter().map(|(id, _)| *id));
-    let bases = store.bases_by_ids(&ids).await?;
-    let tier = |t: Tier| Name::new(t.name_zh(), t.name_en());
-    let mut items = Vec::new();
-    for (id, tier_then) in &designated {
-        let Some(base) = bases.get(id) else { continue };
-        let facts = &base.facts;
-        // The tier at the end of the year, not today's (a later promotion is a later decision).
-        let tier_then = Tier::parse(tier_then).unwrap_or(facts.tier);
-        let batch = match facts.batch {
-            Some(b) => format!("第{b}批国家新型工业化产业示范基地"),
-            None => "国家新型工业化产业示范基地".to_string(),
-        };
-        items.push(Decision {
-            key: format!("new-{id}"),
-            kind: DecisionKind::New,
-            base: labels.base_ref(base),
-            from_tier: None,
-            to_tier: Some(tier(tier_then)),
-            decided_on: date(
-                facts
-                    .designated_on
-                    .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 12, 31).expect("year end")),
-            ),
-            reason: Name::zh_only(&format!("公布为{batch}")),
-        });
-    }
-    for p in &accepted {
-        let Some(base) = bases.get(&p.base_id) else {
-            continue;
-        };
-        let kind = match p.kind {
-            ProposalKind::Promotion => DecisionKind::Promoted,
-            ProposalKind::Warning => DecisionKind::Warned,
-            ProposalKind::Rectification => DecisionKind::Rectified,
-            ProposalKind::Exit => DecisionKind::Withdrawn,
-        };
-        let decided = p.decided_at.unwrap_or(p.created_at);
-        let mut reason = p.decision_reason.clone().unwrap_or_default();
-        if reason.trim().is_empty() {
-            reason = p.reasons.join("；");
-        }
-        items.push(Decision {
-            key: p.id.to_string(),
-            kind,
-            base: labels.base_ref(base),
-            from_tier: Some(tier(p.from_tier)),
-            // A warning or a rectification order keeps the base in its tier; only an exit
-            // leaves the roll (no target tier).
-            to_tier: match p.kind {
-                ProposalKind::Warning | ProposalKind::Rectification => Some(tier(p.from_tier)),
-                ProposalKind::Promotion | ProposalKind::Exit => p.to_tier.map(tier),
-            },
-            decided_on: date((decided + chrono::Duration::hours(8)).date_naive()),
-            reason: Name::zh_only(if reason.trim().is_empty() {
-                "（未填写理由）"
-            } else {
-                &reason
-            }),
-        });
-    }
-    if items.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(Decisions {
-        provenance: Provenance::query(
-            "report_decisions",
-            &format!(
-                "proposals of year={year} with status=accepted; national bases with designated_year={year}"
-            ),
-        ),
-        items,
-    }))
 }

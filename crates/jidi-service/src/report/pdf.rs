@@ -32,6 +32,9 @@ pub enum PdfError {
         /// The end of its error output.
         stderr: String,
     },
+    /// The report broke a rule of the renderer (a bug or corrupt data).
+    #[error(transparent)]
+    Render(#[from] jidi_report::ReportError),
     /// Chromium took longer than [`PRINT_TIMEOUT`].
     #[error("chromium did not finish printing within {} s", PRINT_TIMEOUT.as_secs())]
     Timeout,
@@ -98,6 +101,33 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Prints the report to PDF with numbered contents: a first print finds the page each section
+/// and subsection landed on (from the PDF's named destinations, see [`super::pdf_pages`]), a
+/// second prints them in the contents. Should that reading fail (another Chromium writing
+/// another structure), the first print is returned, whose contents have no numbers, and a
+/// warning is logged. Blocking (two Chromium runs): call it off the async workers.
+pub fn print_report_pdf(
+    report: &jidi_report::model::Report,
+    lang: jidi_report::Lang,
+    chromium: &Path,
+) -> Result<Vec<u8>, PdfError> {
+    let first = jidi_report::render_print_html(report, lang)?;
+    let draft = print_pdf(&first.bytes, chromium)?;
+    let pages = match super::pdf_pages::destination_pages(&draft) {
+        Ok(pages) if !pages.is_empty() => pages,
+        Ok(_) => {
+            tracing::warn!("the printed report has no named destinations: contents unnumbered");
+            return Ok(draft);
+        }
+        Err(e) => {
+            tracing::warn!("cannot read the printed report's pages ({e}): contents unnumbered");
+            return Ok(draft);
+        }
+    };
+    let paged = jidi_report::render_print_html_paged(report, lang, &pages)?;
+    print_pdf(&paged.bytes, chromium)
 }
 
 /// Prints `print_html` (the output of `jidi_report::render_print_html`) to PDF bytes with the

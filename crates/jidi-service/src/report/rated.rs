@@ -71,9 +71,13 @@ pub(super) async fn load(store: &Store, run: &RunRecord, labels: &Labels) -> Res
                 })
                 .collect::<Vec<_>>()
         };
-    let by_category = group_rows("category_code", &|r| &r.category_code, &|k| {
-        labels.category(k)
-    });
+    // The results' `category_code` is the peer group (a category, or a sub-type large enough to
+    // be compared on its own): named as such, not as the whole category.
+    let mut group_keys: Vec<&str> = results.iter().map(|r| r.category_code.as_str()).collect();
+    group_keys.sort_unstable();
+    group_keys.dedup();
+    let group_name = |k: &str| labels.peer_group(k, &group_keys);
+    let by_category = group_rows("category_code", &|r| &r.category_code, &group_name);
     let by_province = group_rows("province_code", &|r| &r.province_code, &|k| {
         labels.province(k)
     });
@@ -81,6 +85,7 @@ pub(super) async fn load(store: &Store, run: &RunRecord, labels: &Labels) -> Res
         let base = bases.get(&r.base_id)?;
         Some(RatedBase {
             base: labels.base_ref(base),
+            group: Some(group_name(&r.category_code)),
             stars: Figure::new(
                 r.stars.unwrap_or(0) as f64,
                 Unit::Stars,
@@ -98,19 +103,25 @@ pub(super) async fn load(store: &Store, run: &RunRecord, labels: &Labels) -> Res
             }),
         })
     };
-    let mut by_rank: Vec<&ResultRecord> = results.iter().collect();
-    by_rank.sort_by(|a, b| {
-        let key = |r: &ResultRecord| r.national_rank.unwrap_or(f64::INFINITY);
-        key(a).total_cmp(&key(b)).then(a.base_id.cmp(&b.base_id))
+    // The five-star list by score, highest first, ties by id; every rating by peer group and
+    // rank within it (as the report says).
+    let mut five: Vec<&ResultRecord> = results.iter().filter(|r| r.stars == Some(5)).collect();
+    five.sort_by(|a, b| {
+        let s = |r: &ResultRecord| r.score.unwrap_or(f64::NEG_INFINITY);
+        s(b).total_cmp(&s(a)).then(a.base_id.cmp(&b.base_id))
     });
-    let five_star = by_rank
-        .iter()
-        .filter(|r| r.stars == Some(5))
-        .filter_map(|r| rated_base(r))
-        .collect();
-    let ratings = by_rank.iter().filter_map(|r| rated_base(r)).collect();
+    let five_star = five.iter().filter_map(|r| rated_base(r)).collect();
+    let mut by_group: Vec<&ResultRecord> = results.iter().collect();
+    by_group.sort_by(|a, b| {
+        let rank = |r: &ResultRecord| r.category_rank.unwrap_or(f64::INFINITY);
+        a.category_code
+            .cmp(&b.category_code)
+            .then(rank(a).total_cmp(&rank(b)))
+            .then(a.base_id.cmp(&b.base_id))
+    });
+    let ratings = by_group.iter().filter_map(|r| rated_base(r)).collect();
     let movers = movers(store, run, &results, &bases, labels).await?;
-    let uncertainty = uncertainty(run, &results, labels);
+    let uncertainty = uncertainty(run, &results, &group_name);
     let published_on = run
         .published_at
         .map(|t| date((t + chrono::Duration::hours(8)).date_naive()))
@@ -218,7 +229,11 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
     })
 }
 
-fn uncertainty(run: &RunRecord, results: &[ResultRecord], labels: &Labels) -> Option<Uncertainty> {
+fn uncertainty(
+    run: &RunRecord,
+    results: &[ResultRecord],
+    group_name: &dyn Fn(&str) -> Name,
+) -> Option<Uncertainty> {
     let mut groups: BTreeMap<&str, Vec<&ResultRecord>> = BTreeMap::new();
     for r in results {
         groups.entry(&r.category_code).or_default().push(r);
@@ -242,7 +257,7 @@ fn uncertainty(run: &RunRecord, results: &[ResultRecord], labels: &Labels) -> Op
                 .count();
             Some(UncertaintyRow {
                 key: key.to_string(),
-                label: labels.category(key),
+                label: group_name(key),
                 n_bases: Figure::new(
                     rows.len() as f64,
                     Unit::Count(Counter::Base),
@@ -262,6 +277,13 @@ fn uncertainty(run: &RunRecord, results: &[ResultRecord], labels: &Labels) -> Op
                         "category_code={key}; share of bases with max(star_probabilities) >= 0.9"
                     )),
                 ),
+                n_borderline: Some(Figure::new(
+                    (probs.len() - stable) as f64,
+                    Unit::Count(Counter::Base),
+                    p(format!(
+                        "category_code={key}; bases with max(star_probabilities) < 0.9"
+                    )),
+                )),
             })
         })
         .collect();
@@ -426,7 +448,7 @@ pub(super) async fn appendix(
         data_sources.push(DataSource {
             name: Name::new("演示数据", "Demo data"),
             detail: Name::new(
-                "除58个公开来源的真实基地名称外，基地与全部指标数值均为按公开数量级校准生成的合成数据，不代表任何真实统计。",
+                "除58家基地采用公开来源的真实名称外，其余基地与全部指标数值均为按公开数量级校准生成的合成数据，不代表任何真实统计。",
                 "Apart from the 58 real bases named from public sources, bases and all indicator values are synthetic, calibrated to published magnitudes; they are not real statistics.",
             ),
         });

@@ -114,10 +114,9 @@ pub async fn draft(state: &AppState, viewer: &Viewer, spec: &DraftSpec) -> AppRe
     let model = service::build(&state.store, &request).await?;
     let (format, lang) = (spec.format, spec.lang);
     let bytes = jidi_service::cpu::run_heavy(PATIENCE, move || -> AppResult<Vec<u8>> {
-        let rendered = service::render(&model, format, lang)?;
         Ok(match &chromium {
-            Some(path) => service::print_pdf(&rendered.bytes, path)?,
-            None => rendered.bytes,
+            Some(path) => service::print_report_pdf(&model, lang, path)?,
+            None => service::render(&model, format, lang)?.bytes,
         })
     })
     .await??;

@@ -419,7 +419,12 @@ async fn decisions(store: &Store, year: i32, labels: &Labels) -> Result<Option<D
         let decided = p.decided_at.unwrap_or(p.created_at);
         let mut reason = p.decision_reason.clone().unwrap_or_default();
         if reason.trim().is_empty() {
-            reason = p.reasons.join("；");
+            reason = p
+                .reasons
+                .iter()
+                .map(|r| r.zh())
+                .collect::<Vec<_>>()
+                .join("；");
         }
         items.push(Decision {
             key: p.id.to_string(),

@@ -55,10 +55,44 @@ impl IncidentKind {
         }
     }
 
+    /// English name.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            IncidentKind::SafetyMajor => "Major work-safety accident",
+            IncidentKind::SafetySerious => "Serious work-safety accident",
+            IncidentKind::EnvironmentLevel1 => "Level I environmental emergency",
+            IncidentKind::EnvironmentLevel2 => "Level II environmental emergency",
+        }
+    }
+
     /// Whether it is a one-vote veto under the default rules.
     pub fn is_veto(self) -> bool {
         !matches!(self, IncidentKind::SafetySerious)
     }
+}
+
+/// The veto reason of an evaluation result, as stored with the frozen result: each vetoing incident
+/// as `名称（YYYY-MM-DD）`, joined by `；`. Written only by [`veto_reason`]; [`veto_incidents`]
+/// reads it back, so that a page can show the same incidents in another language.
+pub fn veto_reason(incidents: &[(IncidentKind, NaiveDate)]) -> String {
+    incidents
+        .iter()
+        .map(|(kind, on)| format!("{}（{on}）", kind.name_zh()))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// The incidents of a veto reason written by [`veto_reason`]; `None` for any other text (a result
+/// stored before the format, or edited by hand), which is then shown as stored.
+pub fn veto_incidents(text: &str) -> Option<Vec<(IncidentKind, NaiveDate)>> {
+    text.split('；')
+        .map(|part| {
+            let (name, rest) = part.split_once('（')?;
+            let date = rest.strip_suffix('）')?;
+            let kind = IncidentKind::ALL.into_iter().find(|k| k.name_zh() == name)?;
+            Some((kind, date.parse().ok()?))
+        })
+        .collect()
 }
 
 /// An incident as reported, checked once for every caller.
@@ -126,6 +160,20 @@ impl IncidentReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn veto_reasons_read_back() {
+        let on = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let incidents = vec![
+            (IncidentKind::SafetyMajor, on),
+            (IncidentKind::EnvironmentLevel2, on),
+        ];
+        let text = veto_reason(&incidents);
+        assert_eq!(text, "重大生产安全事故（2024-05-01）；Ⅱ级突发环境事件（2024-05-01）");
+        assert_eq!(veto_incidents(&text), Some(incidents));
+        assert_eq!(veto_incidents("手工填写的原因"), None);
+        assert_eq!(veto_incidents("重大生产安全事故（昨天）"), None);
+    }
 
     #[test]
     fn reports_are_checked_field_by_field() {

@@ -146,9 +146,17 @@ pub struct Prefecture {
     pub code: String,
     /// Official name, e.g. `武汉市`.
     pub name: String,
+    /// English name, e.g. `Wuhan`, `Enshi Tujia and Miao Autonomous Prefecture`: Hanyu Pinyin
+    /// with the conventional spellings of names from other languages (`Hohhot`, `Kashgar`), from
+    /// [`PREFECTURE_NAMES_EN_CSV`].
+    pub name_en: String,
     /// Code of its province.
     pub province_code: String,
 }
+
+/// English names of the prefectures (`code,name,name_en`), generated once at development time by
+/// `scripts/prefecture-names-en.py` and committed as data: nothing transliterates at run time.
+pub const PREFECTURE_NAMES_EN_CSV: &str = include_str!("../data/gb2260_prefecture_names_en.csv");
 
 /// Provinces and prefectures, parsed once from [`GB2260_CSV`].
 #[derive(Debug)]
@@ -165,10 +173,15 @@ impl Regions {
     /// The shipped code list.
     pub fn get() -> &'static Regions {
         static REGIONS: OnceLock<Regions> = OnceLock::new();
-        REGIONS.get_or_init(|| Regions::parse(GB2260_CSV).expect("shipped GB/T 2260 list parses"))
+        REGIONS.get_or_init(|| Regions::parse(GB2260_CSV, PREFECTURE_NAMES_EN_CSV).expect("shipped GB/T 2260 list parses"))
     }
 
-    fn parse(text: &str) -> Result<Regions, String> {
+    fn parse(text: &str, names_en: &str) -> Result<Regions, String> {
+        let mut english: HashMap<String, String> = HashMap::new();
+        for row in csv::Reader::from_reader(names_en.as_bytes()).records() {
+            let row = row.map_err(|e| e.to_string())?;
+            english.insert(row[0].to_string(), row[2].to_string());
+        }
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let mut provinces = Vec::new();
         let mut prefectures = Vec::new();
@@ -192,6 +205,9 @@ impl Regions {
                 "prefecture" => prefectures.push(Prefecture {
                     code: code.into(),
                     name: name.into(),
+                    name_en: english
+                        .remove(code)
+                        .ok_or_else(|| format!("prefecture {code} has no English name"))?,
                     province_code: province.into(),
                 }),
                 other => return Err(format!("unknown level {other:?}")),
@@ -526,6 +542,22 @@ mod tests {
         assert_eq!(english.len(), 31);
         assert_eq!(r.province("610000").unwrap().name_en, "Shaanxi");
         assert_eq!(r.province("140000").unwrap().name_en, "Shanxi");
+        // Every prefecture has an English name with no Chinese in it (Lüliang keeps its ü).
+        assert_eq!(r.prefectures.len(), 334);
+        for p in &r.prefectures {
+            assert!(
+                !p.name_en.is_empty() && p.name_en.chars().all(|c| c.is_ascii() || c == 'ü'),
+                "{} {}",
+                p.code,
+                p.name_en
+            );
+        }
+        assert_eq!(r.prefecture("420100").unwrap().name_en, "Wuhan");
+        assert_eq!(r.prefecture("610100").unwrap().name_en, "Xi'an");
+        assert_eq!(
+            r.prefecture("422800").unwrap().name_en,
+            "Enshi Tujia and Miao Autonomous Prefecture"
+        );
     }
 
     #[test]

@@ -17,6 +17,30 @@ use sha2::{Digest, Sha256};
 use crate::catalogue::{self, DIMENSIONS, Frequency};
 use crate::incident::IncidentKind;
 
+/// The name of the default scheme of `year` ([`Scheme::national_default`]).
+pub fn default_name(year: i32) -> String {
+    format!("{year}年度国家新型工业化产业示范基地发展质量评价方案")
+}
+
+/// The English form of [`default_name`]: a page in English shows it for a scheme whose name is
+/// still the generated one (a name typed by an evaluator has no English form).
+pub fn default_name_en(year: i32) -> String {
+    format!("{year} development quality evaluation scheme of the national new-type industrialization demonstration bases")
+}
+
+/// The description of the default scheme.
+pub const DEFAULT_DESCRIPTION: &str = "默认方案：六个国家评价维度、40项年度指标，按细分类型分组比较（细分类型不足20个基地的并入所属类别，分类指导）。";
+
+/// What the demo appends to a scheme's description when it sets the year's star shares to
+/// simulated values.
+pub const SYNTHETIC_SHARES_NOTE: &str = "（演示数据：该年度星级比例为模拟值）";
+
+/// The English form of [`SYNTHETIC_SHARES_NOTE`].
+pub const SYNTHETIC_SHARES_NOTE_EN: &str = " (demo data: this year's star shares are simulated)";
+
+/// The English form of [`DEFAULT_DESCRIPTION`].
+pub const DEFAULT_DESCRIPTION_EN: &str = "Default scheme: the six national evaluation dimensions and 40 annual indicators, bases compared within their sub-type (a sub-type of fewer than 20 bases joins its category: guidance by category).";
+
 /// An evaluation scheme.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -751,9 +775,8 @@ impl Scheme {
         ];
         Scheme {
             year,
-            name: format!("{year}年度国家新型工业化产业示范基地发展质量评价方案"),
-            description: "默认方案：六个国家评价维度、40项年度指标，按细分类型分组比较（细分类型不足20个基地的并入所属类别，分类指导）。"
-                .into(),
+            name: default_name(year),
+            description: DEFAULT_DESCRIPTION.into(),
             peer_group: PeerGroup::SubcategoryWhereLarge,
             min_group_size: None,
             designated_by: crate::programme::eligibility_cutoff_override(year),

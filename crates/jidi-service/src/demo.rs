@@ -258,7 +258,7 @@ fn demo_star_shares(scheme: &mut jidi_domain::scheme::Scheme) {
         scheme.stars.shares = vec![five, four, three, two, one];
         scheme
             .description
-            .push_str("（演示数据：该年度星级比例为模拟值）");
+            .push_str(jidi_domain::scheme::SYNTHETIC_SHARES_NOTE);
     }
 }
 

@@ -82,6 +82,53 @@ pub fn standard_title(period: ValuePeriod) -> String {
     }
 }
 
+/// The standard title of a period's task in English, for pages in English: the Chinese one is
+/// what is stored, so a page tells a generated title from a typed one by comparing with
+/// [`standard_title`] and shows this instead.
+pub fn standard_title_en(period: ValuePeriod) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match period {
+        ValuePeriod::Year(y) => format!("Annual data for {y}"),
+        ValuePeriod::Month(m) => format!(
+            "Monthly data for {} {}",
+            MONTHS[(m.month() as usize).clamp(1, 12) - 1],
+            m.year()
+        ),
+    }
+}
+
+/// The period of the store's frequency and period key (the inverse of [`period_key`]); `None`
+/// for a key no period has.
+pub fn period_of_key(frequency: Frequency, key: i32) -> Option<ValuePeriod> {
+    match frequency {
+        Frequency::Annual => Some(ValuePeriod::Year(key)),
+        Frequency::Monthly => jidi_monitor::period::Period::new(key / 100, (key % 100).try_into().ok()?)
+            .ok()
+            .map(ValuePeriod::Month),
+    }
+}
+
+/// The standard reminder text of a task in English (see [`standard_title_en`]).
+pub fn reminder_text_en(title: &str, deadline: DateTime<Utc>) -> String {
+    format!(
+        "\u{201c}{title}\u{201d} was due on {}; your base has not reported (or has not reported again after a return). Please report as soon as you can.",
+        china_date(deadline)
+    )
+}
+
 /// The store's frequency and period key of a period.
 pub fn period_key(period: ValuePeriod) -> (Frequency, i32) {
     match period {

@@ -36,8 +36,8 @@ pub struct ProposalRecord {
     pub to_tier: Option<Tier>,
     /// Rectification deadline.
     pub deadline: Option<NaiveDate>,
-    /// Reasons.
-    pub reasons: Vec<String>,
+    /// Reasons: data, or lines of Chinese text for proposals stored before reasons were data.
+    pub reasons: Vec<jidi_domain::rules::StoredReason>,
     /// Where it stands.
     pub status: ProposalStatus,
     /// When proposed.

@@ -777,7 +777,10 @@ async fn publishing_is_atomic(db: TestDb) {
         from_tier: Tier::National,
         to_tier: None,
         deadline: None,
-        reasons: vec!["2024年评价1星".into()],
+        reasons: vec![jidi_domain::rules::Reason::Rated {
+            year: 2024,
+            stars: 1,
+        }],
     };
     // A proposal about a base that does not exist breaks the transaction.
     assert!(

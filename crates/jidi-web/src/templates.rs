@@ -110,6 +110,54 @@ pub fn environment() -> Environment<'static> {
         }
     });
     env.add_function("select", select);
+    // `generated_text(kind, text, key)`: a text the programme generated (the default scheme's
+    // name or description, for the scheme's year; a task's standard title, for its period) in the
+    // page's language, or none when `text` was typed by people and
+    // has no other form (the `typed` macro then marks it as Chinese).
+    env.add_function(
+        "generated_text",
+        |state: &State, kind: &str, text: &str, key: Value| -> Value {
+            use jidi_domain::scheme;
+            if kind == "task_title" {
+                // `key` is the task's period, `YYYY` or `YYYY-MM`.
+                let period = key.as_str().map(String::from).unwrap_or_else(|| key.to_string());
+                let (shown, typed) =
+                    crate::reads::tasks::shown_title(text, &period, lang_of(state));
+                return if typed { Value::from(()) } else { Value::from(shown) };
+            }
+            let Some(year) = key.as_i64().and_then(|y| i32::try_from(y).ok()) else {
+                return Value::from(());
+            };
+            let demo_description = format!(
+                "{}{}",
+                scheme::DEFAULT_DESCRIPTION,
+                scheme::SYNTHETIC_SHARES_NOTE
+            );
+            let (zh, en) = match kind {
+                "scheme_name" => (scheme::default_name(year), scheme::default_name_en(year)),
+                "scheme_description" if text == demo_description => (
+                    demo_description,
+                    format!(
+                        "{}{}",
+                        scheme::DEFAULT_DESCRIPTION_EN,
+                        scheme::SYNTHETIC_SHARES_NOTE_EN
+                    ),
+                ),
+                "scheme_description" => (
+                    scheme::DEFAULT_DESCRIPTION.to_string(),
+                    scheme::DEFAULT_DESCRIPTION_EN.to_string(),
+                ),
+                _ => return Value::from(()),
+            };
+            if text != zh {
+                return Value::from(());
+            }
+            Value::from(match lang_of(state) {
+                Lang::Zh => zh,
+                Lang::En => en,
+            })
+        },
+    );
     // `{{ unit|unit }}`: a catalogue unit in the page's language.
     env.add_filter("unit", |state: &State, unit: Value| -> String {
         let text = unit.as_str().unwrap_or_default();

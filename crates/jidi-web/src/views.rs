@@ -111,6 +111,42 @@ pub fn tier_name(tier: Tier, lang: Lang) -> String {
     lang.pick(tier.name_zh(), tier.name_en()).to_string()
 }
 
+/// A stored veto reason in the viewer's language: the incidents it names (written by
+/// `jidi_domain::incident::veto_reason`) with their English names, or the text as stored when it
+/// is not in that form.
+pub fn veto_reason_text(text: &str, lang: Lang) -> String {
+    match (lang, jidi_domain::incident::veto_incidents(text)) {
+        (Lang::En, Some(incidents)) => incidents
+            .iter()
+            .map(|(kind, on)| format!("{} ({on})", kind.name_en()))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => text.to_string(),
+    }
+}
+
+/// A proposal's reasons in the viewer's language. A reason stored as a line of Chinese text (a
+/// proposal made before reasons were data) has no English form and stays as stored.
+pub fn reason_texts(reasons: &[jidi_domain::rules::StoredReason], lang: Lang) -> Vec<String> {
+    reasons
+        .iter()
+        .map(|r| match lang {
+            Lang::Zh => r.zh(),
+            Lang::En => r.en().unwrap_or_else(|| r.zh()),
+        })
+        .collect()
+}
+
+/// A scheme's name for a page title: the default scheme's generated name in the viewer's
+/// language, a typed name as typed.
+pub fn scheme_title(name: &str, year: i32, lang: Lang) -> String {
+    if lang == Lang::En && name == jidi_domain::scheme::default_name(year) {
+        jidi_domain::scheme::default_name_en(year)
+    } else {
+        name.to_string()
+    }
+}
+
 /// Builds the view of a base.
 pub fn base_view(state: &AppState, base: &Base, lang: Lang) -> BaseView {
     let stars = base.latest_rating;
@@ -130,7 +166,7 @@ pub fn base_view(state: &AppState, base: &Base, lang: Lang) -> BaseView {
             .prefecture_code
             .as_deref()
             .and_then(|c| regions.prefecture(c))
-            .map(|p| p.name.clone()),
+            .map(|p| lang.pick(&p.name, &p.name_en).to_string()),
         prefecture_code: f.prefecture_code.clone(),
         region_name: region_name(&region, lang),
         region,

@@ -336,14 +336,12 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
         StarRule::Thresholds(_) => None,
     };
     let veto_kinds = scheme.veto_kinds();
-    let vetoes: HashMap<i64, Vec<String>> = input
+    let vetoes: HashMap<i64, Vec<(IncidentKind, NaiveDate)>> = input
         .incidents
         .iter()
         .filter(|(_, kind, on)| on.year() == year && veto_kinds.contains(kind))
         .fold(HashMap::new(), |mut m, (b, kind, on)| {
-            m.entry(*b)
-                .or_insert_with(Vec::new)
-                .push(format!("{}（{on}）", kind.name_zh()));
+            m.entry(*b).or_insert_with(Vec::new).push((*kind, *on));
             m
         });
 
@@ -504,7 +502,7 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Result<Evaluation, EvaluationErr
             stars,
             stars_before_veto: stars_nominal,
             vetoed: veto.is_some(),
-            veto_reason: veto.map(|v| v.join("；")),
+            veto_reason: veto.map(|v| crate::incident::veto_reason(v)),
             rank_median: national_unit.map(|x| x.median),
             rank_p05: national_unit.map(|x| x.p05),
             rank_p95: national_unit.map(|x| x.p95),

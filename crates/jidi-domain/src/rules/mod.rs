@@ -150,6 +150,17 @@ pub fn tier_change_note(kind: ProposalKind, proposal_id: i64, reason: &str) -> S
     )
 }
 
+/// The kind and the typed reason of a note written by [`tier_change_note`] for `proposal_id`;
+/// `None` for any other note (one typed on the roll), which is shown as stored.
+pub fn tier_change_note_parts(note: &str, proposal_id: i64) -> Option<(ProposalKind, &str)> {
+    let (head, reason) = note.split_once('：')?;
+    let kind_zh = head.strip_suffix(&format!("（第{proposal_id}号建议）"))?;
+    let kind = ProposalKind::BY_SEVERITY
+        .into_iter()
+        .find(|k| k.name_zh() == kind_zh)?;
+    Some((kind, reason))
+}
+
 /// A condition of a rule.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -328,8 +339,8 @@ pub struct ProposalDraft {
     pub to_tier: Option<Tier>,
     /// Deadline (rectifications).
     pub deadline: Option<NaiveDate>,
-    /// Why, in Chinese, one reason per line.
-    pub reasons: Vec<String>,
+    /// Why, one reason per line, as data (written out in the viewer's language).
+    pub reasons: Vec<Reason>,
 }
 
 fn years_since(since: Option<NaiveDate>, year: i32) -> u32 {
@@ -522,7 +533,7 @@ impl RuleSet {
                 let reasons = match &rule.condition {
                     Condition::Vetoed => match this_year {
                         Some(r) if r.vetoed => {
-                            Some(vec![format!("{}年评价触发一票否决", input.year)])
+                            Some(vec![Reason::Vetoed { year: input.year }])
                         }
                         _ => None,
                     },
@@ -532,7 +543,10 @@ impl RuleSet {
                                 history
                                     .iter()
                                     .take(*years as usize)
-                                    .map(|r| format!("{}年评价{}星", r.year, r.stars))
+                                    .map(|r| Reason::Rated {
+                                        year: r.year,
+                                        stars: r.stars,
+                                    })
                                     .collect()
                             },
                         )
@@ -545,7 +559,10 @@ impl RuleSet {
                             history
                                 .iter()
                                 .take(*years as usize)
-                                .map(|r| format!("{}年评价{}星", r.year, r.stars))
+                                .map(|r| Reason::Rated {
+                                    year: r.year,
+                                    stars: r.stars,
+                                })
                                 .collect()
                         })
                     }
@@ -555,8 +572,13 @@ impl RuleSet {
                                 if deadline.year() <= input.year && r.stars <= *max_stars =>
                             {
                                 Some(vec![
-                                    format!("整改期限{deadline}已到"),
-                                    format!("{}年评价仍为{}星", input.year, r.stars),
+                                    Reason::DeadlinePassed {
+                                        deadline: *deadline,
+                                    },
+                                    Reason::StillRated {
+                                        year: input.year,
+                                        stars: r.stars,
+                                    },
                                 ])
                             }
                             _ => None,
@@ -586,29 +608,30 @@ impl RuleSet {
                                     && share >= *advantage_lead_share
                                     && rd.is_some_and(|x| x >= *advantage_rd_intensity);
                                 let specialty = share >= *specialty_lead_share;
-                                let mut reasons = vec![format!(
-                                    "已认定为{}示范基地{held}年",
-                                    base.tier.name_zh()
-                                )];
+                                let mut reasons = vec![Reason::Designated {
+                                    tier: base.tier,
+                                    years: held,
+                                }];
                                 if advantage {
-                                    reasons.push(format!(
-                                        "优势类条件：营业收入{rev:.1}亿元 ≥ {floor}亿元{}",
-                                        if special {
-                                            "（特殊类型地区）"
-                                        } else {
-                                            ""
-                                        }
-                                    ));
-                                    reasons.push(format!(
-                                        "主导产业占比{share:.1}% ≥ {advantage_lead_share}%"
-                                    ));
-                                    reasons.push(format!(
-                                        "研发投入强度{:.2}% ≥ {advantage_rd_intensity}%",
-                                        rd.unwrap_or_default()
-                                    ));
+                                    reasons.push(Reason::AdvantageRevenue {
+                                        revenue: rev,
+                                        floor,
+                                        special_area: special,
+                                    });
+                                    reasons.push(Reason::LeadShare {
+                                        share,
+                                        min: *advantage_lead_share,
+                                    });
+                                    reasons.push(Reason::RdIntensity {
+                                        value: rd.unwrap_or_default(),
+                                        min: *advantage_rd_intensity,
+                                    });
                                     Some(reasons)
                                 } else if specialty {
-                                    reasons.push(format!("特色类条件：主导产业占比{share:.1}% ≥ {specialty_lead_share}%"));
+                                    reasons.push(Reason::SpecialtyLeadShare {
+                                        share,
+                                        min: *specialty_lead_share,
+                                    });
                                     Some(reasons)
                                 } else {
                                     None
@@ -622,8 +645,10 @@ impl RuleSet {
                         min_years,
                     } => {
                         let held = years_since(base.tier_since, input.year);
-                        let mut reasons =
-                            vec![format!("已列入{}名单{held}年", base.tier.name_zh())];
+                        let mut reasons = vec![Reason::Listed {
+                            tier: base.tier,
+                            years: held,
+                        }];
                         let mut ok = held >= *min_years;
                         let mut keys: Vec<&String> = minimums.keys().collect();
                         keys.sort();
@@ -631,9 +656,11 @@ impl RuleSet {
                             let min = minimums[code];
                             match input.values.get(&(base.id, code.clone())) {
                                 Some(v) if *v >= min => {
-                                    let name = crate::catalogue::indicator(code)
-                                        .map_or(code.as_str(), |i| i.name_zh.as_str());
-                                    reasons.push(format!("{name} {v:.1} ≥ {min}"));
+                                    reasons.push(Reason::Threshold {
+                                        indicator: code.clone(),
+                                        value: *v,
+                                        min,
+                                    });
                                 }
                                 _ => ok = false,
                             }
@@ -642,7 +669,14 @@ impl RuleSet {
                     }
                 };
                 let Some(mut reasons) = reasons else { continue };
-                reasons.insert(0, format!("规则{}：{}", rule.code, rule.description));
+                reasons.insert(
+                    0,
+                    Reason::Rule {
+                        rule: rule.code.clone(),
+                        description: rule.description.clone(),
+                        summary_en: rule.summary_en(),
+                    },
+                );
                 let deadline = rule.deadline_months.map(|m| {
                     let end = NaiveDate::from_ymd_opt(input.year, 12, 31).expect("valid date");
                     end.checked_add_months(chrono::Months::new(m))
@@ -725,18 +759,17 @@ fn apply_quota(
         *used += 1;
         kept += 1;
         d.reasons.push(match score(&d) {
-            Some(s) => format!(
-                "评价得分{s:.1}，在{eligible}个符合条件的基地中排第{}名（名额：全国{}个{}）",
-                rank + 1,
-                quota.per_year,
-                quota
-                    .per_province
-                    .map_or(String::new(), |n| format!("、每省{n}个"))
-            ),
-            None => format!(
-                "无评价得分，排在有得分的基地之后（{eligible}个符合条件，全国名额{}个）",
-                quota.per_year
-            ),
+            Some(s) => Reason::QuotaRank {
+                score: s,
+                eligible,
+                rank: rank + 1,
+                per_year: quota.per_year,
+                per_province: quota.per_province,
+            },
+            None => Reason::QuotaUnscored {
+                eligible,
+                per_year: quota.per_year,
+            },
         });
         out.push(d);
     }
@@ -761,6 +794,10 @@ fn consecutive(
         .enumerate()
         .all(|(k, r)| r.year == year - k as i32 && test(r))
 }
+
+mod reason;
+
+pub use reason::{Reason, StoredReason};
 
 #[cfg(test)]
 mod tests;

@@ -248,6 +248,7 @@ fn a_promotion_quota_keeps_the_best_scored_within_the_national_and_provincial_ca
         top.reasons
             .last()
             .unwrap()
+            .zh()
             .contains("在60个符合条件的基地中排第1名"),
         "{:?}",
         top.reasons
@@ -281,7 +282,7 @@ fn a_promotion_quota_keeps_the_best_scored_within_the_national_and_provincial_ca
         .iter()
         .find(|p| p.base_id == 7 && p.rule == "P2")
         .unwrap();
-    assert!(unscored.reasons.last().unwrap().starts_with("无评价得分"));
+    assert!(unscored.reasons.last().unwrap().zh().starts_with("无评价得分"));
 }
 
 #[test]
@@ -293,4 +294,15 @@ fn a_quota_without_places_is_invalid() {
         }
     }
     assert!(rules.validate().iter().any(|p| p.contains(".quota")));
+}
+
+#[test]
+fn tier_change_notes_read_back() {
+    let note = tier_change_note(ProposalKind::Exit, 12, " 连续两年一星 ");
+    assert_eq!(
+        tier_change_note_parts(&note, 12),
+        Some((ProposalKind::Exit, "连续两年一星"))
+    );
+    assert_eq!(tier_change_note_parts(&note, 13), None);
+    assert_eq!(tier_change_note_parts("省级示范基地认定", 12), None);
 }

@@ -108,7 +108,12 @@ pub(super) async fn decisions(
         };
         let mut written = p.decision_reason.clone().unwrap_or_default();
         if written.trim().is_empty() {
-            written = p.reasons.join("；");
+            written = p
+                .reasons
+                .iter()
+                .map(|r| r.zh())
+                .collect::<Vec<_>>()
+                .join("；");
         }
         items.push((
             kind,

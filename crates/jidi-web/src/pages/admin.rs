@@ -61,7 +61,7 @@ pub(crate) async fn admin_page(
             title => i18n::t(lang, "nav.admin"),
             users => users,
             roles => ser(&roles),
-            provinces => ser(&province_options()),
+            provinces => ser(&province_options(lang)),
             categories => category_options(state, lang, true),
             all_categories => state.categories().iter().map(|c| context! { code => c.code.clone(), parent => c.parent.clone(), name_zh => c.name_zh.clone(), name_en => c.name_en.clone() }).collect::<Vec<_>>(),
             message => message,

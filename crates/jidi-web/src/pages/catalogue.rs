@@ -59,7 +59,7 @@ fn row(e: &CatalogueEntry, lang: Lang) -> minijinja::Value {
         yoy_warn_text => percent(e.spec.yoy_warn).unwrap_or_default(),
         yoy_block_text => percent(e.spec.yoy_block).unwrap_or_default(),
         dimension_name => dimension_name(&e.dimension, lang),
-        units_text => e.spec.accepted_units.iter().map(|(u, _)| u.as_str()).collect::<Vec<_>>().join(" "),
+        units_text => e.spec.accepted_units.iter().map(|(u, _)| match lang { Lang::En => jidi_domain::catalogue::unit_en(u), Lang::Zh => u.as_str() }).collect::<Vec<_>>().join(" "),
         ..ser(&v)
     }
 }

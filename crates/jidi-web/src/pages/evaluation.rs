@@ -65,7 +65,7 @@ pub(crate) async fn evaluations(
         .collect();
     let years = state.store.annual_years().await?;
     let schemes: Vec<Value> = if trials {
-        state.store.schemes(None).await?.iter().map(|s| context! { id => s.id, label => format!("{} v{} {}", s.year, s.version, s.name), year => s.year }).collect()
+        state.store.schemes(None).await?.iter().map(|s| context! { id => s.id, label => format!("{} v{} {}", s.year, s.version, crate::views::scheme_title(&s.name, s.year, lang)), year => s.year }).collect()
     } else {
         Vec::new()
     };
@@ -175,7 +175,7 @@ pub(crate) async fn run_page(
     let provinces: Vec<Value> = jidi_domain::reference::Regions::get()
         .provinces
         .iter()
-        .map(|p| context! { value => p.code.clone(), label => p.name.clone() })
+        .map(|p| context! { value => p.code.clone(), label => lang.pick(&p.name, &p.name_en) })
         .collect();
     let diagnostics: Vec<String> = view.summary.diagnostics.iter().take(30).cloned().collect();
     render(
@@ -562,7 +562,7 @@ pub(crate) async fn base_evaluation_history(
     Ok(context! {
         rows => rows,
         full => full,
-        timeline => ser(&timeline),
+        timeline => timeline.iter().map(|e| context! { generated => e.generated(), ..ser(e) }).collect::<Vec<_>>(),
         stars_chart => history.iter().filter_map(|(y, r)| r.stars.map(|s| vec![*y, s])).collect::<Vec<_>>(),
     })
 }

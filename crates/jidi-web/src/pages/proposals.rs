@@ -35,7 +35,7 @@ pub(crate) async fn proposals(
         jidi_domain::reference::Regions::get()
             .provinces
             .iter()
-            .map(|p| context! { value => p.code.clone(), label => p.name.clone() })
+            .map(|p| context! { value => p.code.clone(), label => lang.pick(&p.name, &p.name_en) })
             .collect()
     } else {
         Vec::new()
@@ -51,7 +51,7 @@ pub(crate) async fn proposals(
     let rule_rows: Vec<Value> = rules
         .rules
         .iter()
-        .map(|r| context! { code => r.code.clone(), kind => lang.pick(r.kind.name_zh(), r.kind.name_en()), tiers => r.tiers.iter().map(|t| crate::views::tier_name(*t, lang)).collect::<Vec<_>>(), description => r.description.clone() })
+        .map(|r| context! { code => r.code.clone(), kind => lang.pick(r.kind.name_zh(), r.kind.name_en()), tiers => r.tiers.iter().map(|t| crate::views::tier_name(*t, lang)).collect::<Vec<_>>(), description => match lang { crate::i18n::Lang::Zh => r.description.clone(), crate::i18n::Lang::En => r.summary_en() } })
         .collect();
     let pages = (total as u32).div_ceil(50).max(1);
     let link = |p: u32| {

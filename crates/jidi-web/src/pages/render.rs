@@ -71,13 +71,13 @@ pub(crate) struct Option2 {
     pub label: String,
 }
 
-pub(crate) fn province_options() -> Vec<Option2> {
+pub(crate) fn province_options(lang: Lang) -> Vec<Option2> {
     Regions::get()
         .provinces
         .iter()
         .map(|p| Option2 {
             value: p.code.clone(),
-            label: p.name.clone(),
+            label: lang.pick(&p.name, &p.name_en).to_string(),
         })
         .collect()
 }

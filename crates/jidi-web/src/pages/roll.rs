@@ -152,7 +152,7 @@ pub(crate) async fn bases(
             export_xlsx => format!("/bases/export?{}", query.with("format", "xlsx")),
             q => ser(&query),
             sorts => sorts,
-            provinces => ser(&province_options()),
+            provinces => ser(&province_options(lang)),
             categories => category_options(&state, lang, true),
             subcategories => category_options(&state, lang, false),
             tiers => ser(&tier_options(lang)),
@@ -287,7 +287,10 @@ pub(crate) async fn base_profile(
         context! {
             title => view.name.clone(),
             base => ser(&view),
-            history => ser(&history),
+            history => history.iter().map(|h| {
+                let (generated, typed) = read_bases::shown_note(h, lang);
+                context! { note_generated => generated, note_typed => typed, ..ser(h) }
+            }).collect::<Vec<_>>(),
             can_data => can_data,
             signed_in => viewer.principal.is_some(),
             latest => latest,
@@ -410,7 +413,7 @@ pub(crate) fn base_form_page(
     let prefectures: Vec<Value> = Regions::get()
         .prefectures
         .iter()
-        .map(|p| context! { value => p.code.clone(), label => p.name.clone(), province => p.province_code.clone() })
+        .map(|p| context! { value => p.code.clone(), label => lang.pick(&p.name, &p.name_en).to_string(), province => p.province_code.clone() })
         .collect();
     render(
         state,
@@ -422,7 +425,7 @@ pub(crate) fn base_form_page(
             form => ser(form),
             action => action,
             errors => errors.iter().map(|e| context! { field => e.field.clone(), message => e.message.clone() }).collect::<Vec<_>>(),
-            provinces => ser(&province_options()),
+            provinces => ser(&province_options(lang)),
             prefectures => prefectures,
             categories => category_options(state, lang, true),
             subcategories => category_options(state, lang, false),

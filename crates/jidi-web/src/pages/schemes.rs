@@ -204,7 +204,7 @@ pub(crate) async fn scheme_page(
         "scheme.html",
         "schemes",
         context! {
-            title => record.name.clone(),
+            title => crate::views::scheme_title(&record.name, record.year, lang),
             record => ser(&scheme_view(&record)),
             scheme => context! {
                 year => scheme.year,
@@ -221,7 +221,7 @@ pub(crate) async fn scheme_page(
                 stars_rule => match scheme.stars.rule { StarRuleKind::Shares => "shares", StarRuleKind::Thresholds => "thresholds" },
                 shares => scheme.stars.shares.clone(),
                 thresholds => scheme.stars.thresholds.clone(),
-                veto_kinds => scheme.veto_kinds().iter().map(|k| k.name_zh()).collect::<Vec<_>>(),
+                veto_kinds => scheme.veto_kinds().iter().map(|k| lang.pick(k.name_zh(), k.name_en())).collect::<Vec<_>>(),
                 cap_stars => scheme.vetoes.cap_stars,
                 uncertainty => context! {
                     replications => scheme.uncertainty.replications,
@@ -282,7 +282,7 @@ pub(crate) fn edit_page(
         "scheme_edit.html",
         "schemes",
         context! {
-            title => format!("{} · {}", i18n::t(lang, "scheme.edit"), record.name),
+            title => format!("{} · {}", i18n::t(lang, "scheme.edit"), crate::views::scheme_title(&record.name, record.year, lang)),
             record => ser(&scheme_view(record)),
             name => scheme.name.clone(),
             description => scheme.description.clone(),

@@ -19,7 +19,7 @@ use crate::error::{AppError, PageResult};
 use crate::i18n::{self, Lang};
 use crate::params::parse_id;
 use crate::reads::tasks::{
-    self as reads, ReminderView, reminder_view, task_base_view, task_error, task_view,
+    self as reads, reminder_view, task_base_view, task_error, task_view,
 };
 use crate::state::AppState;
 
@@ -48,7 +48,7 @@ pub(crate) async fn tasks_page(
         .iter()
         .map(|t| task_view(t, now))
         .collect();
-    let (reminders, history): (Vec<ReminderView>, Vec<minijinja::Value>) =
+    let (reminders, history): (Vec<minijinja::Value>, Vec<minijinja::Value>) =
         match (principal.role, principal.base_id) {
             (Role::Base, Some(b)) => (
                 state
@@ -56,7 +56,24 @@ pub(crate) async fn tasks_page(
                     .open_reminders(b, 20)
                     .await?
                     .iter()
-                    .map(reminder_view)
+                    .map(|r| {
+                        let v = reminder_view(r);
+                        // The period of the reminder's task, from the tasks listed (a reminder
+                        // of a task no longer listed keeps its text as stored).
+                        let period = items
+                            .iter()
+                            .find(|t| t.id == r.task_id)
+                            .map_or("", |t| t.period.as_str());
+                        let (title, typed) = reads::shown_title(&r.task_title, period, lang);
+                        let (message, message_typed) = reads::shown_reminder(
+                            &r.message,
+                            &r.task_title,
+                            &title,
+                            r.deadline,
+                            lang,
+                        );
+                        context! { shown_title => title, title_typed => typed, shown_message => message, message_typed => message_typed, ..ser(&v) }
+                    })
                     .collect(),
                 state
                     .store
@@ -65,7 +82,8 @@ pub(crate) async fn tasks_page(
                     .iter()
                     .map(|r| {
                         let v = task_base_view(r, now);
-                        context! { status_name => status_name(&v.status, lang), ..ser(&v) }
+                        let (title, typed) = reads::shown_title(&v.task_title, &v.period, lang);
+                        context! { status_name => status_name(&v.status, lang), shown_title => title, title_typed => typed, ..ser(&v) }
                     })
                     .collect(),
             ),
@@ -97,8 +115,11 @@ pub(crate) async fn tasks_page(
         "tasks",
         context! {
             title => i18n::t(lang, "tasks.title"),
-            items => items.iter().map(ser).collect::<Vec<_>>(),
-            reminders => reminders.iter().map(ser).collect::<Vec<_>>(),
+            items => items.iter().map(|t| {
+                let (title, typed) = reads::shown_title(&t.title, &t.period, lang);
+                context! { shown_title => title, title_typed => typed, ..ser(t) }
+            }).collect::<Vec<_>>(),
+            reminders => reminders,
             history => history,
             may_open => may_open,
             calendar => calendar.map(|c| context! { enabled => c.enabled, open_day => c.open_day, deadline_day => c.deadline_day }),
@@ -222,6 +243,7 @@ pub(crate) async fn task_page(
         .iter()
         .map(|b| context! { status_name => status_name(&b.status, lang), ..ser(b) })
         .collect();
+    let shown = reads::shown_title(&board.task.title, &board.task.period, lang);
     let show_provinces = viewer
         .who()
         .is_some_and(|p| matches!(p.role, Role::Ministry | Role::Evaluator));
@@ -231,8 +253,8 @@ pub(crate) async fn task_page(
         "task.html",
         "tasks",
         context! {
-            title => board.task.title.clone(),
-            task => ser(&board.task),
+            title => shown.0.clone(),
+            task => context! { shown_title => shown.0, title_typed => shown.1, ..ser(&board.task) },
             indicators => board.indicators,
             by_province => board.by_province.iter().map(ser).collect::<Vec<_>>(),
             by_category => board.by_category.iter().map(ser).collect::<Vec<_>>(),

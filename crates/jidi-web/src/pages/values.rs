@@ -142,8 +142,22 @@ fn finding_ctx(f: &Finding, field: Option<&str>, lang: Lang) -> Value {
         rule => f.rule.name(),
         indicator => field.map(String::from).or_else(|| f.indicator.clone()),
         indicator_name => field.map(String::from).or_else(|| f.indicator.clone()).map(|c| indicator_label(&c, lang)),
-        message => f.message.clone(),
+        message => finding_message(f.rule, &f.message, lang),
         unexplained => false,
+    }
+}
+
+/// A finding's message in the page's language: the message as the checks wrote it (Chinese, with
+/// its figures), or in English the rule's description (the figures stand beside it).
+fn finding_message(rule: jidi_collect::Rule, message: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => message.to_string(),
+        Lang::En => {
+            let d = rule.description_en();
+            let mut c = d.chars();
+            c.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        }
     }
 }
 
@@ -741,7 +755,7 @@ pub(crate) async fn submissions(
                     current => now,
                     change => now.map(|c| v.value - c),
                     change_pct => now.filter(|c| *c != 0.0).map(|c| (v.value - c) / c.abs() * 100.0),
-                    warning => warning.map(|w| context! { rule => w.rule.clone(), message => w.message.clone(), explanation => w.explanation.clone() }),
+                    warning => warning.map(|w| context! { rule => w.rule.clone(), message => jidi_collect::Rule::parse(&w.rule).map_or_else(|| w.message.clone(), |r| finding_message(r, &w.message, lang)), explanation => w.explanation.clone() }),
                     field_key => format!("field:{}:{}", v.indicator, period_text(v.frequency, v.period)),
                     field_comment => comments.iter().find(|c| c.indicator == v.indicator && c.period == v.period).map(|c| c.comment.clone()),
                 }

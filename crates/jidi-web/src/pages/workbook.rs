@@ -93,7 +93,7 @@ async fn page(
             period => period.to_string(),
             province => province.clone(),
             province_name => crate::views::province_name(province, lang),
-            provinces => ser(&province_options()),
+            provinces => ser(&province_options(lang)),
             choose_province => matches!(reporting(viewer)?.1, RecordScope::All),
             n_bases => bases.len(),
             outcome => outcome.map(|o| context! {

@@ -204,6 +204,23 @@ pub struct TierChangeView {
     pub note: String,
 }
 
+/// A tier change's note as a page shows it: `(generated, typed)`. A note written for an accepted
+/// proposal (`jidi_domain::rules::tier_change_note`) names the proposal's kind and number, which a
+/// page in English shows in English, and the decision's reason as typed; any other note was typed
+/// on the roll and is shown as typed. Pages mark the typed part as Chinese.
+pub fn shown_note(h: &TierChangeView, lang: Lang) -> (String, String) {
+    let parts = h
+        .proposal_id
+        .and_then(|id| jidi_domain::rules::tier_change_note_parts(&h.note, id).map(|p| (id, p)));
+    match (lang, parts) {
+        (Lang::En, Some((id, (kind, reason)))) => (
+            format!("{} (proposal no. {id}): ", kind.name_en()),
+            reason.to_string(),
+        ),
+        _ => (String::new(), h.note.clone()),
+    }
+}
+
 /// What the access rules need to know about a base.
 pub fn scope(base: &Base) -> BaseScope<'_> {
     BaseScope {

@@ -69,7 +69,7 @@ pub struct ProposalView {
     pub to_tier_name: Option<String>,
     /// Rectification deadline.
     pub deadline: Option<String>,
-    /// Reasons.
+    /// Reasons, in the requested language.
     pub reasons: Vec<String>,
     /// `pending`, `accepted`, `rejected`.
     pub status: String,
@@ -148,7 +148,7 @@ pub fn proposal_view(viewer: &Viewer, p: &ProposalRecord, base: Option<&Base>) -
         to_tier: p.to_tier.map(|t| t.code().into()),
         to_tier_name: p.to_tier.map(|t| tier_name(t, lang)),
         deadline: p.deadline.map(|d| d.to_string()),
-        reasons: p.reasons.clone(),
+        reasons: crate::views::reason_texts(&p.reasons, lang),
         status: p.status.code().into(),
         decision_reason: p.decision_reason.clone(),
         decided_at: p.decided_at.map(|t| t.to_rfc3339()),

@@ -159,7 +159,11 @@ pub fn result_view(
         rank_p05: r.rank_p05.filter(|_| full),
         rank_p95: r.rank_p95.filter(|_| full),
         vetoed: full.then_some(r.vetoed),
-        veto_reason: r.veto_reason.clone().filter(|_| full),
+        veto_reason: r
+            .veto_reason
+            .as_deref()
+            .filter(|_| full)
+            .map(|t| crate::views::veto_reason_text(t, viewer.lang)),
         stars_before_veto: r.stars_before_veto.filter(|_| full),
         star_probabilities: r.star_probabilities.filter(|_| full).map(Vec::from),
         star_confidence: r

@@ -16,8 +16,46 @@ use utoipa::ToSchema;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::reads::values::denied;
 use crate::state::AppState;
+
+/// A task's title as a page shows it, with whether it is shown as typed. The standard title of its
+/// period (`tasks::standard_title`, what is stored when the ministry typed none) is generated, so
+/// it is shown in the viewer's language; a title the ministry typed has no other form and is shown
+/// as typed (`true`: the page marks it as Chinese). `period` is the view's `YYYY` or `YYYY-MM`.
+pub fn shown_title(stored: &str, period: &str, lang: Lang) -> (String, bool) {
+    match period.parse::<jidi_collect::parse::ValuePeriod>() {
+        Ok(p) if stored == tasks::standard_title(p) => (
+            match lang {
+                Lang::Zh => stored.to_string(),
+                Lang::En => tasks::standard_title_en(p),
+            },
+            false,
+        ),
+        _ => (stored.to_string(), true),
+    }
+}
+
+/// A reminder's text as a page shows it: the standard text (`tasks::reminder_text`) in the
+/// viewer's language, or the text the sender typed, as typed (`true`). `title` is the task's
+/// title as stored, `shown` as [`shown_title`] shows it.
+pub fn shown_reminder(
+    message: &str,
+    title: &str,
+    shown: &str,
+    deadline: DateTime<Utc>,
+    lang: Lang,
+) -> (String, bool) {
+    if message == tasks::reminder_text(title, deadline) {
+        match lang {
+            Lang::Zh => (message.to_string(), false),
+            Lang::En => (tasks::reminder_text_en(shown, deadline), false),
+        }
+    } else {
+        (message.to_string(), true)
+    }
+}
 
 /// Most bases listed on a board or reminded at once.
 pub const MAX_LISTED: usize = 1000;

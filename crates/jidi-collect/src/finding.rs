@@ -142,15 +142,21 @@ impl Rule {
             Rule::BadHeader => "the header lacks a required column or names one twice",
             Rule::UnknownBase => "the base is not on the roll, or its name disagrees with the roll",
             Rule::UnknownIndicator => "the indicator is not in the catalogue",
-            Rule::BadPeriod => "the period is not YYYY or YYYY-MM, or does not match the indicator's frequency",
+            Rule::BadPeriod => {
+                "the period is not YYYY or YYYY-MM, or does not match the indicator's frequency"
+            }
             Rule::BadNumber => "the value is not a number",
             Rule::BadUnit => "the unit is not one the indicator accepts",
             Rule::Duplicate => "the same base, period and indicator appear more than once",
             Rule::OutOfScope => "the base lies outside what you may report for",
             Rule::OutOfRange => "the value lies outside the indicator's bounds",
-            Rule::UnitSlip => "the value is about 10,000 or 100,000,000 times what history or peers make plausible (a unit slip?)",
+            Rule::UnitSlip => {
+                "the value is about 10,000 or 100,000,000 times what history or peers make plausible (a unit slip?)"
+            }
             Rule::Jump => "the change on the previous year or month exceeds the indicator's bounds",
-            Rule::CumulativeDecrease => "a year-to-date figure is below the previous month's year-to-date figure",
+            Rule::CumulativeDecrease => {
+                "a year-to-date figure is below the previous month's year-to-date figure"
+            }
             Rule::PartExceedsTotal => "a part exceeds its total",
             Rule::MissingRequired => "a required indicator has no value for the period",
             Rule::BadCreditCode => "the unified social credit code fails the GB 32100-2015 check",

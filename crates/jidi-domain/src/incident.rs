@@ -89,7 +89,9 @@ pub fn veto_incidents(text: &str) -> Option<Vec<(IncidentKind, NaiveDate)>> {
         .map(|part| {
             let (name, rest) = part.split_once('（')?;
             let date = rest.strip_suffix('）')?;
-            let kind = IncidentKind::ALL.into_iter().find(|k| k.name_zh() == name)?;
+            let kind = IncidentKind::ALL
+                .into_iter()
+                .find(|k| k.name_zh() == name)?;
             Some((kind, date.parse().ok()?))
         })
         .collect()
@@ -169,7 +171,10 @@ mod tests {
             (IncidentKind::EnvironmentLevel2, on),
         ];
         let text = veto_reason(&incidents);
-        assert_eq!(text, "重大生产安全事故（2024-05-01）；Ⅱ级突发环境事件（2024-05-01）");
+        assert_eq!(
+            text,
+            "重大生产安全事故（2024-05-01）；Ⅱ级突发环境事件（2024-05-01）"
+        );
         assert_eq!(veto_incidents(&text), Some(incidents));
         assert_eq!(veto_incidents("手工填写的原因"), None);
         assert_eq!(veto_incidents("重大生产安全事故（昨天）"), None);

@@ -173,7 +173,10 @@ impl Regions {
     /// The shipped code list.
     pub fn get() -> &'static Regions {
         static REGIONS: OnceLock<Regions> = OnceLock::new();
-        REGIONS.get_or_init(|| Regions::parse(GB2260_CSV, PREFECTURE_NAMES_EN_CSV).expect("shipped GB/T 2260 list parses"))
+        REGIONS.get_or_init(|| {
+            Regions::parse(GB2260_CSV, PREFECTURE_NAMES_EN_CSV)
+                .expect("shipped GB/T 2260 list parses")
+        })
     }
 
     fn parse(text: &str, names_en: &str) -> Result<Regions, String> {

@@ -25,7 +25,9 @@ pub fn default_name(year: i32) -> String {
 /// The English form of [`default_name`]: a page in English shows it for a scheme whose name is
 /// still the generated one (a name typed by an evaluator has no English form).
 pub fn default_name_en(year: i32) -> String {
-    format!("{year} development quality evaluation scheme of the national new-type industrialization demonstration bases")
+    format!(
+        "{year} development quality evaluation scheme of the national new-type industrialization demonstration bases"
+    )
 }
 
 /// The description of the default scheme.

@@ -115,9 +115,11 @@ pub fn standard_title_en(period: ValuePeriod) -> String {
 pub fn period_of_key(frequency: Frequency, key: i32) -> Option<ValuePeriod> {
     match frequency {
         Frequency::Annual => Some(ValuePeriod::Year(key)),
-        Frequency::Monthly => jidi_monitor::period::Period::new(key / 100, (key % 100).try_into().ok()?)
-            .ok()
-            .map(ValuePeriod::Month),
+        Frequency::Monthly => {
+            jidi_monitor::period::Period::new(key / 100, (key % 100).try_into().ok()?)
+                .ok()
+                .map(ValuePeriod::Month)
+        }
     }
 }
 

@@ -120,10 +120,17 @@ pub fn environment() -> Environment<'static> {
             use jidi_domain::scheme;
             if kind == "task_title" {
                 // `key` is the task's period, `YYYY` or `YYYY-MM`.
-                let period = key.as_str().map(String::from).unwrap_or_else(|| key.to_string());
+                let period = key
+                    .as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| key.to_string());
                 let (shown, typed) =
                     crate::reads::tasks::shown_title(text, &period, lang_of(state));
-                return if typed { Value::from(()) } else { Value::from(shown) };
+                return if typed {
+                    Value::from(())
+                } else {
+                    Value::from(shown)
+                };
             }
             let Some(year) = key.as_i64().and_then(|y| i32::try_from(y).ok()) else {
                 return Value::from(());

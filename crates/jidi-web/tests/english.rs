@@ -338,7 +338,11 @@ async fn crawl(
             continue;
         }
         n_pages += 1;
-        assert!(n_pages <= MAX_PAGES, "{}: crawl ran away at {url}", app.label());
+        assert!(
+            n_pages <= MAX_PAGES,
+            "{}: crawl ran away at {url}",
+            app.label()
+        );
         let page = read(&reply.text());
         let mut bad: Vec<String> = page.chinese;
         bad.extend(page.chart_strings.into_iter().filter(|s| has_cjk(s)));
@@ -400,7 +404,10 @@ async fn english_pages_show_no_chinese(db: TestDb) {
     let mut n_strings = 0;
     for (role, auth) in &viewers {
         let (offenders, n_pages) = crawl(&app, auth, &seeds).await;
-        assert!(n_pages >= 10, "{label} {role}: only {n_pages} pages crawled");
+        assert!(
+            n_pages >= 10,
+            "{label} {role}: only {n_pages} pages crawled"
+        );
         for (page, strings) in &offenders {
             n_strings += strings.len();
             let sample: Vec<&String> = strings.iter().take(40).collect();
@@ -409,7 +416,10 @@ async fn english_pages_show_no_chinese(db: TestDb) {
                 strings.len()
             ));
         }
-        eprintln!("{label} {role}: {n_pages} pages, {} with Chinese", offenders.len());
+        eprintln!(
+            "{label} {role}: {n_pages} pages, {} with Chinese",
+            offenders.len()
+        );
     }
     assert!(
         report.is_empty(),
@@ -438,5 +448,9 @@ fn the_reader_skips_chinese_marked_as_such() {
     let marked: BTreeSet<String> = ["东湖".to_string()].into();
     assert!(!has_cjk(&without_exempt("Select 东湖", &marked)));
     assert!(has_cjk(&without_exempt("东湖 · 亿元", &marked)));
-    assert!(read("<textarea>默认方案</textarea><p>x</p>").chinese.is_empty());
+    assert!(
+        read("<textarea>默认方案</textarea><p>x</p>")
+            .chinese
+            .is_empty()
+    );
 }

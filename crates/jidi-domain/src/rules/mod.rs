@@ -532,9 +532,7 @@ impl RuleSet {
                 }
                 let reasons = match &rule.condition {
                     Condition::Vetoed => match this_year {
-                        Some(r) if r.vetoed => {
-                            Some(vec![Reason::Vetoed { year: input.year }])
-                        }
+                        Some(r) if r.vetoed => Some(vec![Reason::Vetoed { year: input.year }]),
                         _ => None,
                     },
                     Condition::LowestBand { max_stars, years } => {

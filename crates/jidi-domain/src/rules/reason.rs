@@ -123,9 +123,8 @@ pub enum Reason {
 }
 
 fn indicator_names(code: &str) -> (&str, &str) {
-    crate::catalogue::indicator(code).map_or((code, code), |i| {
-        (i.name_zh.as_str(), i.name_en.as_str())
-    })
+    crate::catalogue::indicator(code)
+        .map_or((code, code), |i| (i.name_zh.as_str(), i.name_en.as_str()))
 }
 
 impl Reason {
@@ -320,10 +319,7 @@ impl Rule {
                     .iter()
                     .map(|c| format!("{} ≥ {}", indicator_names(c).1, minimums[*c]))
                     .collect();
-                format!(
-                    "{} after {min_years} years at its tier",
-                    list.join(", ")
-                )
+                format!("{} after {min_years} years at its tier", list.join(", "))
             }
         };
         let what = match (self.kind, self.to_tier, self.deadline_months) {
@@ -343,10 +339,9 @@ mod tests {
 
     #[test]
     fn reasons_read_back_from_data_and_from_old_text() {
-        let stored: Vec<StoredReason> = serde_json::from_str(
-            r#"[{"code":"rated","year":2024,"stars":1},"2023年评价1星"]"#,
-        )
-        .unwrap();
+        let stored: Vec<StoredReason> =
+            serde_json::from_str(r#"[{"code":"rated","year":2024,"stars":1},"2023年评价1星"]"#)
+                .unwrap();
         assert_eq!(stored[0].zh(), "2024年评价1星");
         assert_eq!(stored[0].en().as_deref(), Some("rated 1★ in 2024"));
         assert_eq!(stored[1].zh(), "2023年评价1星");
@@ -361,7 +356,10 @@ mod tests {
         for rule in super::super::RuleSet::standard().rules {
             let s = rule.summary_en();
             assert!(s.is_ascii() || s.contains('★') || s.contains('≥'), "{s}");
-            assert!(!s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{s}");
+            assert!(
+                !s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{s}"
+            );
         }
     }
 }

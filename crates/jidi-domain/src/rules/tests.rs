@@ -282,7 +282,14 @@ fn a_promotion_quota_keeps_the_best_scored_within_the_national_and_provincial_ca
         .iter()
         .find(|p| p.base_id == 7 && p.rule == "P2")
         .unwrap();
-    assert!(unscored.reasons.last().unwrap().zh().starts_with("无评价得分"));
+    assert!(
+        unscored
+            .reasons
+            .last()
+            .unwrap()
+            .zh()
+            .starts_with("无评价得分")
+    );
 }
 
 #[test]

@@ -18,9 +18,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, PageResult};
 use crate::i18n::{self, Lang};
 use crate::params::parse_id;
-use crate::reads::tasks::{
-    self as reads, reminder_view, task_base_view, task_error, task_view,
-};
+use crate::reads::tasks::{self as reads, reminder_view, task_base_view, task_error, task_view};
 use crate::state::AppState;
 
 /// A wire view as a template value.

@@ -77,9 +77,9 @@ pub async fn timeline(
             (Some(f), Some(t)) => format!("{} → {}", tier_name(f, lang), tier_name(t, lang)),
             (Some(_), None) | (None, None) => crate::i18n::t(lang, "timeline.withdrawn"),
         };
-        let parts = h
-            .proposal_id
-            .and_then(|id| jidi_domain::rules::tier_change_note_parts(&h.note, id).map(|p| (id, p)));
+        let parts = h.proposal_id.and_then(|id| {
+            jidi_domain::rules::tier_change_note_parts(&h.note, id).map(|p| (id, p))
+        });
         let (detail, typed) = match (lang, parts) {
             (Lang::En, Some((id, (kind, reason)))) => (
                 format!("{} (proposal no. {id})", kind.name_en()),
@@ -148,7 +148,9 @@ pub async fn timeline(
     if sees_incidents {
         for (kind, on, description, _) in state.store.base_incidents(base.id).await? {
             let name = jidi_domain::incident::IncidentKind::parse(&kind)
-                .map_or(kind.clone(), |k| lang.pick(k.name_zh(), k.name_en()).to_string());
+                .map_or(kind.clone(), |k| {
+                    lang.pick(k.name_zh(), k.name_en()).to_string()
+                });
             events.push(TimelineEvent::new(
                 on.to_string(),
                 "incident",

@@ -394,15 +394,17 @@ pub struct SeriesBefore {
     panels: BTreeMap<i64, Panel>,
 }
 
-/// Reads the series a refresh of `base_ids` will need: see [`SeriesBefore`].
-pub async fn read_before(store: &Store, base_ids: &[i64]) -> Result<SeriesBefore, MonitoringError> {
-    let batches = store.value_batch_count().await?;
+/// Reads the series a refresh of `base_ids` will need: see [`SeriesBefore`]. `batches` is
+/// [`Store::value_batch_count`] taken before the batch began to be written.
+pub async fn read_before(
+    store: &Store,
+    base_ids: &[i64],
+    batches: i64,
+) -> Result<SeriesBefore, MonitoringError> {
     let categories = affected_categories(store, base_ids).await?;
     let mut panels = BTreeMap::new();
     for (members, _) in &categories {
-        for &id in members {
-            panels.insert(id, panel_of(&store.monthly_values(id, &[], 0).await?));
-        }
+        panels.extend(read_group(store, members).await?);
     }
     Ok(SeriesBefore {
         batches,
@@ -411,11 +413,24 @@ pub async fn read_before(store: &Store, base_ids: &[i64]) -> Result<SeriesBefore
     })
 }
 
+/// Every member's reported series.
+async fn read_group(
+    store: &Store,
+    members: &[i64],
+) -> Result<BTreeMap<i64, Panel>, MonitoringError> {
+    let mut group = BTreeMap::new();
+    for &id in members {
+        group.insert(id, panel_of(&store.monthly_values(id, &[], 0).await?));
+    }
+    Ok(group)
+}
+
 /// [`refresh_since`] after `committed` batches whose monthly values are `accepted` were written
-/// while `before` was being read. When exactly those batches were committed since the reading
-/// began, the series are `before` with `accepted` laid over them (what reading them again would
-/// give: accepted values are stored as sent, not synthetic); when any other batch was committed
-/// meanwhile, the series are read again.
+/// while `before` was being read. When exactly those batches were committed since the count in
+/// `before` was taken, and the categories are the ones read (a base's first monthly values add
+/// it to its category), the series are `before` with `accepted` laid over them: what reading
+/// them again would give (accepted values are stored as sent, not synthetic). Otherwise the
+/// series are read again.
 pub async fn refresh_after(
     store: &Store,
     before: SeriesBefore,
@@ -428,21 +443,26 @@ pub async fn refresh_after(
         categories,
         mut panels,
     } = before;
-    if store.value_batch_count().await? != batches + committed {
-        let bases: Vec<i64> = categories
-            .iter()
-            .flat_map(|(_, a)| a.iter().copied())
-            .collect();
-        return refresh_since(store, &bases, since).await;
+    let mut bases: Vec<i64> = accepted.iter().map(|v| v.0).collect();
+    bases.sort_unstable();
+    bases.dedup();
+    let now = affected_categories(store, &bases).await?;
+    if now != categories || store.value_batch_count().await? != batches + committed {
+        tracing::debug!(
+            "monitoring refresh reads the series again: the roll or the values changed beside the batch"
+        );
+        return refresh_categories(store, now, None, since).await;
     }
     for (base, period, indicator, value) in accepted {
-        if let (Some(panel), Some(p)) = (panels.get_mut(base), period_of_key(*period))
-            && value.is_finite()
-        {
-            panel
-                .entry(indicator.clone())
-                .or_default()
-                .insert(p, (*value, false));
+        let (Some(panel), Some(p)) = (panels.get_mut(base), period_of_key(*period)) else {
+            continue;
+        };
+        let series = panel.entry(indicator.clone()).or_default();
+        // As a re-read would: a figure that is not finite is not in the series.
+        if value.is_finite() {
+            series.insert(p, (*value, false));
+        } else {
+            series.remove(&p);
         }
     }
     refresh_categories(store, categories, Some(panels), since).await
@@ -523,6 +543,8 @@ async fn refresh_categories(
 struct Computed {
     members: Vec<i64>,
     affected: usize,
+    affected_ids: Vec<i64>,
+    since: Option<i32>,
     derived: Vec<DerivedPoint>,
     stale: Vec<(i64, i32, String)>,
     warnings: Vec<NewWarning>,
@@ -539,14 +561,7 @@ async fn compute_category(
 ) -> Result<Computed, MonitoringError> {
     let group = match group {
         Some(g) => g,
-        None => {
-            let mut group = BTreeMap::new();
-            for &id in &members {
-                let points = store.monthly_values(id, &[], 0).await?;
-                group.insert(id, panel_of(&points));
-            }
-            group
-        }
+        None => read_group(store, &members).await?,
     };
     let rules = warning_rules();
     Ok(crate::cpu::run_heavy(PATIENCE, move || {
@@ -564,6 +579,8 @@ async fn compute_category(
             warnings: replay_group(&group, &rules),
             members,
             affected: affected.len(),
+            affected_ids: affected,
+            since,
             derived,
             stale,
         }
@@ -576,7 +593,11 @@ async fn write_category(
     c: Computed,
     report: &mut RefreshReport,
 ) -> Result<(), MonitoringError> {
-    store.write_monitor_values(&c.derived, &c.stale).await?;
+    // A full rebuild (no `since`) also clears rows no reported figure derives any more.
+    let whole = c.since.is_none().then_some(c.affected_ids.as_slice());
+    store
+        .write_monitor_values(&c.derived, &c.stale, whole)
+        .await?;
     store
         .replace_monitor_warnings(&c.members, &c.warnings)
         .await?;

@@ -428,13 +428,24 @@ pub(crate) async fn import_table(
     // connection; the batch's own values are laid over them afterwards): on SQLite this took the
     // reading, a quarter of a 100,000-row import, off its critical path.
     let monthly: Vec<i64> = monthly_bases(&changed);
-    let (accepted, before) =
-        tokio::join!(store.accept_values(&batch, &changed, &warnings), async {
+    // Counted before the batch is written: a count taken after this batch committed could not
+    // tell another batch from this one.
+    let batches = store.value_batch_count().await?;
+    let (accepted, before) = tokio::join!(
+        store.accept_values(&batch, &changed, &warnings),
+        async {
             if monthly.is_empty() {
                 return None;
             }
-            crate::monitoring::read_before(store, &monthly).await.ok()
-        });
+            match crate::monitoring::read_before(store, &monthly, batches).await {
+                Ok(before) => Some(before),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the monitoring series were not read beside the batch; they are read after it");
+                    None
+                }
+            }
+        }
+    );
     outcome.batch_id = Some(accepted?);
     phase("accepted");
     let derived = derive_quietly(store, &changed, how.user_id, how.source).await;

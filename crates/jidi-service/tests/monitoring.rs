@@ -4,10 +4,11 @@
 
 use chrono::NaiveDate;
 use jidi_collect::parse::Scope;
+use jidi_domain::access::RecordScope;
 use jidi_service::demo::{self, DemoOptions};
 use jidi_service::monitoring;
 use jidi_service::values::{ImportValues, import_values};
-use jidi_store::{DerivedPoint, Store};
+use jidi_store::{DerivedPoint, Page, Store, WarningFilter};
 use jidi_test_support::{TestDb, backend_tests};
 
 fn options() -> DemoOptions {
@@ -18,6 +19,26 @@ fn options() -> DemoOptions {
     o.evaluations = false;
     o.collection = false;
     o
+}
+
+/// Every warning (as replayed), in a fixed order.
+async fn warnings(store: &Store) -> Vec<jidi_store::NewWarning> {
+    let filter = WarningFilter::within(RecordScope::All);
+    let mut out = Vec::new();
+    loop {
+        let page = Page {
+            offset: out.len() as u32,
+            limit: 500,
+        };
+        let (rows, total) = store.monitor_warnings(&filter, page).await.unwrap();
+        let done = rows.is_empty();
+        out.extend(rows.into_iter().map(|r| r.warning));
+        if done || out.len() as i64 >= total {
+            break;
+        }
+    }
+    out.sort_by(|a, b| (a.base_id, &a.rule_id, a.opened).cmp(&(b.base_id, &b.rule_id, b.opened)));
+    out
 }
 
 /// Every derived row of `bases`, by base and indicator, oldest first.
@@ -90,6 +111,7 @@ async fn refresh_after_a_batch_equals_a_full_rebuild(db: TestDb) {
 
     let bases = [first, second];
     let refreshed = derived_rows(store, &bases).await;
+    let warned = warnings(store).await;
     let after = store.monitor_series(first, "m_rev", 0).await.unwrap();
     let at = |rows: &[DerivedPoint], key: i32| rows.iter().find(|r| r.period == key).cloned();
     let fixed = at(&after, corrected.period).unwrap();

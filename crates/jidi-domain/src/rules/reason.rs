@@ -243,6 +243,9 @@ pub enum StoredReason {
     Data(Reason),
     /// A line of text, shown as stored.
     Text(String),
+    /// Anything else (a reason written by a later version with fields this one does not know):
+    /// shown as its JSON text rather than failing the whole proposal.
+    Other(serde_json::Value),
 }
 
 impl StoredReason {
@@ -251,6 +254,7 @@ impl StoredReason {
         match self {
             StoredReason::Data(r) => r.zh(),
             StoredReason::Text(t) => t.clone(),
+            StoredReason::Other(v) => v.to_string(),
         }
     }
 
@@ -258,7 +262,7 @@ impl StoredReason {
     pub fn en(&self) -> Option<String> {
         match self {
             StoredReason::Data(r) => Some(r.en()),
-            StoredReason::Text(_) => None,
+            StoredReason::Text(_) | StoredReason::Other(_) => None,
         }
     }
 }
@@ -349,6 +353,14 @@ mod tests {
         let round: Vec<StoredReason> =
             serde_json::from_str(&serde_json::to_string(&stored).unwrap()).unwrap();
         assert_eq!(round, stored);
+        // A reason with a field this version does not know, or not an object at all, reads back
+        // as its JSON text instead of failing the proposal.
+        let odd: Vec<StoredReason> =
+            serde_json::from_str(r#"[{"code":"rated","year":2024,"stars":1,"new":true},7]"#)
+                .unwrap();
+        assert!(matches!(odd[0], StoredReason::Other(_)), "{odd:?}");
+        assert_eq!(odd[1].zh(), "7");
+        assert_eq!(odd[0].en(), None);
     }
 
     #[test]

@@ -113,7 +113,10 @@ impl<'a> Reader<'a> {
                     .and_then(|s| s.parse::<usize>().ok())
                     .ok_or("bad cross-reference entry")?;
                 if entry[17] == b'n' {
-                    let num = u32::try_from(first + k).map_err(|_| "object number too large")?;
+                    let num = first
+                        .checked_add(k)
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or("object number too large")?;
                     offsets.insert(num, offset);
                 }
                 p.pos += 20;
@@ -192,8 +195,13 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser at `pos`, or at the end when `pos` lies beyond it (an offset read from the file
+    /// may point anywhere; every read below then finds nothing instead of slicing out of range).
     fn at(b: &'a [u8], pos: usize) -> Parser<'a> {
-        Parser { b, pos }
+        Parser {
+            b,
+            pos: pos.min(b.len()),
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -414,6 +422,9 @@ mod tests {
         for bad in [
             b"".to_vec(),
             b"%PDF-1.4 startxref 999999".to_vec(),
+            b"%PDF-1.4 startxref 99999999999999999999".to_vec(),
+            b"%PDF-1.4\nxref\n0 1\n0000999999 00000 n \ntrailer\n<</Root 0 0 R>>\nstartxref\n9".to_vec(),
+            b"%PDF-1.4\nxref\n18446744073709551615 2\n0000000000 00000 n \n0000000000 00000 n \ntrailer\n<<>>\nstartxref\n9".to_vec(),
             b"%PDF-1.4\nxref\n0 1\nstartxref\n9".to_vec(),
             pdf(
                 &["<</Pages 2 0 R /Dests 3 0 R>>", "<</Kids [2 0 R]>>", "<<>>"],

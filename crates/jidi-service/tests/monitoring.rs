@@ -151,6 +151,15 @@ async fn refresh_after_a_batch_equals_a_full_rebuild(db: TestDb) {
         refreshed == rebuilt,
         "{label}: the refresh differs from a rebuild"
     );
+    let rewarned = warnings(store).await;
+    assert!(
+        !rewarned.is_empty(),
+        "{label}: the demo's history has warnings"
+    );
+    assert_eq!(
+        warned, rewarned,
+        "{label}: the warnings differ from a rebuild"
+    );
 }
 
 backend_tests!(refresh_after_a_batch_equals_a_full_rebuild);

@@ -213,7 +213,7 @@ pub async fn decide_at(
             decision,
             reason,
             effect(&p),
-            (at + chrono::Duration::hours(8)).date_naive(),
+            crate::tasks::china_date(at),
             at,
             &note,
             actor,

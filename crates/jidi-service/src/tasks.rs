@@ -86,25 +86,11 @@ pub fn standard_title(period: ValuePeriod) -> String {
 /// what is stored, so a page tells a generated title from a typed one by comparing with
 /// [`standard_title`] and shows this instead.
 pub fn standard_title_en(period: ValuePeriod) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     match period {
         ValuePeriod::Year(y) => format!("Annual data for {y}"),
         ValuePeriod::Month(m) => format!(
             "Monthly data for {} {}",
-            MONTHS[(m.month() as usize).clamp(1, 12) - 1],
+            jidi_report::wording::month_name(m.month() as u8, jidi_report::Lang::En),
             m.year()
         ),
     }

@@ -101,7 +101,7 @@ pub(super) async fn decisions(
             continue;
         };
         let Some(at) = p.decided_at else { continue };
-        let on = (at + chrono::Duration::hours(8)).date_naive();
+        let on = crate::tasks::china_date(at);
         let kind = match p.kind {
             ProposalKind::Warning => DecisionKind::Warned,
             _ => DecisionKind::Rectified,
@@ -169,7 +169,7 @@ async fn accepted_orders(store: &Store, year: i32) -> Result<Vec<jidi_store::Pro
             out.extend(rows.into_iter().filter(|p| {
                 p.decided_at.is_some_and(|at| {
                     use chrono::Datelike;
-                    (at + chrono::Duration::hours(8)).year() == year
+                    crate::tasks::china_date(at).year() == year
                 })
             }));
             if done {

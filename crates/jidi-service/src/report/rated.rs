@@ -124,8 +124,8 @@ pub(super) async fn load(store: &Store, run: &RunRecord, labels: &Labels) -> Res
     let uncertainty = uncertainty(run, &results, &group_name);
     let published_on = run
         .published_at
-        .map(|t| date((t + chrono::Duration::hours(8)).date_naive()))
-        .unwrap_or_else(|| date((run.created_at + chrono::Duration::hours(8)).date_naive()));
+        .map(|t| date(crate::tasks::china_date(t)))
+        .unwrap_or_else(|| date(crate::tasks::china_date(run.created_at)));
     let evaluation = Evaluation {
         scheme: Name::zh_only(&run.summary.scheme_name),
         published_on,

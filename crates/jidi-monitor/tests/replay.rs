@@ -3,15 +3,16 @@
 //! cumulative totals survive the round trip through single months; hostile numbers never panic.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jidi_monitor::derive::aggregate::{Panel, aggregate, monthly_aggregation};
 use jidi_monitor::derive::cumulative::{FlowSign, from_cumulative, to_cumulative};
 use jidi_monitor::derive::growth::{mom_series, yoy_series};
 use jidi_monitor::period::{MonthlySeries, Period};
-use jidi_monitor::warning::facts::{Facts, ForecastBand};
+use jidi_monitor::warning::facts::{Facts, ForecastBand, GroupFigures};
 use jidi_monitor::warning::finding::{Evaluation, Outcome};
 use jidi_monitor::warning::level::Level;
-use jidi_monitor::warning::rule::default_rules;
+use jidi_monitor::warning::rule::{Condition, Measure, default_rules};
 use jidi_monitor::warning::state::{Change, Status, WarningState, advance, replay, step};
 use proptest::prelude::*;
 
@@ -147,6 +148,8 @@ fn known_at(facts: &Facts, period: Period) -> Facts {
             .range(..=period)
             .map(|(p, t)| (*p, *t))
             .collect(),
+        // A group's figure at a period reads nothing later than that period.
+        groups: facts.groups.clone(),
     }
 }
 
@@ -184,6 +187,48 @@ proptest! {
             }
             prop_assert_eq!(&live, &state, "rule {}", rule.id);
             prop_assert_eq!(&live_events, &events, "rule {}", rule.id);
+        }
+    }
+
+    /// Ranking against the group's figures computed once gives exactly the evaluations that
+    /// ranking against the other members' series gives, ties and gaps included.
+    #[test]
+    fn group_figures_rank_as_the_peers_series_do(
+        own in series_strategy(30),
+        peers in prop::collection::vec(series_strategy(30), 0..8),
+        tie in any::<bool>(),
+        measure in prop::sample::select(vec![Measure::Value, Measure::Yoy, Measure::Mom]),
+        bottom_percent in 5.0f64..60.0,
+        min_peers in 2usize..6,
+    ) {
+        let mut peers = peers;
+        if tie {
+            peers.push(own.clone());
+        }
+        let mut by_series = Facts::default();
+        by_series.series.insert("m_rev".into(), own.clone());
+        by_series.peers.insert("m_rev".into(), peers.clone());
+        let mut by_group = Facts::default();
+        by_group.series.insert("m_rev".into(), own.clone());
+        let group = GroupFigures::new(std::iter::once(&own).chain(&peers), measure);
+        by_group.groups.insert(("m_rev".into(), measure), Arc::new(group));
+        let rule = jidi_monitor::warning::rule::Rule {
+            id: "peer".into(),
+            name_zh: "同类".into(),
+            name_en: "peer".into(),
+            reset_periods: 1,
+            condition: Condition::PeerRelative {
+                indicator: "m_rev".into(),
+                measure,
+                bottom_percent,
+                min_peers,
+                months: jidi_monitor::warning::level::Thresholds::above(Some(1.0), Some(2.0), Some(3.0), Some(4.0)),
+            },
+        };
+        for period in (0..30).map(|i| start().offset(i).unwrap()) {
+            let a = jidi_monitor::warning::evaluate::evaluate(&rule, &by_series, period);
+            let b = jidi_monitor::warning::evaluate::evaluate(&rule, &by_group, period);
+            prop_assert_eq!(a, b, "period {}", period);
         }
     }
 

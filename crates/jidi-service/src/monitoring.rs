@@ -9,14 +9,15 @@
 //! base of its category. The computation runs on the bounded heavy-work threads.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use jidi_monitor::derive::aggregate::{Aggregation, monthly_aggregation};
 use jidi_monitor::derive::cumulative::{FlowSign, Span, from_cumulative};
 use jidi_monitor::derive::growth::growth_rate;
 use jidi_monitor::period::{MonthlySeries, Period};
-use jidi_monitor::warning::facts::Facts;
+use jidi_monitor::warning::facts::{Facts, GroupFigures};
 use jidi_monitor::warning::level::Level;
-use jidi_monitor::warning::rule::{Condition, Rule, default_rules};
+use jidi_monitor::warning::rule::{Condition, Measure, Rule, default_rules};
 use jidi_monitor::warning::state::{Change, Event, replay};
 use jidi_store::{DerivedPoint, MonthlyPoint, NewWarning, Store};
 
@@ -231,11 +232,14 @@ pub fn level_code(level: Level) -> &'static str {
     level.name_en()
 }
 
-fn peer_indicators(rules: &[Rule]) -> BTreeSet<String> {
+/// The (indicator, measure) pairs the peer-relative rules rank bases by.
+fn peer_measures(rules: &[Rule]) -> BTreeSet<(String, Measure)> {
     rules
         .iter()
         .filter_map(|r| match &r.condition {
-            Condition::PeerRelative { indicator, .. } => Some(indicator.clone()),
+            Condition::PeerRelative {
+                indicator, measure, ..
+            } => Some((indicator.clone(), *measure)),
             _ => None,
         })
         .collect()
@@ -263,24 +267,26 @@ fn replay_group(group: &BTreeMap<i64, Panel>, rules: &[Rule]) -> Vec<NewWarning>
     let (Some(&first), Some(&last)) = (periods.first(), periods.last()) else {
         return Vec::new();
     };
-    let peer_codes = peer_indicators(rules);
+    // Each group's figures once, shared by every member's facts: ranking a member against the
+    // others' series instead costs n² measures per month of the group.
+    let groups: BTreeMap<(String, Measure), Arc<GroupFigures>> = peer_measures(rules)
+        .into_iter()
+        .map(|(code, measure)| {
+            let members = series.values().filter_map(|s| s.get(&code));
+            let figures = Arc::new(GroupFigures::new(members, measure));
+            ((code, measure), figures)
+        })
+        .collect();
     let mut out = Vec::new();
     for (id, own) in &series {
         let synthetic = group[id]
             .values()
             .any(|s| s.values().any(|(_, synthetic)| *synthetic));
-        let mut facts = Facts {
+        let facts = Facts {
             series: own.clone(),
+            groups: groups.clone(),
             ..Facts::default()
         };
-        for code in &peer_codes {
-            let peers = series
-                .iter()
-                .filter(|(other, _)| *other != id)
-                .filter_map(|(_, s)| s.get(code).cloned())
-                .collect();
-            facts.peers.insert(code.clone(), peers);
-        }
         for rule in rules {
             // Periods are fed in order from a fresh state, so replay cannot fail.
             let Ok((_, events)) = replay(rule, &facts, Period::range(first, last)) else {

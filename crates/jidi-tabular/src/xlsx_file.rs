@@ -4,7 +4,6 @@
 //! limits; no range is ever allocated from the sheet's declared dimensions. Out: rust_xlsxwriter
 //! with a bold frozen header.
 
-use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx};
@@ -125,9 +124,12 @@ pub fn read_spreadsheet_with(
     let mut reader = workbook
         .worksheet_cells_reader(&name)
         .map_err(|e| err(e.to_string()))?;
-    // Only non-empty cells are kept, keyed by their position: memory follows what the sheet holds,
-    // never what its dimension claims.
-    let mut cells: BTreeMap<(u32, u32), String> = BTreeMap::new();
+    // Only non-empty cells are kept, with their position: memory follows what the sheet holds,
+    // never what its dimension claims. Sheets store their cells row by row, so the list is
+    // almost always in order already; it is sorted only when it is not (a `BTreeMap` of
+    // 600,000 cells cost a tenth of a second more).
+    let mut cells: Vec<((u32, u32), String)> = Vec::new();
+    let mut in_order = true;
     while let Some(cell) = reader.next_cell().map_err(|e| err(e.to_string()))? {
         let text = cell_text(cell.get_value());
         if text.is_empty() {
@@ -163,21 +165,33 @@ pub fn read_spreadsheet_with(
                 limits.max_cells
             )));
         }
-        cells.insert((row, col), text);
+        if cells.last().is_some_and(|(last, _)| *last >= (row, col)) {
+            in_order = false;
+        }
+        cells.push(((row, col), text));
+    }
+    if !in_order {
+        // A cell written twice keeps its last text, as the map did.
+        cells.reverse();
+        cells.sort_by_key(|(at, _)| *at);
+        cells.dedup_by_key(|(at, _)| *at);
     }
     // The table starts at its first non-empty row (the header) and leftmost non-empty column, as
     // Excel's used range does; row numbers stay those Excel shows.
-    let Some(first_row) = cells.keys().map(|k| k.0).min() else {
+    let Some(first_row) = cells.first().map(|((row, _), _)| *row) else {
         return Err(TabularError::Empty { file: file.into() });
     };
-    let first_col = cells.keys().map(|k| k.1).min().unwrap_or(0);
-    let last_col = cells.keys().map(|k| k.1).max().unwrap_or(0);
+    let first_col = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
+    let last_col = cells.iter().map(|((_, c), _)| *c).max().unwrap_or(0);
     let width = (last_col - first_col + 1) as usize;
-    let mut by_row: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut by_row: Vec<(u32, Vec<String>)> = Vec::new();
     for ((row, col), text) in cells {
-        by_row
-            .entry(row)
-            .or_insert_with(|| vec![String::new(); width])[(col - first_col) as usize] = text;
+        if by_row.last().is_none_or(|(r, _)| *r != row) {
+            by_row.push((row, vec![String::new(); width]));
+        }
+        if let Some((_, line)) = by_row.last_mut() {
+            line[(col - first_col) as usize] = text;
+        }
     }
     let mut rows_iter = by_row.into_iter();
     let header: Vec<String> = match rows_iter.next() {
@@ -292,6 +306,60 @@ mod tests {
             read_spreadsheet_with("many.xlsx", &bytes, None, &few),
             Err(TabularError::TooLarge { .. })
         ));
+    }
+
+    /// A workbook whose sheet XML is `rows` (the `<row>` elements), built by rewriting a
+    /// rust_xlsxwriter workbook's sheet: Excel writes rows in order, other programs need not.
+    fn workbook_with_sheet_rows(rows: &str) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().write_string(0, 0, "x").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let mut input = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..input.len() {
+            let mut entry = input.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                let text = String::from_utf8(content).unwrap();
+                let start = text.find("<sheetData>").unwrap() + "<sheetData>".len();
+                let end = text.find("</sheetData>").unwrap();
+                content = format!("{}{rows}{}", &text[..start], &text[end..]).into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&content).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn cells_out_of_order_or_written_twice_read_as_excel_shows_them() {
+        let inline = |at: &str, text: &str| {
+            format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+        };
+        let rows = format!(
+            r#"<row r="3">{}{}</row><row r="1">{}{}</row><row r="2">{}</row><row r="3">{}</row>"#,
+            inline("B3", "b3"),
+            inline("A3", "old"),
+            inline("A1", "name"),
+            inline("B1", "value"),
+            inline("A2", "a2"),
+            inline("A3", "a3"),
+        );
+        let t = read_spreadsheet("shuffled.xlsx", &workbook_with_sheet_rows(&rows), None).unwrap();
+        assert_eq!(t.header, vec!["name", "value"]);
+        let read: Vec<(usize, Vec<String>)> =
+            t.rows.iter().map(|r| (r.number, r.cells.clone())).collect();
+        assert_eq!(
+            read,
+            vec![
+                (2, vec!["a2".to_string(), String::new()]),
+                (3, vec!["a3".to_string(), "b3".into()]),
+            ]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::derive::aggregate::ratio;
 use crate::derive::growth::{Undefined, yoy};
 use crate::period::{MonthlySeries, Period};
-use crate::warning::facts::Facts;
+use crate::warning::facts::{Facts, GroupFigures};
 use crate::warning::finding::{Evaluation, Figure, Outcome, one_decimal};
 use crate::warning::level::{Level, Thresholds};
 use crate::warning::rule::{Condition, Measure, Rule, Side, Target};
@@ -146,25 +146,40 @@ fn measure_key(measure: Measure) -> &'static str {
 
 /// Whether the base is in the bottom share of its group at `period`: `Some(true/false)`, or
 /// `None` when its own measure is undefined or the group is too small. Returns the rank facts.
+/// The figures a base is ranked against: the whole group computed once, or the other members'
+/// series as given.
+#[derive(Clone, Copy)]
+enum PeerFigures<'a> {
+    Group(&'a GroupFigures),
+    Series(&'a [MonthlySeries]),
+}
+
 fn in_bottom(
     own: &MonthlySeries,
-    peers: &[MonthlySeries],
+    peers: PeerFigures<'_>,
     period: Period,
     measure: Measure,
     bottom_percent: f64,
     min_peers: usize,
 ) -> Option<(bool, usize, usize)> {
     let mine = measure.apply(own, period).ok()?;
-    let others: Vec<f64> = peers
-        .iter()
-        .filter_map(|s| measure.apply(s, period).ok())
-        .collect();
-    let n_group = others.len() + 1;
+    // Ties favour the base: only strictly lower values rank below it.
+    let (n_lower, n_group) = match peers {
+        PeerFigures::Group(group) => group.rank(period, mine),
+        PeerFigures::Series(series) => {
+            let others: Vec<f64> = series
+                .iter()
+                .filter_map(|s| measure.apply(s, period).ok())
+                .collect();
+            (
+                others.iter().filter(|&&v| v < mine).count(),
+                others.len() + 1,
+            )
+        }
+    };
     if n_group < min_peers {
         return None;
     }
-    // Ties favour the base: only strictly lower values rank below it.
-    let n_lower = others.iter().filter(|&&v| v < mine).count();
     let in_bottom = (n_lower as f64) < bottom_percent / 100.0 * n_group as f64;
     Some((in_bottom, n_lower, n_group))
 }
@@ -181,7 +196,10 @@ fn peer_relative(
     let Some(own) = facts.series.get(code) else {
         return missing_series(code);
     };
-    let peers = facts.peers.get(code).map_or(&[][..], |p| p.as_slice());
+    let peers = match facts.groups.get(&(code.to_owned(), measure)) {
+        Some(group) => PeerFigures::Group(group),
+        None => PeerFigures::Series(facts.peers.get(code).map_or(&[][..], |p| p.as_slice())),
+    };
     let Some((now_in_bottom, n_lower, n_group)) =
         in_bottom(own, peers, period, measure, bottom_percent, min_peers)
     else {

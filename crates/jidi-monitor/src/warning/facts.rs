@@ -6,11 +6,13 @@
 //! results as evaluating it month by month as the data arrive.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::period::{MonthlySeries, Period};
+use crate::warning::rule::Measure;
 
 /// Everything the rules may read about one base. Build it with `Facts::default()` and fill the
 /// maps a rule set needs; a rule whose data are absent evaluates to
@@ -27,6 +29,71 @@ pub struct Facts {
     pub forecasts: BTreeMap<String, BTreeMap<Period, ForecastBand>>,
     /// When each period's report was due and received.
     pub reports: BTreeMap<Period, ReportTiming>,
+    /// The whole peer group's figures by indicator code and measure, the base's own included.
+    /// When present, a peer-relative rule ranks the base against these instead of `peers`.
+    pub groups: BTreeMap<(String, Measure), Arc<GroupFigures>>,
+}
+
+/// A peer group's figures of one indicator and measure at each period, sorted.
+///
+/// A peer-relative rule ranks a base against its group at every period it replays, and a
+/// group's members are all replayed: ranking each of `n` members against the other `n − 1`
+/// series costs `n²` measures per period. Computed once per group and shared by its members'
+/// [`Facts`] (hence the `Arc`), each rank is a binary search instead.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GroupFigures {
+    by_period: BTreeMap<Period, Ranked>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Ranked {
+    /// The figures that are not NaN, ascending.
+    sorted: Vec<f64>,
+    /// NaN figures: counted as members with a figure, never below anyone.
+    nan: usize,
+}
+
+impl GroupFigures {
+    /// The figures of `members` (the whole group, every base that will be ranked included).
+    pub fn new<'a>(
+        members: impl IntoIterator<Item = &'a MonthlySeries>,
+        measure: Measure,
+    ) -> GroupFigures {
+        let mut by_period: BTreeMap<Period, Ranked> = BTreeMap::new();
+        for series in members {
+            // Every measure needs the period's own value, so the series' periods are all the
+            // periods it can have a figure at.
+            for &period in series.keys() {
+                if let Ok(value) = measure.apply(series, period) {
+                    let ranked = by_period.entry(period).or_default();
+                    if value.is_nan() {
+                        ranked.nan += 1;
+                    } else {
+                        ranked.sorted.push(value);
+                    }
+                }
+            }
+        }
+        for ranked in by_period.values_mut() {
+            ranked.sorted.sort_by(f64::total_cmp);
+        }
+        GroupFigures { by_period }
+    }
+
+    /// At `period`: how many members' figures are strictly below `value`, and how many members
+    /// have a figure. `value` must be one of the members' figures (the base ranked is in its
+    /// group), which makes the second count the group a rank is out of.
+    pub fn rank(&self, period: Period, value: f64) -> (usize, usize) {
+        let Some(ranked) = self.by_period.get(&period) else {
+            return (0, 0);
+        };
+        let lower = if value.is_nan() {
+            0
+        } else {
+            ranked.sorted.partition_point(|v| *v < value)
+        };
+        (lower, ranked.sorted.len() + ranked.nan)
+    }
 }
 
 /// A forecast of one period with its central prediction interval, made after observing

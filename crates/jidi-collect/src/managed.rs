@@ -8,7 +8,7 @@
 //! version. A retired indicator keeps its history and its checks (an export of old values imports
 //! back unchanged) but accepts no new values.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jidi_domain::catalogue::{DIMENSIONS, reference_catalogue};
 use jidi_domain::engine::normalise::Direction;
@@ -160,6 +160,8 @@ impl CatalogueEntry {
 pub struct ManagedCatalogue {
     entries: Vec<CatalogueEntry>,
     checks: CheckCatalogue,
+    /// Where each code's entry is in `entries`: lookups run per value checked or derived.
+    by_code: HashMap<String, usize>,
 }
 
 /// What changed in one indicator between two versions.
@@ -217,7 +219,18 @@ impl ManagedCatalogue {
         validate_formulas(&entries, &mut errors);
         let checks = CheckCatalogue::from_specs(entries.iter().map(|e| e.spec.clone()).collect());
         match checks {
-            Ok(checks) if errors.is_empty() => Ok(ManagedCatalogue { entries, checks }),
+            Ok(checks) if errors.is_empty() => {
+                let by_code = entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.spec.code.clone(), i))
+                    .collect();
+                Ok(ManagedCatalogue {
+                    entries,
+                    checks,
+                    by_code,
+                })
+            }
             Ok(_) => Err(errors),
             Err(more) => {
                 errors.extend(more);
@@ -459,9 +472,7 @@ impl ManagedCatalogue {
 
     /// The entry of `code`.
     pub fn get(&self, code: &str) -> Option<&CatalogueEntry> {
-        self.checks
-            .index_of(code)
-            .and_then(|_| self.entries.iter().find(|e| e.spec.code == code))
+        self.by_code.get(code).and_then(|&i| self.entries.get(i))
     }
 
     /// The checks of every indicator, retired ones included (their history stays checkable).
@@ -546,7 +557,7 @@ impl ManagedCatalogue {
     /// an indicator is retired, never removed (its history refers to it); and the unit,
     /// frequency or cumulation of an indicator with stored values cannot change (the values
     /// would silently mean something else: add a new indicator instead). `has_values` says
-    /// whether an indicator has stored values; rows in errors are `next`'s, from 2.
+    /// whether an indicator has stored values; rows in errors count `next`'s entries from 2 (the caller maps them to its file's rows).
     pub fn changes_to(
         &self,
         next: &ManagedCatalogue,

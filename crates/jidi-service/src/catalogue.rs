@@ -88,11 +88,14 @@ pub async fn import_catalogue(
                     message: e.to_string(),
                 }]
             })
-            .and_then(|table| ManagedCatalogue::from_table(&table))
+            .and_then(|table| {
+                let rows: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
+                ManagedCatalogue::from_table(&table).map(|next| (next, rows))
+            })
     })
     .await?;
     match parsed {
-        Ok(next) => save(store, next, file, how).await,
+        Ok((next, rows)) => save(store, next, &rows, file, how).await,
         Err(errors) => Ok(refused(errors)),
     }
 }
@@ -143,15 +146,18 @@ pub async fn save_entry(
             .collect(),
         spreadsheet: false,
     };
+    let rows: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
     match ManagedCatalogue::from_table(&table) {
-        Ok(next) => save(store, next, "", how).await,
+        Ok(next) => save(store, next, &rows, "", how).await,
         Err(errors) => Ok(refused(errors)),
     }
 }
 
+/// `rows` is the file row of each of `next`'s entries (a blank line in a file is not an entry).
 async fn save(
     store: &Store,
     next: ManagedCatalogue,
+    rows: &[usize],
     file: &str,
     how: &CatalogueEdit,
 ) -> Result<CatalogueOutcome, CatalogueEditError> {
@@ -181,7 +187,13 @@ async fn save(
     let changes = match current.changes_to(&next, |code| with_values.contains(code)) {
         Ok(changes) => changes,
         Err(more) => {
-            errors.extend(more);
+            // `changes_to` counts rows from 2 in entry order.
+            errors.extend(more.into_iter().map(|mut e| {
+                if e.row >= 2 {
+                    e.row = rows.get(e.row - 2).copied().unwrap_or(e.row);
+                }
+                e
+            }));
             return Ok(refused(errors));
         }
     };

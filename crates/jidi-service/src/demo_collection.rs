@@ -311,6 +311,7 @@ pub(crate) async fn replay(
                             reason: "审核通过（模拟）".into(),
                             at: reviewed_at,
                             submission_id: Some(id),
+                            catalogue_version: None,
                         },
                         &accepted,
                         &[],

@@ -1,33 +1,31 @@
-//! Derived indicators: after a batch of reported values is accepted, the indicators whose
-//! catalogue formula reads one of them are computed for the same bases and periods and accepted
-//! as a batch of their own (reason `公式计算`), each as its next revision, so that a derived figure
-//! is never typed. The batch is written after the components' batch commits, not inside it: a
-//! failure there (or two overlapping imports racing on one figure) is logged and leaves the
-//! derived figure as it was until a component changes again; a new or changed formula is applied
-//! from the next accepted component on, not to figures already stored.
+//! Derived indicators: the indicators whose catalogue formula reads a value a batch changes are
+//! computed for the same bases and periods *before* the batch is written, from the stored values
+//! with the batch's laid over them, and accepted with the batch, in its transaction, each as its
+//! next revision. So a derived figure is never typed, never lags its components, and two
+//! overlapping batches that both move it conflict on its revision like any other value (the
+//! second is refused whole and checked again). A new or changed formula is applied from the next
+//! accepted component on, not to figures already stored.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::Utc;
-use jidi_store::{AcceptedValue, Frequency, NewBatch, Store, StoreError};
+use jidi_collect::ManagedCatalogue;
+use jidi_store::{AcceptedValue, Frequency, Store, StoreError};
 
-/// Computes and accepts the derived values that `accepted` changes; returns how many changed.
-/// Nothing is written when no derived indicator reads an accepted one.
-pub(crate) async fn derive_after(
+/// The derived values that accepting `batch` changes, computed with `catalogue` (the version
+/// the batch was checked against). Empty when no derived indicator reads a value of the batch.
+pub(crate) async fn derived_values(
     store: &Store,
-    accepted: &[AcceptedValue],
-    user_id: Option<i64>,
-    source: &'static str,
+    catalogue: &ManagedCatalogue,
+    batch: &[AcceptedValue],
 ) -> Result<Vec<AcceptedValue>, StoreError> {
-    let (_, catalogue) = store.current_catalogue().await?;
     let derived: Vec<_> = catalogue.derived().collect();
     if derived.is_empty() {
         return Ok(Vec::new());
     }
     let components: BTreeSet<&str> = derived.iter().flat_map(|(_, f)| f.codes()).collect();
-    // The (base, period) pairs of each frequency and period whose components changed.
+    // The (base, period) pairs of each frequency and period whose components change.
     let mut touched: BTreeMap<(Frequency, i32), BTreeSet<i64>> = BTreeMap::new();
-    for v in accepted {
+    for v in batch {
         if components.contains(v.indicator.as_str()) {
             touched
                 .entry((v.frequency, v.period))
@@ -35,6 +33,15 @@ pub(crate) async fn derive_after(
                 .insert(v.base_id);
         }
     }
+    let incoming: HashMap<(Frequency, i64, i32, &str), f64> = batch
+        .iter()
+        .map(|v| {
+            (
+                (v.frequency, v.base_id, v.period, v.indicator.as_str()),
+                v.value,
+            )
+        })
+        .collect();
     let mut out = Vec::new();
     for ((frequency, period), bases) in touched {
         let wanted = match frequency {
@@ -73,11 +80,16 @@ pub(crate) async fn derive_after(
             }
         }
         for base in &bases {
-            let Some(values) = stored.get(base) else {
-                continue;
-            };
-            let inputs: HashMap<&str, f64> =
+            let empty = HashMap::new();
+            // A base may have no stored value of the period yet: its inputs are the batch's.
+            let values = stored.get(base).unwrap_or(&empty);
+            let mut inputs: HashMap<&str, f64> =
                 values.iter().map(|(k, (v, _))| (k.as_str(), *v)).collect();
+            for code in &codes {
+                if let Some(v) = incoming.get(&(frequency, *base, period, code.as_str())) {
+                    inputs.insert(code.as_str(), *v);
+                }
+            }
             for (entry, formula) in &of_frequency {
                 let Some(value) = formula.eval(&inputs) else {
                     continue;
@@ -100,29 +112,5 @@ pub(crate) async fn derive_after(
             }
         }
     }
-    if out.is_empty() {
-        return Ok(out);
-    }
-    let names: Vec<String> = out
-        .iter()
-        .map(|v| v.indicator.as_str())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .map(|code| {
-            let compute = catalogue.get(code).map_or("", |e| e.compute.as_str());
-            format!("{code} = {compute}")
-        })
-        .collect();
-    let batch = NewBatch {
-        user_id,
-        source,
-        file_name: String::new(),
-        file_sha256: String::new(),
-        rows_read: 0,
-        reason: format!("公式计算（derived）：{}", names.join("；")),
-        at: Utc::now(),
-        submission_id: None,
-    };
-    store.accept_values(&batch, &out, &[]).await?;
     Ok(out)
 }

@@ -250,7 +250,10 @@ pub(crate) async fn import_table(
         .collect();
 
     let scope = how.scope.clone();
-    let catalogue = std::sync::Arc::new(store.current_catalogue().await?.1);
+    let (catalogue_version, catalogue) = store.current_catalogue().await?;
+    // Checked against at commit: a catalogue saved while this file was checked refuses the batch.
+    let catalogue_version = catalogue_version.version;
+    let catalogue = std::sync::Arc::new(catalogue);
     let parse_catalogue = catalogue.clone();
     let parsed = crate::cpu::run_heavy(IMPORT_PATIENCE, move || {
         parse_long_form(&table, parse_catalogue.checks(), &lookup, &scope)
@@ -322,6 +325,7 @@ pub(crate) async fn import_table(
 
     phase("window read");
     let file_name = file.to_string();
+    let check_catalogue = catalogue.clone();
     let checked = crate::cpu::run_heavy(IMPORT_PATIENCE, move || {
         check_against_stored(
             parsed.values,
@@ -329,7 +333,7 @@ pub(crate) async fn import_table(
             &stored,
             &groups,
             &required,
-            &catalogue,
+            &check_catalogue,
         )
     })
     .await?;
@@ -423,7 +427,13 @@ pub(crate) async fn import_table(
         reason: how.reason.clone(),
         at: Utc::now(),
         submission_id: None,
+        catalogue_version: Some(catalogue_version),
     };
+    // Derived figures go into the same batch and transaction as the values they are computed
+    // from.
+    let derived = crate::derive::derived_values(store, &catalogue, &changed).await?;
+    phase("derived");
+    let changed = [changed, derived].concat();
     // The series the monitoring refresh needs are read while the batch is written (another
     // connection; the batch's own values are laid over them afterwards): on SQLite this took the
     // reading, a quarter of a 100,000-row import, off its critical path.
@@ -448,46 +458,23 @@ pub(crate) async fn import_table(
     );
     outcome.batch_id = Some(accepted?);
     phase("accepted");
-    let derived = derive_quietly(store, &changed, how.user_id, how.source).await;
-    phase("derived");
-    let committed = 1 + i64::from(!derived.is_empty());
-    let all = [changed, derived].concat();
     match before {
         Some(before) => {
-            let values: Vec<(i64, i32, String, f64)> = all
+            let values: Vec<(i64, i32, String, f64)> = changed
                 .iter()
                 .filter(|v| v.frequency == Frequency::Monthly)
                 .map(|v| (v.base_id, v.period, v.indicator.clone(), v.value))
                 .collect();
             let since = values.iter().map(|v| v.1).min();
-            if let Err(e) =
-                crate::monitoring::refresh_after(store, before, &values, committed, since).await
+            if let Err(e) = crate::monitoring::refresh_after(store, before, &values, 1, since).await
             {
                 tracing::error!(error = %e, "monitoring figures were not rebuilt after an accepted batch");
             }
         }
-        None => refresh_monitoring(store, &all).await,
+        None => refresh_monitoring(store, &changed).await,
     }
     phase("monitoring refreshed");
     Ok(outcome)
-}
-
-/// Computes the derived indicators an accepted batch touches. The batch is committed already:
-/// a failure leaves the derived figures stale until a component changes again, so it is logged,
-/// not reported as a failed import (which would invite the same values again).
-async fn derive_quietly(
-    store: &Store,
-    accepted: &[AcceptedValue],
-    user_id: Option<i64>,
-    source: &'static str,
-) -> Vec<AcceptedValue> {
-    match crate::derive::derive_after(store, accepted, user_id, source).await {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::error!(error = %e, "derived indicators were not computed after an accepted batch");
-            Vec::new()
-        }
-    }
 }
 
 /// Rebuilds the monitoring figures and warnings of the bases whose monthly values a batch
@@ -739,7 +726,7 @@ pub async fn accept_submission(
     let values = store.submission_values(id).await?;
     // Submitted under an earlier catalogue: an indicator retired or made derived since then
     // takes no typed value any more, so the submission cannot be accepted as it stands.
-    let (_, catalogue) = store.current_catalogue().await?;
+    let (catalogue_version, catalogue) = store.current_catalogue().await?;
     let stale: Vec<&str> = values
         .iter()
         .filter(|v| catalogue.is_retired(&v.indicator) || catalogue.is_derived(&v.indicator))
@@ -797,11 +784,13 @@ pub async fn accept_submission(
         reason: comment.to_string(),
         at: Utc::now(),
         submission_id: Some(id),
+        catalogue_version: Some(catalogue_version.version),
     };
+    let derived = crate::derive::derived_values(store, &catalogue, &accepted).await?;
+    let accepted = [accepted, derived].concat();
     match store.accept_values(&batch, &accepted, &warnings).await {
         Ok(b) => {
-            let derived = derive_quietly(store, &accepted, Some(reviewer), "web").await;
-            refresh_monitoring(store, &[accepted, derived].concat()).await;
+            refresh_monitoring(store, &accepted).await;
             Ok(b)
         }
         Err(jidi_store::StoreError::Conflict(_)) => Err(ReviewError::NotWaiting(id)),

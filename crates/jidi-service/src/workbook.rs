@@ -279,8 +279,14 @@ pub async fn import_workbook(
 ) -> Result<ValuesOutcome, ValuesError> {
     let sha256 = hex::encode(Sha256::digest(bytes));
     let owned = (file.to_string(), bytes.to_vec());
+    let (_, catalogue) = store.current_catalogue().await?;
+    // Reading and turning up to 5,000 rows × the catalogue into the long form is CPU work: off
+    // the async workers, in one step.
     let read = crate::cpu::run_heavy(std::time::Duration::from_secs(120), move || {
-        jidi_tabular::read(&owned.0, &owned.1)
+        jidi_tabular::read(&owned.0, &owned.1).map(|wide| {
+            let long = to_long_form(&wide, catalogue.checks());
+            (wide.file, wide.rows.len(), long)
+        })
     })
     .await?;
     let refused = |findings: Vec<Finding>| ValuesOutcome {
@@ -292,7 +298,7 @@ pub async fn import_workbook(
         submission_id: None,
         unexplained: Vec::new(),
     };
-    let wide = match read {
+    let (sheet, wide_rows, long) = match read {
         Ok(t) => t,
         Err(e) => {
             return Ok(refused(vec![
@@ -300,8 +306,7 @@ pub async fn import_workbook(
             ]));
         }
     };
-    let (_, catalogue) = store.current_catalogue().await?;
-    let long = match to_long_form(&wide, catalogue.checks()) {
+    let long = match long {
         Ok(l) => l,
         Err(findings) => return Ok(refused(findings)),
     };
@@ -310,7 +315,6 @@ pub async fn import_workbook(
         columns,
         fixed,
     } = long;
-    let sheet = wide.file.clone();
     let relabel = move |f: &mut Finding| {
         let located = f
             .row
@@ -330,6 +334,6 @@ pub async fn import_workbook(
     let mut outcome =
         crate::values::import_table(store, file, sha256, table, how, &relabel).await?;
     // The rows read are the workbook's base rows, not the long form's values.
-    outcome.rows = wide.rows.len();
+    outcome.rows = wide_rows;
     Ok(outcome)
 }

@@ -131,6 +131,11 @@ pub struct NewBatch {
     /// The submission this batch accepts (its status becomes `accepted` in the same
     /// transaction, and only if it is still `submitted`).
     pub submission_id: Option<i64>,
+    /// The catalogue version the values were checked against: when another version has been
+    /// saved since, the batch is refused with a conflict (checked inside the transaction, with
+    /// new versions held off on PostgreSQL until it commits). `None`: not checked (the demo's
+    /// bulk load, which writes the catalogue itself).
+    pub catalogue_version: Option<i64>,
 }
 
 /// A revision of one value, oldest first in [`Store::value_revisions`].
@@ -296,6 +301,22 @@ impl Store {
             .bind(batch.at).bind(batch.user_id).bind(batch.source).bind(&batch.file_name)
             .bind(&batch.file_sha256).bind(batch.rows_read as i64).bind(values.len() as i64).bind(&batch.reason)
             .fetch_one(&mut *tx).await?;
+            if let Some(checked) = batch.catalogue_version {
+                // After the first write: on SQLite the write lock is held from there on, so no
+                // catalogue version can commit in between; PostgreSQL holds new versions off
+                // until this transaction ends.
+                if self.backend() == crate::store::Backend::Postgres {
+                    sqlx::query("LOCK TABLE catalogue_versions IN SHARE MODE").execute(&mut *tx).await?;
+                }
+                let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM catalogue_versions")
+                    .fetch_one(&mut *tx).await?;
+                if current != Some(checked) {
+                    return Err(StoreError::Conflict(format!(
+                        "the indicator catalogue changed while the values were checked (version {checked}, now {}): nothing was written, check again",
+                        current.map_or_else(|| "none".to_string(), |v| v.to_string())
+                    )));
+                }
+            }
 
             for (frequency, values) in &by_frequency {
                 let (table, period) = frequency.table();

@@ -42,6 +42,7 @@ fn batch(rows: usize) -> NewBatch {
         reason: String::new(),
         at: Utc::now(),
         submission_id: None,
+        catalogue_version: None,
     }
 }
 
@@ -151,6 +152,47 @@ async fn revisions_are_numbered_kept_and_checked_for_conflicts(db: TestDb) {
         "{}",
         db.label
     );
+
+    // Checked against a catalogue version that is no longer the newest: refused whole.
+    let version = store.current_catalogue().await.unwrap().0.version;
+    let next = [value(base, 2005, "rev_main", 170.0, 3)];
+    let e = store
+        .accept_values(
+            &NewBatch {
+                catalogue_version: Some(version - 1),
+                ..batch(1)
+            },
+            &next,
+            &[],
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Conflict(m) if m.contains("catalogue")),
+        "{}: {e}",
+        db.label
+    );
+    assert_eq!(
+        store
+            .value_revisions(Frequency::Annual, base, 2005, "rev_main")
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "{}: nothing written",
+        db.label
+    );
+    store
+        .accept_values(
+            &NewBatch {
+                catalogue_version: Some(version),
+                ..batch(1)
+            },
+            &next,
+            &[],
+        )
+        .await
+        .unwrap();
     db.finish().await;
 }
 backend_tests!(revisions_are_numbered_kept_and_checked_for_conflicts);

@@ -12,11 +12,14 @@ use jidi_collect::ManagedCatalogue;
 use jidi_store::{AcceptedValue, Frequency, Store, StoreError};
 
 /// The derived values that accepting `batch` changes, computed with `catalogue` (the version
-/// the batch was checked against). Empty when no derived indicator reads a value of the batch.
+/// the batch was checked against), each only for bases of the categories its entry applies to
+/// (`category_of`: the batch's bases' categories). Empty when no derived indicator reads a value
+/// of the batch.
 pub(crate) async fn derived_values(
     store: &Store,
     catalogue: &ManagedCatalogue,
     batch: &[AcceptedValue],
+    category_of: &HashMap<i64, String>,
 ) -> Result<Vec<AcceptedValue>, StoreError> {
     let derived: Vec<_> = catalogue.derived().collect();
     if derived.is_empty() {
@@ -91,6 +94,9 @@ pub(crate) async fn derived_values(
                 }
             }
             for (entry, formula) in &of_frequency {
+                if category_of.get(base).is_some_and(|c| !entry.applies(c)) {
+                    continue;
+                }
                 let Some(value) = formula.eval(&inputs) else {
                     continue;
                 };

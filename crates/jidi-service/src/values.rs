@@ -4,7 +4,7 @@
 //! (`jidi-collect`), then accept all of it or nothing. `jidi import values`, the API and the
 //! web upload come through here; `jidi export values` writes the same form back.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::Utc;
 use jidi_collect::{
@@ -248,6 +248,7 @@ pub(crate) async fn import_table(
         .iter()
         .map(|b| (b.id, b.facts.category_code.clone()))
         .collect();
+    let category_of: HashMap<i64, String> = groups.iter().cloned().collect();
 
     let scope = how.scope.clone();
     let (catalogue_version, catalogue) = store.current_catalogue().await?;
@@ -431,7 +432,7 @@ pub(crate) async fn import_table(
     };
     // Derived figures go into the same batch and transaction as the values they are computed
     // from.
-    let derived = crate::derive::derived_values(store, &catalogue, &changed).await?;
+    let derived = crate::derive::derived_values(store, &catalogue, &changed, &category_of).await?;
     phase("derived");
     let changed = [changed, derived].concat();
     // The series the monitoring refresh needs are read while the batch is written (another
@@ -786,7 +787,13 @@ pub async fn accept_submission(
         submission_id: Some(id),
         catalogue_version: Some(catalogue_version.version),
     };
-    let derived = crate::derive::derived_values(store, &catalogue, &accepted).await?;
+    let mut category_of = HashMap::new();
+    for base in accepted.iter().map(|v| v.base_id).collect::<BTreeSet<_>>() {
+        if let Some(b) = store.base(base).await? {
+            category_of.insert(base, b.facts.category_code);
+        }
+    }
+    let derived = crate::derive::derived_values(store, &catalogue, &accepted, &category_of).await?;
     let accepted = [accepted, derived].concat();
     match store.accept_values(&batch, &accepted, &warnings).await {
         Ok(b) => {

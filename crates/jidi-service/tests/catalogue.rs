@@ -426,6 +426,43 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
         history[0].batch_id, accepted.batch_id,
         "{label}: accepted with its components, in their batch and transaction"
     );
+    // Made to apply to another category only: a component's change no longer computes it for
+    // this base.
+    let category = store.base(base).await.unwrap().unwrap().facts.category_code;
+    let other = jidi_domain::reference::BUILTIN_CATEGORIES
+        .iter()
+        .map(|c| c.0)
+        .find(|c| *c != category)
+        .unwrap();
+    let narrowed = catalogue::save_entry(
+        store,
+        &cells(&[
+            ("code", "margin_x"),
+            ("compute", "profit_total / rev_main * 100"),
+            ("applies_to", other),
+        ]),
+        &edit("只适用于另一类别"),
+    )
+    .await
+    .unwrap();
+    assert!(narrowed.errors.is_empty(), "{label}: {:?}", narrowed.errors);
+    let again = format!(
+        "base_id,period,indicator,value\n{base},2025,profit_total,{}\n",
+        profit * 1.01
+    );
+    let accepted = values::import_values(store, "f.csv", again.as_bytes(), &as_ministry(false))
+        .await
+        .unwrap();
+    assert!(accepted.batch_id.is_some(), "{label}");
+    assert_eq!(
+        store
+            .value_revisions(Frequency::Annual, base, 2025, "margin_x")
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "{label}: not computed for a base of a category it does not apply to"
+    );
     let current = store.current_catalogue().await.unwrap().1;
 
     // The same catalogue as XLSX is no change at all.

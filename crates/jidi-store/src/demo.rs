@@ -33,9 +33,9 @@ trait LoadFacts {
 }
 
 /// Each `(table, period column, indicator code, rows)` of the demo's values.
-fn fact_series<'a>(
-    data: &'a ProgrammeData,
-) -> impl Iterator<Item = (&'static str, &'static str, &'a str, &'a [(usize, i32, f64)])> {
+fn fact_series(
+    data: &ProgrammeData,
+) -> impl Iterator<Item = (&'static str, &'static str, &str, &[(usize, i32, f64)])> {
     let [(annual, year), (monthly, period)] = FACT_TABLES;
     data.annual
         .iter()

@@ -183,6 +183,15 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
                 .collect()
         })
         .await?;
+    // Statistics for the planner before the replay, the monitoring build and the evaluations
+    // query the freshly loaded tables (PostgreSQL otherwise plans them as empty until autovacuum
+    // gets round to them).
+    store.optimize().await?;
+    tracing::info!(
+        seconds = loading.elapsed().as_secs_f64(),
+        "demo: programme bulk-loaded"
+    );
+    let phase = Instant::now();
     let collection = match held {
         Some(held) => Some(
             crate::demo_collection::replay(store, &options.config, &data, &summary.base_ids, held)
@@ -190,7 +199,16 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
         ),
         None => None,
     };
+    tracing::info!(
+        seconds = phase.elapsed().as_secs_f64(),
+        "demo: collection history played"
+    );
+    let phase = Instant::now();
     crate::monitoring::rebuild_all(store).await?;
+    tracing::info!(
+        seconds = phase.elapsed().as_secs_f64(),
+        "demo: monitoring built"
+    );
     let loaded = loading.elapsed().as_secs_f64();
     let evaluating = Instant::now();
     let mut evaluations = Vec::new();
@@ -223,9 +241,19 @@ pub async fn load(store: &Store, options: &DemoOptions) -> Result<DemoReport, De
                 decide_past_year(store, year).await?;
             }
             evaluations.push((year, outcome.evaluation.results.len(), five));
+            tracing::info!(
+                year,
+                seconds = evaluating.elapsed().as_secs_f64(),
+                "demo: evaluation published"
+            );
         }
     }
+    let phase = Instant::now();
     store.optimize().await?;
+    tracing::info!(
+        seconds = phase.elapsed().as_secs_f64(),
+        "demo: statistics refreshed"
+    );
     let evaluated = evaluating.elapsed().as_secs_f64();
     Ok(DemoReport {
         bases: summary.base_ids.len(),

@@ -89,8 +89,16 @@ pub struct Lever {
     pub current: f64,
     /// Value needed, all else equal.
     pub needed: f64,
-    /// Relative change (0.1 = +10 %).
+    /// Relative change (0.1 = +10 %); infinite when the current value is 0.
+    #[serde(deserialize_with = "infinite_if_null")]
     pub relative_change: f64,
+}
+
+/// Reads back a relative change as JSON writes it: an infinite change (from a current value of
+/// 0) is written as `null`, which a plain `f64` refuses, so every scorecard of a base with such a
+/// lever failed to load (about 18 of 445 in the demo's latest run).
+fn infinite_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
 }
 
 /// The change from last year.
@@ -252,4 +260,28 @@ pub(super) fn join_problems(problems: &[crate::scheme::SchemeError]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lever_from_zero_reads_back_as_written() {
+        let lever = Lever {
+            indicator: "incubators".into(),
+            current: 0.0,
+            needed: 7.5,
+            relative_change: f64::INFINITY,
+        };
+        let json = serde_json::to_string(&lever).unwrap();
+        assert!(json.contains("\"relative_change\":null"), "{json}");
+        let back: Lever = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, lever);
+        let finite: Lever = serde_json::from_str(
+            r#"{"indicator":"x","current":2.0,"needed":3.0,"relative_change":0.5}"#,
+        )
+        .unwrap();
+        assert_eq!(finite.relative_change, 0.5);
+    }
 }

@@ -385,6 +385,37 @@ async fn evaluation_flow_through_the_api(db: TestDb) {
     );
     assert!(page.contains(&format!("{national_score:.2}")), "{l}");
     assert_eq!(app.get(&card_path, &hubei).await.status, StatusCode::OK);
+    // Every scorecard of the run loads, in the API and as a page; a lever from 0 (an infinite
+    // relative change, JSON null) once failed 18 of them with a 500. The page shows its change
+    // as a dash.
+    let mut from_zero = None;
+    for r in items(&all) {
+        let base = r["base_id"].as_i64().unwrap();
+        let card = app.get(&format!("{path}/results/{base}"), &admin).await;
+        assert_eq!(card.status, StatusCode::OK, "{l}: scorecard of {base}");
+        let card = card.json();
+        let next = &card["details"]["next_star"];
+        let levers = next["levers"]
+            .as_array()
+            .into_iter()
+            .chain(next["combination"]["levers"].as_array())
+            .flatten();
+        for lever in levers {
+            if lever["current"].as_f64() == Some(0.0) {
+                assert!(lever["relative_change"].is_null(), "{l}: {lever}");
+                from_zero.get_or_insert(base);
+            }
+        }
+    }
+    if let Some(base) = from_zero {
+        let page = app
+            .get(&format!("/evaluations/{id}/bases/{base}"), &admin)
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{l}: scorecard page of {base}");
+        let text = page.text();
+        let table = &text[text.find("id=\"next-star-answer\"").unwrap()..];
+        assert!(table.contains("<td class=\"num\">—</td>"), "{l}");
+    }
     let other = items(&all)
         .iter()
         .find(|r| r["province_code"] == "430000")

@@ -15,6 +15,7 @@ pub mod import;
 pub mod incident;
 pub mod national;
 pub mod parse;
+pub mod pinyin_key;
 pub mod programme;
 pub mod reference;
 pub mod roll;

@@ -173,8 +173,8 @@ impl Store {
         let accounts = users(&base_ids);
 
         // Bases with explicit ids, so that values can refer to them without a round trip.
-        let base_width = 24;
-        let base_cols = "id, name, province_code, prefecture_code, region, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, generated_fields, created_at, updated_at";
+        let base_width = 25;
+        let base_cols = "id, name, name_key, province_code, prefecture_code, region, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, generated_fields, created_at, updated_at";
         let mut base_batches: Vec<(String, Vec<Param>)> = Vec::new();
         for (chunk_no, chunk) in data.bases.chunks(MAX_PARAMS / base_width).enumerate() {
             let mut params = Vec::with_capacity(chunk.len() * base_width);

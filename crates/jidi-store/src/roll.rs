@@ -88,7 +88,8 @@ impl BaseSort {
 
     fn sql(self) -> &'static str {
         match self {
-            BaseSort::Name => "name",
+            // Pinyin order (the stored key), then the name for homophones.
+            BaseSort::Name => "name_key, name",
             BaseSort::Province => "province_code",
             BaseSort::Category => "category_code, subcategory_code",
             BaseSort::Tier => {
@@ -228,6 +229,7 @@ pub(crate) fn base_params(d: &BaseDraft) -> Vec<Param> {
     };
     vec![
         Param::Text(d.name.trim().to_string()),
+        Param::Text(jidi_domain::pinyin_key::name_sort_key(&d.name)),
         Param::Text(d.province_code.clone()),
         Param::OptText(d.prefecture_code.clone()),
         Param::Text(d.region().map_or("east", MacroRegion::code).to_string()),
@@ -256,9 +258,9 @@ pub(crate) fn base_params(d: &BaseDraft) -> Vec<Param> {
     ]
 }
 
-pub(crate) const INSERT_BASE: &str = "INSERT INTO bases (name, province_code, prefecture_code, region, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, generated_fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id";
+pub(crate) const INSERT_BASE: &str = "INSERT INTO bases (name, name_key, province_code, prefecture_code, region, category_code, subcategory_code, series, tier, batch, designated_year, designated_on, leading_industries, managing_body, area_km2, status, withdrawn_on, withdrawn_reason, synthetic, source, note, generated_fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23) RETURNING id";
 
-const UPDATE_BASE: &str = "UPDATE bases SET name = $1, province_code = $2, prefecture_code = $3, region = $4, category_code = $5, subcategory_code = $6, series = $7, tier = $8, batch = $9, designated_year = $10, designated_on = $11, leading_industries = $12, managing_body = $13, area_km2 = $14, status = $15, withdrawn_on = $16, withdrawn_reason = $17, synthetic = $18, source = $19, note = $20, generated_fields = $21, updated_at = $22 WHERE id = $23";
+const UPDATE_BASE: &str = "UPDATE bases SET name = $1, name_key = $2, province_code = $3, prefecture_code = $4, region = $5, category_code = $6, subcategory_code = $7, series = $8, tier = $9, batch = $10, designated_year = $11, designated_on = $12, leading_industries = $13, managing_body = $14, area_km2 = $15, status = $16, withdrawn_on = $17, withdrawn_reason = $18, synthetic = $19, source = $20, note = $21, generated_fields = $22, updated_at = $23 WHERE id = $24";
 
 pub(crate) const INSERT_TIER_CHANGE: &str = "INSERT INTO tier_changes (base_id, from_tier, to_tier, changed_on, proposal_id, note) VALUES ($1, $2, $3, $4, $5, $6)";
 
@@ -306,7 +308,13 @@ pub(crate) fn roll_order_by(sort: BaseSort, order: SortOrder) -> String {
         SortOrder::Asc => "ASC",
         SortOrder::Desc => "DESC",
     };
-    format!("{} {direction} NULLS LAST, id {direction}", sort.sql())
+    // Every column of a compound key runs in the chosen direction.
+    let columns: Vec<String> = sort
+        .sql()
+        .split(", ")
+        .map(|c| format!("{c} {direction} NULLS LAST"))
+        .collect();
+    format!("{}, id {direction}", columns.join(", "))
 }
 
 /// The conditions of a filter, plus the listing scope for provincial and cultivating entries.
@@ -382,6 +390,24 @@ pub(crate) fn conditions(filter: &BaseFilter, scope: &ListScope) -> Conditions {
 }
 
 impl Store {
+    /// Gives every base written before migration 15 (or by a path that left it empty) its pinyin
+    /// sort key, in one transaction. Runs on every `migrate`; a roll that is up to date reads
+    /// nothing but an empty result.
+    pub(crate) async fn backfill_name_keys(&self) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM bases WHERE name_key = ''")
+                .fetch_all(&mut *tx).await?;
+            for (id, name) in rows {
+                sqlx::query("UPDATE bases SET name_key = $1 WHERE id = $2")
+                    .bind(jidi_domain::pinyin_key::name_sort_key(&name)).bind(id)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// Loads provinces, prefectures, built-in categories and the indicator catalogue. Built-in rows
     /// are updated in place; categories the ministry added are left alone.
     pub(crate) async fn sync_reference_data(&self) -> Result<()> {

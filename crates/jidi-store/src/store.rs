@@ -144,7 +144,11 @@ impl Store {
             None => on_pool!(self, pool => migrator.run(pool).await)?,
             Some(v) => on_pool!(self, pool => migrator.run_to(v, pool).await)?,
         }
-        self.sync_reference_data().await
+        self.sync_reference_data().await?;
+        if version.is_none_or(|v| v >= 15) {
+            self.backfill_name_keys().await?;
+        }
+        Ok(())
     }
 
     /// Versions of the migrations applied, oldest first.
@@ -266,6 +270,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "managed catalogue",
         include_str!("../migrations/sqlite/0013_managed_catalogue.sql"),
     ),
+    (
+        15,
+        "name sort key",
+        include_str!("../migrations/sqlite/0015_name_sort_key.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -328,6 +337,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "managed catalogue",
         include_str!("../migrations/postgres/0013_managed_catalogue.sql"),
+    ),
+    (
+        15,
+        "name sort key",
+        include_str!("../migrations/postgres/0015_name_sort_key.sql"),
     ),
 ];
 

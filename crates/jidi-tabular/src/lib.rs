@@ -15,7 +15,10 @@ mod xlsx_file;
 pub use csv_file::{read_csv, read_csv_with, write_csv};
 pub use limits::Limits;
 pub use table::{Cell, Row, Table, TabularError, column_letter, format_number};
-pub use xlsx_file::{read_spreadsheet, read_spreadsheet_with, write_xlsx};
+pub use xlsx_file::{
+    ColumnFormat, XlsxColumn, XlsxSheet, read_spreadsheet, read_spreadsheet_with, write_xlsx,
+    write_xlsx_book,
+};
 
 /// Reads a CSV or XLSX file, by its content (XLSX files are ZIP archives) and then its name,
 /// within [`Limits::UPLOAD`].

@@ -257,6 +257,118 @@ pub fn write_xlsx(
     book.save_to_buffer().map_err(err)
 }
 
+/// How a column of a sheet for people is formatted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnFormat {
+    /// Text as written.
+    Text,
+    /// Whole numbers with a thousands separator.
+    Integer,
+    /// Two decimals with a thousands separator.
+    Decimal2,
+    /// `YYYY-MM-DD` text written as a real date cell (Excel sorts and filters it as a date).
+    Date,
+}
+
+/// A column of a sheet for people.
+#[derive(Clone, Copy, Debug)]
+pub struct XlsxColumn<'a> {
+    /// Header text.
+    pub header: &'a str,
+    /// Width in characters (CJK characters count about two).
+    pub width: f64,
+    /// Cell format.
+    pub format: ColumnFormat,
+}
+
+/// One sheet of a workbook written by [`write_xlsx_book`].
+#[derive(Clone, Debug)]
+pub struct XlsxSheet<'a> {
+    /// Sheet name (at most 31 characters, no `[]:*?/\`).
+    pub name: &'a str,
+    /// Columns.
+    pub columns: Vec<XlsxColumn<'a>>,
+    /// Rows under the header.
+    pub rows: Vec<Vec<Cell>>,
+    /// Adds an autofilter on the header and freezes it.
+    pub filter: bool,
+}
+
+/// Writes a workbook for people: several sheets, each with a bold header, set column widths and
+/// per-column number and date formats. The machine format stays [`write_xlsx`].
+pub fn write_xlsx_book(sheets: &[XlsxSheet]) -> Result<Vec<u8>, TabularError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| TabularError::Write {
+        what: "XLSX".into(),
+        message: e.to_string(),
+    };
+    let mut book = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(rust_xlsxwriter::Color::RGB(0xE8EEF7))
+        .set_align(FormatAlign::Center);
+    let integer = Format::new().set_num_format("#,##0");
+    let decimal = Format::new().set_num_format("#,##0.00");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let wrap = Format::new().set_text_wrap();
+    for sheet in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet.name).map_err(err)?;
+        for (c, col) in sheet.columns.iter().enumerate() {
+            let c = c as u16;
+            ws.write_string_with_format(0, c, col.header, &header)
+                .map_err(err)?;
+            ws.set_column_width(c, col.width.clamp(4.0, 120.0))
+                .map_err(err)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = (r + 1) as u32;
+            for (c, cell) in row.iter().enumerate() {
+                let format = sheet
+                    .columns
+                    .get(c)
+                    .map_or(ColumnFormat::Text, |k| k.format);
+                let c = c as u16;
+                match (cell, format) {
+                    (Cell::Empty, _) => {}
+                    (Cell::Number(x), ColumnFormat::Integer) => {
+                        ws.write_number_with_format(r, c, *x, &integer)
+                            .map_err(err)?;
+                    }
+                    (Cell::Number(x), ColumnFormat::Decimal2) => {
+                        ws.write_number_with_format(r, c, *x, &decimal)
+                            .map_err(err)?;
+                    }
+                    (Cell::Number(x), _) => {
+                        ws.write_number(r, c, *x).map_err(err)?;
+                    }
+                    (Cell::Text(s), ColumnFormat::Date) => {
+                        match ExcelDateTime::parse_from_str(s) {
+                            Ok(d) => ws.write_datetime_with_format(r, c, &d, &date),
+                            // Not a date after all: shown as written rather than lost.
+                            Err(_) => ws.write_string(r, c, s),
+                        }
+                        .map_err(err)?;
+                    }
+                    (Cell::Text(s), _) if s.contains('\n') => {
+                        ws.write_string_with_format(r, c, s, &wrap).map_err(err)?;
+                    }
+                    (Cell::Text(s), _) => {
+                        ws.write_string(r, c, s).map_err(err)?;
+                    }
+                }
+            }
+        }
+        if sheet.filter && !sheet.columns.is_empty() {
+            let last_row = sheet.rows.len() as u32;
+            ws.autofilter(0, 0, last_row, (sheet.columns.len() - 1) as u16)
+                .map_err(err)?;
+            ws.set_freeze_panes(1, 0).map_err(err)?;
+        }
+    }
+    book.save_to_buffer().map_err(err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,43 @@
     option.color = option.color || palette;
     option.animation = false;
     c.setOption(option);
+    describe(el, option);
     window.addEventListener("resize", function () { c.resize(); });
+  }
+
+  // Every chart is an image to assistive technology, named by its heading and its key figures
+  // (the figures the chart draws, series by series), so the numbers are there without the picture.
+  function describe(el, option) {
+    var axes = [].concat(option.xAxis || [], option.yAxis || []);
+    var categories = null;
+    for (var a = 0; a < axes.length; a++) {
+      if (axes[a] && axes[a].type === "category" && axes[a].data) { categories = axes[a].data; break; }
+    }
+    var label = function (v) {
+      if (v === null || v === undefined || v === "-") return "—";
+      if (typeof v === "object" && !Array.isArray(v)) v = v.value;
+      if (Array.isArray(v)) v = v[v.length - 1];
+      if (typeof v === "number") return String(Math.round(v * 100) / 100);
+      return String(v);
+    };
+    var parts = [];
+    var series = [].concat(option.series || []);
+    for (var s = 0; s < series.length && parts.length < 12; s++) {
+      var data = series[s].data || [];
+      var items = [];
+      for (var i = 0; i < data.length && i < 40; i++) {
+        var d = data[i];
+        var name = (d && typeof d === "object" && d.name !== undefined) ? d.name : (categories ? categories[i] : null);
+        items.push((name !== null && name !== undefined ? name + " " : "") + label(d));
+      }
+      if (data.length > 40) items.push("…");
+      parts.push((series[s].name ? series[s].name + ": " : "") + items.join(", "));
+    }
+    var box = el.closest("section, .panel, figure");
+    var heading = box && box.querySelector("h2, h3, figcaption");
+    var title = heading ? heading.textContent.trim() : (el.getAttribute("data-chart") || "");
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", title + (parts.length ? " — " + parts.join("; ") : ""));
   }
 
   var tooltip = { trigger: "axis", confine: true };
@@ -229,6 +265,35 @@
     }
   };
 
+  // The scheme editor shows the totals of weights and star shares as they are typed; the server
+  // still validates them when the version is saved.
+  function runningTotals() {
+    var form = document.getElementById("scheme-form");
+    if (!form) return;
+    var sum = function (group) {
+      var total = 0, inputs = form.querySelectorAll('[data-total="' + group + '"]');
+      for (var i = 0; i < inputs.length; i++) {
+        var v = parseFloat(inputs[i].value);
+        if (isFinite(v)) total += v;
+      }
+      return Math.round(total * 10000) / 10000;
+    };
+    var update = function () {
+      var shares = document.getElementById("share-total");
+      if (shares) {
+        var s = sum("shares");
+        shares.textContent = String(s);
+        shares.classList.toggle("bad", Math.abs(s - 100) > 0.01);
+      }
+      var weights = document.getElementById("weight-total");
+      if (weights) weights.textContent = String(sum("dims"));
+      var outs = form.querySelectorAll("output[data-sum]");
+      for (var i = 0; i < outs.length; i++) outs[i].textContent = String(sum(outs[i].getAttribute("data-sum")));
+    };
+    form.addEventListener("input", update);
+    update();
+  }
+
   function renderCharts() {
     var d = data();
     if (!d) return;
@@ -328,6 +393,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var steps = [
       renderCharts,
+      runningTotals,
       function () { follow("f-subcategory", "f-category"); },
       function () { follow("f-subcategory_code", "f-category_code"); },
       function () { follow("f-prefecture_code", "f-province_code"); },

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::roll::new_base_form).post(pages::roll::create_base),
         )
         .route("/bases/export", get(pages::roll::export_bases))
+        .route("/bases/import-template", get(pages::roll::import_template))
         .route("/bases/{id}", get(pages::roll::base_profile))
         .route(
             "/bases/{id}/edit",

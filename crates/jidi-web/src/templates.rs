@@ -174,6 +174,8 @@ pub fn environment() -> Environment<'static> {
         }
     });
     env.add_filter("num", format_number);
+    // `{{ asset("app.css") }}`: the content-hashed URL, cached for a year by browsers.
+    env.add_function("asset", |name: &str| crate::assets::asset_url(name));
     env.add_filter("stars", |n: Value| -> String {
         n.as_i64().map_or_else(|| "—".into(), stars_text)
     });

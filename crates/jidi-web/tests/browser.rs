@@ -498,6 +498,11 @@ async fn every_page_fits_a_phone_and_a_desktop() {
         "/values",
         "/submissions",
         "/schemes",
+        "/compare?run={run}&ids={donghu}",
+        "/audit",
+        "/admin",
+        "/tasks/calendar",
+        "/login",
         "/no-such-page",
     ]
     .iter()
@@ -515,6 +520,13 @@ async fn every_page_fits_a_phone_and_a_desktop() {
     ];
     let mut problems: Vec<String> = Vec::new();
     let mut visited = 0;
+    let mut links_checked = 0;
+    // Screenshots of each role's first screen (1440 px, Chinese) for the README, when asked for.
+    let screenshots = std::env::var_os("JIDI_SCREENSHOTS").map(|_| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    });
     for width in [390u32, 1440] {
         for (user, password) in accounts {
             let session = start_as(&app, (width < 500).then_some(width)).await;
@@ -524,11 +536,55 @@ async fn every_page_fits_a_phone_and_a_desktop() {
                     sign_in(client, &base, "/", user, password).await?;
                     wait_until(client, "/").await?;
                 }
+                let who = user.unwrap_or("public");
+                // Internal links seen by this role, checked once each after the visits.
+                let mut links: std::collections::BTreeMap<String, String> = Default::default();
                 for lang in ["zh", "en"] {
                     client.goto(&format!("{base}/lang/{lang}?back=/")).await?;
                     for page in &pages {
                         client.goto(&format!("{base}{page}")).await?;
                         visited += 1;
+                        if let (Some(dir), 1440, "zh", "/") = (&screenshots, width, lang, page.as_str()) {
+                            let png = client.screenshot().await?;
+                            std::fs::write(dir.join(format!("first-screen-{who}.png")), png).unwrap();
+                        }
+                        let found = client
+                            .execute(
+                                "return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))\
+                                 .filter(h => h.startsWith('/') && !h.startsWith('//'));",
+                                vec![],
+                            )
+                            .await?;
+                        for href in found.as_array().into_iter().flatten().filter_map(|h| h.as_str()) {
+                            // Signing out and switching language change the session; downloads
+                            // are checked by their own tests.
+                            let skip = href.starts_with("/logout")
+                                || href.starts_with("/lang/")
+                                || href.contains("export")
+                                || href.contains(".xlsx")
+                                || href.starts_with("/values/template")
+                                || href.starts_with("/bases/import-template");
+                            if !skip {
+                                links.entry(href.split('#').next().unwrap_or(href).to_string())
+                                    .or_insert_with(|| format!("{lang} {page}"));
+                            }
+                        }
+                        if lang == "en" && *page != "/no-such-page" {
+                            // Text outside data marked Chinese must be English.
+                            let cjk = client
+                                .execute(
+                                    "const out = []; const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);\
+                                     while (w.nextNode()) { const n = w.currentNode; const el = n.parentElement;\
+                                       if (!el || el.closest('[lang=\"zh-CN\"], script, style, svg, [role=img]')) continue;\
+                                       if (/[\\u3400-\\u9fff]/.test(n.textContent)) out.push(n.textContent.trim().slice(0, 40)); }\
+                                     return out.slice(0, 5);",
+                                    vec![],
+                                )
+                                .await?;
+                            if cjk.as_array().is_some_and(|a| !a.is_empty()) {
+                                problems.push(format!("{width}px {who} en {page}: untranslated {cjk}"));
+                            }
+                        }
                         let r = client
                             .execute(
                                 "return {sw: document.documentElement.scrollWidth, iw: window.innerWidth, \
@@ -536,7 +592,6 @@ async fn every_page_fits_a_phone_and_a_desktop() {
                                 vec![],
                             )
                             .await?;
-                        let who = user.unwrap_or("public");
                         let (sw, iw) = (r["sw"].as_u64().unwrap(), r["iw"].as_u64().unwrap());
                         if sw > iw {
                             problems.push(format!("{width}px {who} {lang} {page}: page {sw} px wide in a {iw} px window"));
@@ -547,6 +602,24 @@ async fn every_page_fits_a_phone_and_a_desktop() {
                         if r["viewport"] != json!(true) {
                             problems.push(format!("{width}px {who} {lang} {page}: no viewport tag"));
                         }
+                    }
+                }
+                // Dead links: every internal link a page of this role shows must answer without
+                // 404 or 5xx (fetched in the page, with the role's session).
+                let hrefs: Vec<&String> = links.keys().collect();
+                let statuses = client
+                    .execute_async(
+                        "const [hrefs, done] = arguments;\
+                         Promise.all(hrefs.map(h => fetch(h, {credentials: 'same-origin', redirect: 'follow'})\
+                           .then(r => r.status).catch(() => 0))).then(done);",
+                        vec![json!(hrefs)],
+                    )
+                    .await?;
+                for (href, status) in hrefs.iter().zip(statuses.as_array().into_iter().flatten()) {
+                    links_checked += 1;
+                    let status = status.as_u64().unwrap_or(0);
+                    if status == 404 || status >= 500 || status == 0 {
+                        problems.push(format!("{width}px {who}: dead link {href} ({status}) on {}", links[*href]));
                     }
                 }
                 if width < 500 {
@@ -564,6 +637,9 @@ async fn every_page_fits_a_phone_and_a_desktop() {
             result.expect("browser session");
         }
     }
-    eprintln!("{visited} page views checked, {} problems", problems.len());
+    eprintln!(
+        "{visited} page views and {links_checked} links checked, {} problems",
+        problems.len()
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -10,7 +10,8 @@ use crate::auth::Viewer;
 use crate::error::{ApiResult, ErrorBody};
 use crate::params::parse_id;
 use crate::reads::results::{
-    ResultView, ResultsQuery, export_results, parse_results_query, results_page,
+    ResultView, ResultsQuery, export_results, parse_results_order, parse_results_query,
+    results_page,
 };
 use crate::reads::runs::visible_run;
 use crate::reads::scorecards::{Scorecard, scorecard};
@@ -19,7 +20,7 @@ use crate::state::AppState;
 /// A page of results.
 #[derive(Serialize, ToSchema)]
 pub struct ResultsResponse {
-    /// Rows by national rank.
+    /// Rows in the order asked for (national rank by default).
     pub items: Vec<ResultView>,
     /// Rows matching.
     pub total: i64,
@@ -29,7 +30,8 @@ pub struct ResultsResponse {
     pub per_page: u32,
 }
 
-/// Results of a run, by national rank, with filters.
+/// Results of a run, by national rank unless sorted otherwise, with filters, a name search and
+/// the changes from last year.
 #[utoipa::path(get, path = "/api/v1/evaluations/{id}/results", tag = "evaluation",
     params(("id" = i64, Path, description = "Run id"), ResultsQuery),
     responses((status = 200, body = ResultsResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -42,10 +44,11 @@ pub async fn list_evaluation_results(
     let id = parse_id(&id, "id")?;
     let run = visible_run(&state, &viewer, id).await?;
     let (filter, paging) = parse_results_query(&q)?;
+    let order = parse_results_order(&q)?;
     if let Some(format) = q.format.as_deref() {
-        return Ok(export_results(&state, &viewer, &run, &filter, format).await?);
+        return Ok(export_results(&state, &viewer, &run, &filter, &order, format).await?);
     }
-    let (items, total) = results_page(&state, &viewer, &run, &filter, paging).await?;
+    let (items, total) = results_page(&state, &viewer, &run, &filter, &order, paging).await?;
     Ok(axum::Json(ResultsResponse {
         items,
         total,

@@ -14,7 +14,10 @@ use crate::error::{AppError, PageResult};
 use crate::i18n::{self};
 use crate::params::parse_id;
 use crate::reads::bases::scope;
-use crate::reads::results::{ResultsQuery, export_results, parse_results_query, results_page};
+use crate::reads::results::{
+    ResultSort, ResultsQuery, export_results, parse_results_order, parse_results_query,
+    results_page,
+};
 use crate::reads::runs::{run_view, star_counts_by_year, start_run, visible_run};
 use crate::reads::schemes::scheme_view;
 use crate::reads::scorecards::scorecard;
@@ -133,7 +136,8 @@ pub(crate) async fn run_page(
     let id = parse_id(&id, "id")?;
     let run = visible_run(&state, &viewer, id).await?;
     let (filter, paging) = parse_results_query(&q)?;
-    let (items, total) = results_page(&state, &viewer, &run, &filter, paging).await?;
+    let order = parse_results_order(&q)?;
+    let (items, total) = results_page(&state, &viewer, &run, &filter, &order, paging).await?;
     let (page, per_page) = (paging.page, paging.per_page);
     let view = run_view(&run);
     let scheme = state.store.scheme(run.scheme_id).await?;
@@ -144,33 +148,54 @@ pub(crate) async fn run_page(
         .map(|g| context! { code => g.code.clone(), name => state.category_name(&g.code, lang), count => g.bases })
         .collect();
     let pages = (total as u32).div_ceil(per_page).max(1);
-    let link = |p: u32| {
+    // The filters, search and order as query pairs; pager, sort and export links extend them.
+    let query_with = |extra: &[(&str, &str)], keep_order: bool| {
         let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
+        let mut pairs = vec![
             ("category", &q.category),
             ("province", &q.province),
             ("stars", &q.stars),
-        ] {
+            ("q", &q.q),
+        ];
+        if keep_order {
+            pairs.extend([("sort", &q.sort), ("dir", &q.dir)]);
+        }
+        for (k, v) in pairs {
             if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
                 s.append_pair(k, v);
             }
         }
-        s.append_pair("page", &p.to_string());
-        format!("?{}", s.finish())
-    };
-    let export_query = {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("category", &q.category),
-            ("province", &q.province),
-            ("stars", &q.stars),
-        ] {
-            if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
-                s.append_pair(k, v);
-            }
+        for (k, v) in extra {
+            s.append_pair(k, v);
         }
         s.finish()
     };
+    let link = |p: u32| format!("?{}", query_with(&[("page", p.to_string().as_str())], true));
+    let export_query = query_with(&[], true);
+    // Each column's header links to its sort; the current column toggles its direction.
+    let sorts: serde_json::Map<String, serde_json::Value> = ResultSort::ALL
+        .iter()
+        .map(|(sort, name)| {
+            let current = *sort == order.sort;
+            let dir = if current && !order.descending {
+                "desc"
+            } else {
+                "asc"
+            };
+            let aria = match (current, order.descending) {
+                (false, _) => "none",
+                (true, false) => "ascending",
+                (true, true) => "descending",
+            };
+            (
+                name.to_string(),
+                serde_json::json!({
+                    "link": format!("?{}", query_with(&[("sort", *name), ("dir", dir)], false)),
+                    "aria": aria,
+                }),
+            )
+        })
+        .collect();
     let chart = serde_json::json!({ "stars": view.star_counts });
     let provinces: Vec<Value> = jidi_domain::reference::Regions::get()
         .provinces
@@ -197,6 +222,7 @@ pub(crate) async fn run_page(
             groups => groups,
             provinces => provinces,
             export_query => export_query,
+            sorts => ser(&sorts),
             can_publish => run.status == RunStatus::Trial && access::can_publish(viewer.who()).granted(),
             can_delete => run.status == RunStatus::Trial && access::can_run_trials(viewer.who()).granted(),
             has_sensitivity => view.summary.sensitivity.is_some(),
@@ -216,11 +242,13 @@ pub(crate) async fn export_run(
     let id = parse_id(&id, "id")?;
     let run = visible_run(&state, &viewer, id).await?;
     let (filter, ..) = parse_results_query(&q)?;
+    let order = parse_results_order(&q)?;
     Ok(export_results(
         &state,
         &viewer,
         &run,
         &filter,
+        &order,
         q.format.as_deref().unwrap_or("xlsx"),
     )
     .await?)

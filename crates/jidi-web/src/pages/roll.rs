@@ -150,6 +150,7 @@ pub(crate) async fn bases(
             next_link => (req.page < pages).then(|| format!("?{}", query.with("page", &(req.page + 1).to_string()))),
             export_csv => format!("/bases/export?{}", query.with("format", "csv")),
             export_xlsx => format!("/bases/export?{}", query.with("format", "xlsx")),
+            import_template => "/bases/import-template",
             q => ser(&query),
             sorts => sorts,
             provinces => ser(&province_options(lang)),
@@ -177,10 +178,29 @@ pub(crate) async fn export_bases(
     }
     let req = query.parse(&state)?;
     let bases = read_bases::visible_roll(&state, &viewer, &req).await?;
+    if format == "xlsx" {
+        // The page's Excel is for people; the machine format is the import template and the CSV.
+        return Ok(crate::reads::roll_export::people_roll_xlsx(
+            &state,
+            &bases,
+            viewer.lang,
+        )?);
+    }
     Ok(read_bases::render_roll(
         &state,
         &bases,
         &format,
+        viewer.lang,
+    )?)
+}
+
+/// `GET /bases/import-template`: the roll's machine columns with an instructions sheet.
+pub(crate) async fn import_template(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> PageResult<Response> {
+    Ok(crate::reads::roll_export::import_template_xlsx(
+        &state,
         viewer.lang,
     )?)
 }

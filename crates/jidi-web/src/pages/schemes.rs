@@ -288,10 +288,14 @@ pub(crate) fn edit_page(
             description => scheme.description.clone(),
             normalisation => scheme.method.normalisation.clone(),
             aggregation => scheme.method.aggregation.clone(),
+            normalisations => method_choices(&NORMALISATIONS, &scheme.method.normalisation, lang),
+            aggregations => method_choices(&AGGREGATIONS, &scheme.method.aggregation, lang),
+            imputations => method_choices(&IMPUTATIONS, scheme.method.impute.code(), lang),
             winsorise => scheme.method.winsorise,
             impute => scheme.method.impute.code(),
             shares => scheme.stars.shares.clone(),
             cap_stars => scheme.vetoes.cap_stars,
+            can_try => access::can_run_trials(viewer.who()).granted(),
             replications => scheme.uncertainty.replications,
             weight_noise => scheme.uncertainty.weight_noise,
             dims => dims,
@@ -413,4 +417,53 @@ pub(crate) async fn default_scheme(
     let id = parse_id(&id, "id")?;
     state.store.set_default_scheme(id, viewer.user_id()).await?;
     Ok(Redirect::to(&format!("/schemes/{id}")).into_response())
+}
+
+/// Normalisations the editor offers: the engine's spelling, Chinese and English names.
+const NORMALISATIONS: [(&str, &str, &str); 9] = [
+    (
+        "minmax:0:100",
+        "最小-最大标准化（0–100）",
+        "Min–max (0–100)",
+    ),
+    ("zscore:0:1", "Z 分数标准化", "z-score"),
+    ("rank", "排序值", "Rank"),
+    ("prank", "百分位排名", "Percent rank"),
+    ("fracmax", "占最大值比例", "Fraction of the maximum"),
+    ("dist2max", "与最大值的距离", "Distance to the maximum"),
+    ("goalposts:100", "目标值法（0–100）", "Goalposts (0–100)"),
+    ("benchmark", "基准值法", "Benchmark"),
+    ("none", "不标准化", "None"),
+];
+
+/// Aggregations the editor offers.
+const AGGREGATIONS: [(&str, &str, &str); 6] = [
+    ("amean", "加权算术平均", "Weighted arithmetic mean"),
+    ("gmean", "加权几何平均", "Weighted geometric mean"),
+    ("hmean", "加权调和平均", "Weighted harmonic mean"),
+    ("topsis", "TOPSIS 逼近理想解排序法", "TOPSIS"),
+    ("vikor", "VIKOR 折衷排序法", "VIKOR"),
+    ("copeland", "Copeland 两两比较法", "Copeland pairwise"),
+];
+
+/// Ways to fill in a missing value.
+const IMPUTATIONS: [(&str, &str, &str); 3] = [
+    ("none", "不插补（按缺失处理）", "None (left missing)"),
+    ("mean", "组内均值插补", "Group mean"),
+    ("median", "组内中位数插补", "Group median"),
+];
+
+/// The choices of a method `<select>`: the offered ones, and the scheme's own spelling when it
+/// is not among them (a TOML edit may have set `genmean:2`), so that saving never changes it.
+fn method_choices(offered: &[(&str, &str, &str)], current: &str, lang: i18n::Lang) -> Vec<Value> {
+    let mut out: Vec<Value> = offered
+        .iter()
+        .map(|(value, zh, en)| {
+            context! { value => *value, label => format!("{} ({value})", lang.pick(zh, en)), selected => *value == current }
+        })
+        .collect();
+    if !offered.iter().any(|(v, ..)| *v == current) {
+        out.push(context! { value => current, label => current, selected => true });
+    }
+    out
 }

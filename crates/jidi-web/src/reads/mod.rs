@@ -8,6 +8,7 @@ pub mod monitoring;
 pub mod proposals;
 pub mod reports;
 pub mod results;
+pub mod roll_export;
 pub mod runs;
 pub mod schemes;
 pub mod scorecards;

@@ -30,6 +30,14 @@ pub struct ResultsQuery {
     pub page: Option<String>,
     /// Rows per page (1–500, default 100).
     pub per_page: Option<String>,
+    /// Part of the base name to search for (at most 100 characters).
+    pub q: Option<String>,
+    /// Sort column: `rank` (default), `national_score`, `name` (pinyin order), `province`,
+    /// `category`, `stars`, `score`, `category_rank`, `interval`, `stars_change`, `rank_change`.
+    /// Figures the viewer may not see sort as missing (last), so the order reveals nothing.
+    pub sort: Option<String>,
+    /// Sort direction: `asc` (default) or `desc`.
+    pub dir: Option<String>,
     /// Export only: `xlsx` or `csv`.
     pub format: Option<String>,
     /// Interface language.
@@ -79,8 +87,72 @@ pub struct ResultView {
     /// How firmly the base holds its star under the published method's weight and data
     /// uncertainty.
     pub star_confidence: Option<StarConfidenceView>,
+    /// Stars in the latest published run of the year before (`null` without one).
+    pub previous_stars: Option<i32>,
+    /// Stars now minus stars then.
+    pub stars_change: Option<i32>,
+    /// National rank in that run, when the viewer sees the figures of both.
+    pub previous_rank: Option<f64>,
+    /// Places gained since then (previous rank minus rank: positive is a move up).
+    pub rank_change: Option<f64>,
     /// Whether the base's data are demo data.
     pub synthetic: bool,
+}
+
+/// The column a results table is sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ResultSort {
+    /// National rank.
+    #[default]
+    Rank,
+    /// Score on the national normalisation.
+    NationalScore,
+    /// Base name, in pinyin order.
+    Name,
+    /// Province name.
+    Province,
+    /// Category name.
+    Category,
+    /// Stars.
+    Stars,
+    /// Score in the peer group.
+    Score,
+    /// Rank in the peer group.
+    CategoryRank,
+    /// Lower end of the rank interval.
+    Interval,
+    /// Change in stars from last year.
+    StarsChange,
+    /// Change in rank from last year.
+    RankChange,
+}
+
+impl ResultSort {
+    /// Every column with its query value, in table order.
+    pub const ALL: [(ResultSort, &'static str); 11] = [
+        (ResultSort::Rank, "rank"),
+        (ResultSort::NationalScore, "national_score"),
+        (ResultSort::Name, "name"),
+        (ResultSort::Province, "province"),
+        (ResultSort::Category, "category"),
+        (ResultSort::Stars, "stars"),
+        (ResultSort::Score, "score"),
+        (ResultSort::CategoryRank, "category_rank"),
+        (ResultSort::Interval, "interval"),
+        (ResultSort::StarsChange, "stars_change"),
+        (ResultSort::RankChange, "rank_change"),
+    ];
+}
+
+/// How a results table is searched and ordered.
+#[derive(Clone, Debug, Default)]
+pub struct ResultOrder {
+    /// Part of the name, as typed.
+    pub search: Option<String>,
+    /// Sort column.
+    pub sort: ResultSort,
+    /// Descending.
+    pub descending: bool,
 }
 
 /// How firmly a base holds its awarded star.
@@ -110,13 +182,152 @@ pub async fn results_page(
     viewer: &Viewer,
     run: &RunRecord,
     filter: &ResultFilter,
+    order: &ResultOrder,
     paging: Paging,
 ) -> Result<(Vec<ResultView>, i64), AppError> {
-    let (rows, total) = state
+    // A run holds one row per base (about 450), so the whole filtered run is read once and
+    // searched, compared with last year and sorted here: every column sorts the same way on both
+    // backends, including the pinyin order of names and the changes that live in two runs.
+    let rows = ordered_results(state, viewer, run, filter, order).await?;
+    let total = rows.len() as i64;
+    let page = rows
+        .into_iter()
+        .skip(paging.offset as usize)
+        .take(paging.per_page as usize)
+        .collect();
+    Ok((page, total))
+}
+
+/// Every result of a run matching `filter` and `order.search`, with last year's changes, in
+/// `order`.
+pub async fn ordered_results(
+    state: &AppState,
+    viewer: &Viewer,
+    run: &RunRecord,
+    filter: &ResultFilter,
+    order: &ResultOrder,
+) -> Result<Vec<ResultView>, AppError> {
+    let rows = state.store.all_run_results(run.id, filter).await?;
+    let mut views = result_views(state, viewer, run, &rows).await?;
+    if let Some(needle) = order.search.as_deref() {
+        let needle = needle.to_lowercase();
+        views.retain(|v| v.name.to_lowercase().contains(&needle));
+    }
+    add_changes(state, run, &mut views).await?;
+    sort_results(&mut views, order);
+    Ok(views)
+}
+
+/// Fills in the changes from the latest published run of the year before. Stars of a published
+/// run are public; a rank change needs the full figures in both runs.
+async fn add_changes(
+    state: &AppState,
+    run: &RunRecord,
+    views: &mut [ResultView],
+) -> Result<(), AppError> {
+    let Some(previous_year) = run.year.checked_sub(1) else {
+        return Ok(());
+    };
+    let Some(previous) = state
         .store
-        .run_results(run.id, filter, paging.store_page())
-        .await?;
-    Ok((result_views(state, viewer, run, &rows).await?, total))
+        .runs(Some(previous_year), false)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(());
+    };
+    let filter = ResultFilter {
+        base_ids: Some(views.iter().map(|v| v.base_id).collect()),
+        ..ResultFilter::default()
+    };
+    let before: std::collections::HashMap<i64, ResultRecord> = state
+        .store
+        .all_run_results(previous.id, &filter)
+        .await?
+        .into_iter()
+        .map(|r| (r.base_id, r))
+        .collect();
+    for v in views.iter_mut() {
+        let Some(b) = before.get(&v.base_id) else {
+            continue;
+        };
+        v.previous_stars = b.stars;
+        v.stars_change = v.stars.zip(b.stars).map(|(now, then)| now - then);
+        if v.full {
+            v.previous_rank = b.national_rank;
+            v.rank_change = v
+                .national_rank
+                .zip(b.national_rank)
+                .map(|(now, then)| then - now);
+        }
+    }
+    Ok(())
+}
+
+/// Sorts rows by `order`; missing figures go last in both directions, ties by national rank and
+/// then base id so that pages never overlap.
+pub fn sort_results(views: &mut [ResultView], order: &ResultOrder) {
+    use std::cmp::Ordering;
+    fn num(a: Option<f64>, b: Option<f64>) -> Option<Ordering> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.total_cmp(&b)),
+            _ => None,
+        }
+    }
+    let keys: Vec<String> = if order.sort == ResultSort::Name {
+        views
+            .iter()
+            .map(|v| jidi_domain::pinyin_key::name_sort_key(&v.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut idx: Vec<usize> = (0..views.len()).collect();
+    let f = |x: Option<i32>| x.map(f64::from);
+    idx.sort_by(|&i, &j| {
+        let (a, b) = (&views[i], &views[j]);
+        let primary: Option<Ordering> = match order.sort {
+            ResultSort::Rank => num(a.national_rank, b.national_rank),
+            ResultSort::NationalScore => num(a.national_score, b.national_score),
+            ResultSort::Name => Some(keys[i].cmp(&keys[j]).then_with(|| a.name.cmp(&b.name))),
+            ResultSort::Province => Some(a.province_name.cmp(&b.province_name)),
+            ResultSort::Category => Some(a.category_name.cmp(&b.category_name)),
+            ResultSort::Stars => num(f(a.stars), f(b.stars)),
+            ResultSort::Score => num(a.score, b.score),
+            ResultSort::CategoryRank => num(a.category_rank, b.category_rank),
+            ResultSort::Interval => num(a.rank_p05, b.rank_p05),
+            ResultSort::StarsChange => num(f(a.stars_change), f(b.stars_change)),
+            ResultSort::RankChange => num(a.rank_change, b.rank_change),
+        };
+        let primary = match primary {
+            Some(o) if order.descending => o.reverse(),
+            Some(o) => o,
+            // One side missing: the present one first, whatever the direction.
+            None => {
+                let present = |v: &ResultView| match order.sort {
+                    ResultSort::Rank => v.national_rank.is_some(),
+                    ResultSort::NationalScore => v.national_score.is_some(),
+                    ResultSort::Stars => v.stars.is_some(),
+                    ResultSort::Score => v.score.is_some(),
+                    ResultSort::CategoryRank => v.category_rank.is_some(),
+                    ResultSort::Interval => v.rank_p05.is_some(),
+                    ResultSort::StarsChange => v.stars_change.is_some(),
+                    ResultSort::RankChange => v.rank_change.is_some(),
+                    _ => true,
+                };
+                present(b).cmp(&present(a))
+            }
+        };
+        primary
+            .then_with(|| {
+                num(a.national_rank, b.national_rank)
+                    .unwrap_or_else(|| b.national_rank.is_some().cmp(&a.national_rank.is_some()))
+            })
+            .then(a.base_id.cmp(&b.base_id))
+    });
+    let sorted: Vec<ResultView> = idx.iter().map(|&i| views[i].clone()).collect();
+    views.clone_from_slice(&sorted);
 }
 
 /// Builds result rows for the viewer.
@@ -179,8 +390,49 @@ pub fn result_view(
                     alternative_probability: c.alternative.map(|a| a.1),
                 }
             }),
+        previous_stars: None,
+        stars_change: None,
+        previous_rank: None,
+        rank_change: None,
         synthetic: base.facts.synthetic || run.synthetic,
     }
+}
+
+/// Parses the search and order of a results table.
+pub fn parse_results_order(q: &ResultsQuery) -> Result<ResultOrder, AppError> {
+    let search = match q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) if t.chars().count() > 100 || t.contains('\0') => {
+            return Err(AppError::bad_field(
+                "q",
+                "at most 100 characters, without NUL",
+            ));
+        }
+        Some(t) => Some(t.to_string()),
+    };
+    let sort = parse_opt(
+        &q.sort,
+        "sort",
+        |v| ResultSort::ALL.iter().find(|(_, n)| *n == v).map(|(s, _)| *s),
+        "one of rank, national_score, name, province, category, stars, score, category_rank, interval, stars_change, rank_change",
+    )?
+    .unwrap_or_default();
+    let descending = parse_opt(
+        &q.dir,
+        "dir",
+        |v| match v {
+            "asc" => Some(false),
+            "desc" => Some(true),
+            _ => None,
+        },
+        "asc or desc",
+    )?
+    .unwrap_or(false);
+    Ok(ResultOrder {
+        search,
+        sort,
+        descending,
+    })
 }
 
 /// Parses results filters.
@@ -214,6 +466,7 @@ pub async fn export_results(
     viewer: &Viewer,
     run: &RunRecord,
     filter: &ResultFilter,
+    order: &ResultOrder,
     format: &str,
 ) -> Result<Response, AppError> {
     if !matches!(format, "xlsx" | "csv") {
@@ -222,8 +475,7 @@ pub async fn export_results(
             format!("{format:?} is not xlsx or csv"),
         ));
     }
-    let results = state.store.all_run_results(run.id, filter).await?;
-    let rows = result_views(state, viewer, run, &results).await?;
+    let rows = ordered_results(state, viewer, run, filter, order).await?;
     let lang = viewer.lang;
     let header = [
         lang.pick("基地编号", "base_id"),

@@ -204,7 +204,8 @@ fn derive_panel(base_id: i64, panel: &Panel) -> Vec<DerivedPoint> {
     out
 }
 
-/// The warning rules the product runs: the illustrative default set of `jidi-monitor`, less the
+/// The built-in warning rules, run until the ministry saves its own set
+/// ([`crate::warning_rules::in_force`]): the illustrative default set of `jidi-monitor`, less the
 /// kinds whose data are not collected yet (forecast bands made before each month, energy
 /// intensity targets, report due dates), which would only ever be "unknown".
 pub fn warning_rules() -> Vec<Rule> {
@@ -221,7 +222,7 @@ pub fn warning_rules() -> Vec<Rule> {
         .collect()
 }
 
-/// The rule with id `id`, for names on pages.
+/// The built-in rule with id `id`, for names of warnings whose rule is no longer in force.
 pub fn rule_named(id: &str) -> Option<Rule> {
     default_rules().into_iter().find(|r| r.id == id)
 }
@@ -501,6 +502,8 @@ async fn refresh_categories(
     since: Option<i32>,
 ) -> Result<RefreshReport, MonitoringError> {
     let started = std::time::Instant::now();
+    // The rules in force are read once: a save of new rules replays everything after it.
+    let rules = std::sync::Arc::new(crate::warning_rules::in_force(store).await?.rules);
     // Two stages overlap: while one category's rows are written (the database's writer), the
     // next one is read (another connection; WAL lets readers run beside the writer on SQLite)
     // and derived (a heavy-work thread). Writes stay one at a time, in category order.
@@ -521,7 +524,7 @@ async fn refresh_categories(
         };
         let (written, next) = tokio::join!(
             write,
-            compute_category(store, members, affected, group, since)
+            compute_category(store, members, affected, group, since, rules.clone())
         );
         written?;
         computed = Some(next?);
@@ -558,12 +561,12 @@ async fn compute_category(
     affected: Vec<i64>,
     group: Option<BTreeMap<i64, Panel>>,
     since: Option<i32>,
+    rules: std::sync::Arc<Vec<Rule>>,
 ) -> Result<Computed, MonitoringError> {
     let group = match group {
         Some(g) => g,
         None => read_group(store, &members).await?,
     };
-    let rules = warning_rules();
     Ok(crate::cpu::run_heavy(PATIENCE, move || {
         let mut derived = Vec::new();
         let mut stale = Vec::new();

@@ -266,6 +266,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "managed catalogue",
         include_str!("../migrations/sqlite/0013_managed_catalogue.sql"),
     ),
+    (
+        14,
+        "warning rules",
+        include_str!("../migrations/sqlite/0014_warning_rules.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -328,6 +333,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "managed catalogue",
         include_str!("../migrations/postgres/0013_managed_catalogue.sql"),
+    ),
+    (
+        14,
+        "warning rules",
+        include_str!("../migrations/postgres/0014_warning_rules.sql"),
     ),
 ];
 

@@ -25,6 +25,7 @@ pub mod demo;
 pub mod demo_collection;
 mod derive;
 pub mod evaluation;
+pub mod late_reports;
 pub mod management;
 pub mod monitoring;
 pub mod passwords;

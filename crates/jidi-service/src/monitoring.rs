@@ -14,7 +14,7 @@ use jidi_monitor::derive::aggregate::{Aggregation, monthly_aggregation};
 use jidi_monitor::derive::cumulative::{FlowSign, Span, from_cumulative};
 use jidi_monitor::derive::growth::growth_rate;
 use jidi_monitor::period::{MonthlySeries, Period};
-use jidi_monitor::warning::facts::Facts;
+use jidi_monitor::warning::facts::{Facts, ReportTiming};
 use jidi_monitor::warning::level::Level;
 use jidi_monitor::warning::rule::{Condition, Rule, default_rules};
 use jidi_monitor::warning::state::{Change, Event, replay};
@@ -207,16 +207,15 @@ fn derive_panel(base_id: i64, panel: &Panel) -> Vec<DerivedPoint> {
 /// The built-in warning rules, run until the ministry saves its own set
 /// ([`crate::warning_rules::in_force`]): the illustrative default set of `jidi-monitor`, less the
 /// kinds whose data are not collected yet (forecast bands made before each month, energy
-/// intensity targets, report due dates), which would only ever be "unknown".
+/// intensity targets), which would only ever be "unknown". Late reports are judged from the
+/// reporting tasks ([`crate::late_reports`]).
 pub fn warning_rules() -> Vec<Rule> {
     default_rules()
         .into_iter()
         .filter(|r| {
             !matches!(
                 r.condition,
-                Condition::ForecastBreach { .. }
-                    | Condition::TargetMiss { .. }
-                    | Condition::LateReport { .. }
+                Condition::ForecastBreach { .. } | Condition::TargetMiss { .. }
             )
         })
         .collect()
@@ -242,9 +241,16 @@ fn peer_indicators(rules: &[Rule]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Replays `rules` for every base of one peer group from its first month to its last, and
-/// returns the warnings.
-fn replay_group(group: &BTreeMap<i64, Panel>, rules: &[Rule]) -> Vec<NewWarning> {
+/// Timings of each base's monthly reports, for the late-report rule.
+type Timings = BTreeMap<i64, BTreeMap<Period, ReportTiming>>;
+
+/// Replays `rules` for every base of one peer group from its first month to its last (a
+/// late-report rule over the months of the base's reporting tasks), and returns the warnings.
+fn replay_group(
+    group: &BTreeMap<i64, Panel>,
+    timings: &Timings,
+    rules: &[Rule],
+) -> Vec<NewWarning> {
     let series: BTreeMap<i64, BTreeMap<String, MonthlySeries>> = group
         .iter()
         .map(|(id, panel)| {
@@ -272,6 +278,7 @@ fn replay_group(group: &BTreeMap<i64, Panel>, rules: &[Rule]) -> Vec<NewWarning>
             .any(|s| s.values().any(|(_, synthetic)| *synthetic));
         let mut facts = Facts {
             series: own.clone(),
+            reports: timings.get(id).cloned().unwrap_or_default(),
             ..Facts::default()
         };
         for code in &peer_codes {
@@ -283,8 +290,20 @@ fn replay_group(group: &BTreeMap<i64, Panel>, rules: &[Rule]) -> Vec<NewWarning>
             facts.peers.insert(code.clone(), peers);
         }
         for rule in rules {
+            let (from, to) = match &rule.condition {
+                Condition::LateReport { .. } => {
+                    match (
+                        facts.reports.keys().next(),
+                        facts.reports.keys().next_back(),
+                    ) {
+                        (Some(a), Some(b)) => (*a, *b),
+                        _ => continue,
+                    }
+                }
+                _ => (first, last),
+            };
             // Periods are fed in order from a fresh state, so replay cannot fail.
-            let Ok((_, events)) = replay(rule, &facts, Period::range(first, last)) else {
+            let Ok((_, events)) = replay(rule, &facts, Period::range(from, to)) else {
                 continue;
             };
             out.extend(warnings_of(*id, &events, synthetic));
@@ -567,6 +586,12 @@ async fn compute_category(
         Some(g) => g,
         None => read_group(store, &members).await?,
     };
+    let today = crate::today();
+    let timings: Timings = crate::late_reports::read_answers(store, &members)
+        .await?
+        .into_iter()
+        .map(|(id, answers)| (id, crate::late_reports::report_timings(&answers, today)))
+        .collect();
     Ok(crate::cpu::run_heavy(PATIENCE, move || {
         let mut derived = Vec::new();
         let mut stale = Vec::new();
@@ -579,7 +604,7 @@ async fn compute_category(
             derived.extend(rows);
         }
         Computed {
-            warnings: replay_group(&group, &rules),
+            warnings: replay_group(&group, &timings, &rules),
             members,
             affected: affected.len(),
             affected_ids: affected,
@@ -807,7 +832,7 @@ mod tests {
             .into_iter()
             .filter(|r| r.id == "rev_yoy_drop")
             .collect();
-        let warnings = replay_group(&group, &rules);
+        let warnings = replay_group(&group, &Timings::new(), &rules);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         let w = &warnings[0];
         assert_eq!((w.opened, w.closed), (202503, Some(202505)));

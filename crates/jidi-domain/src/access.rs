@@ -360,6 +360,17 @@ pub fn can_view_monitoring_aggregates(viewer: Option<&Principal>) -> Access {
     Access::from_bool(viewer, viewer.is_some())
 }
 
+/// May `viewer` read the warning rules (their thresholds per level)? Every signed-in user: a
+/// base should know what raises its warnings. The public does not, as it sees no warnings.
+pub fn can_read_warning_rules(viewer: Option<&Principal>) -> Access {
+    can_view_monitoring_aggregates(viewer)
+}
+
+/// May `viewer` change the warning rules? The ministry only: every base's warnings follow them.
+pub fn can_edit_warning_rules(viewer: Option<&Principal>) -> Access {
+    Access::from_bool(viewer, viewer.is_some_and(|p| p.role == Role::Ministry))
+}
+
 /// May `viewer` acknowledge or annotate a warning of `base`? Those responsible for acting on it:
 /// the ministry, the base's own province and the base itself. Evaluators read but change
 /// nothing.
@@ -588,6 +599,15 @@ mod tests {
         assert_eq!(can_acknowledge_warning(None, base), Access::NeedsLogin);
         assert_eq!(monitoring_scope(None), Err(Access::NeedsLogin));
         assert_eq!(can_view_monitoring_aggregates(None), Access::NeedsLogin);
+        // Every signed-in role reads the warning rules; only the ministry changes them.
+        for role in [Role::Ministry, Role::Province, Role::Base, Role::Evaluator] {
+            let p = who(role, Some("420000"), Some(8));
+            assert_eq!(can_read_warning_rules(Some(&p)), Access::Granted);
+            let edit = can_edit_warning_rules(Some(&p));
+            assert_eq!(edit.granted(), role == Role::Ministry, "{role:?}");
+        }
+        assert_eq!(can_read_warning_rules(None), Access::NeedsLogin);
+        assert_eq!(can_edit_warning_rules(None), Access::NeedsLogin);
     }
 
     #[test]

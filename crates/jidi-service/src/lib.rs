@@ -12,6 +12,8 @@
 //!   back through the same checks.
 //! * [`monitoring`]: derived monthly figures (single months, YoY, MoM) and graded warnings,
 //!   rebuilt whenever monthly values are accepted.
+//! * [`warning_rules`]: the ministry's warning rules as data (TOML/JSON), versioned; a save
+//!   replays every warning.
 //! * [`report`]: the annual development report built from the database, rendered, printed to PDF.
 //! * [`passwords`]: Argon2id hashing, bounded.
 //! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
@@ -23,6 +25,7 @@ pub mod demo;
 pub mod demo_collection;
 mod derive;
 pub mod evaluation;
+pub mod late_reports;
 pub mod management;
 pub mod monitoring;
 pub mod passwords;
@@ -30,6 +33,7 @@ pub mod report;
 pub mod roll;
 pub mod tasks;
 pub mod values;
+pub mod warning_rules;
 pub mod workbook;
 
 /// Today in China (UTC+8), where the programme's dates live.

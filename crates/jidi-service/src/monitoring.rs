@@ -15,7 +15,7 @@ use jidi_monitor::derive::aggregate::{Aggregation, monthly_aggregation};
 use jidi_monitor::derive::cumulative::{FlowSign, Span, from_cumulative};
 use jidi_monitor::derive::growth::growth_rate;
 use jidi_monitor::period::{MonthlySeries, Period};
-use jidi_monitor::warning::facts::{Facts, GroupFigures};
+use jidi_monitor::warning::facts::{Facts, GroupFigures, ReportTiming};
 use jidi_monitor::warning::level::Level;
 use jidi_monitor::warning::rule::{Condition, Measure, Rule, default_rules};
 use jidi_monitor::warning::state::{Change, Event, replay};
@@ -205,24 +205,24 @@ fn derive_panel(base_id: i64, panel: &Panel) -> Vec<DerivedPoint> {
     out
 }
 
-/// The warning rules the product runs: the illustrative default set of `jidi-monitor`, less the
+/// The built-in warning rules, run until the ministry saves its own set
+/// ([`crate::warning_rules::in_force`]): the illustrative default set of `jidi-monitor`, less the
 /// kinds whose data are not collected yet (forecast bands made before each month, energy
-/// intensity targets, report due dates), which would only ever be "unknown".
+/// intensity targets), which would only ever be "unknown". Late reports are judged from the
+/// reporting tasks ([`crate::late_reports`]).
 pub fn warning_rules() -> Vec<Rule> {
     default_rules()
         .into_iter()
         .filter(|r| {
             !matches!(
                 r.condition,
-                Condition::ForecastBreach { .. }
-                    | Condition::TargetMiss { .. }
-                    | Condition::LateReport { .. }
+                Condition::ForecastBreach { .. } | Condition::TargetMiss { .. }
             )
         })
         .collect()
 }
 
-/// The rule with id `id`, for names on pages.
+/// The built-in rule with id `id`, for names of warnings whose rule is no longer in force.
 pub fn rule_named(id: &str) -> Option<Rule> {
     default_rules().into_iter().find(|r| r.id == id)
 }
@@ -245,9 +245,16 @@ fn peer_measures(rules: &[Rule]) -> BTreeSet<(String, Measure)> {
         .collect()
 }
 
-/// Replays `rules` for every base of one peer group from its first month to its last, and
-/// returns the warnings.
-fn replay_group(group: &BTreeMap<i64, Panel>, rules: &[Rule]) -> Vec<NewWarning> {
+/// Timings of each base's monthly reports, for the late-report rule.
+type Timings = BTreeMap<i64, BTreeMap<Period, ReportTiming>>;
+
+/// Replays `rules` for every base of one peer group from its first month to its last (a
+/// late-report rule over the months of the base's reporting tasks), and returns the warnings.
+fn replay_group(
+    group: &BTreeMap<i64, Panel>,
+    timings: &Timings,
+    rules: &[Rule],
+) -> Vec<NewWarning> {
     let series: BTreeMap<i64, BTreeMap<String, MonthlySeries>> = group
         .iter()
         .map(|(id, panel)| {
@@ -285,11 +292,24 @@ fn replay_group(group: &BTreeMap<i64, Panel>, rules: &[Rule]) -> Vec<NewWarning>
         let facts = Facts {
             series: own.clone(),
             groups: groups.clone(),
+            reports: timings.get(id).cloned().unwrap_or_default(),
             ..Facts::default()
         };
         for rule in rules {
+            let (from, to) = match &rule.condition {
+                Condition::LateReport { .. } => {
+                    match (
+                        facts.reports.keys().next(),
+                        facts.reports.keys().next_back(),
+                    ) {
+                        (Some(a), Some(b)) => (*a, *b),
+                        _ => continue,
+                    }
+                }
+                _ => (first, last),
+            };
             // Periods are fed in order from a fresh state, so replay cannot fail.
-            let Ok((_, events)) = replay(rule, &facts, Period::range(first, last)) else {
+            let Ok((_, events)) = replay(rule, &facts, Period::range(from, to)) else {
                 continue;
             };
             out.extend(warnings_of(*id, &events, synthetic));
@@ -507,6 +527,8 @@ async fn refresh_categories(
     since: Option<i32>,
 ) -> Result<RefreshReport, MonitoringError> {
     let started = std::time::Instant::now();
+    // The rules in force are read once: a save of new rules replays everything after it.
+    let rules = std::sync::Arc::new(crate::warning_rules::in_force(store).await?.rules);
     // Two stages overlap: while one category's rows are written (the database's writer), the
     // next one is read (another connection; WAL lets readers run beside the writer on SQLite)
     // and derived (a heavy-work thread). Writes stay one at a time, in category order.
@@ -527,7 +549,7 @@ async fn refresh_categories(
         };
         let (written, next) = tokio::join!(
             write,
-            compute_category(store, members, affected, group, since)
+            compute_category(store, members, affected, group, since, rules.clone())
         );
         written?;
         computed = Some(next?);
@@ -564,12 +586,18 @@ async fn compute_category(
     affected: Vec<i64>,
     group: Option<BTreeMap<i64, Panel>>,
     since: Option<i32>,
+    rules: std::sync::Arc<Vec<Rule>>,
 ) -> Result<Computed, MonitoringError> {
     let group = match group {
         Some(g) => g,
         None => read_group(store, &members).await?,
     };
-    let rules = warning_rules();
+    let today = crate::today();
+    let timings: Timings = crate::late_reports::read_answers(store, &members)
+        .await?
+        .into_iter()
+        .map(|(id, answers)| (id, crate::late_reports::report_timings(&answers, today)))
+        .collect();
     Ok(crate::cpu::run_heavy(PATIENCE, move || {
         let mut derived = Vec::new();
         let mut stale = Vec::new();
@@ -582,7 +610,7 @@ async fn compute_category(
             derived.extend(rows);
         }
         Computed {
-            warnings: replay_group(&group, &rules),
+            warnings: replay_group(&group, &timings, &rules),
             members,
             affected: affected.len(),
             affected_ids: affected,
@@ -810,7 +838,7 @@ mod tests {
             .into_iter()
             .filter(|r| r.id == "rev_yoy_drop")
             .collect();
-        let warnings = replay_group(&group, &rules);
+        let warnings = replay_group(&group, &Timings::new(), &rules);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         let w = &warnings[0];
         assert_eq!((w.opened, w.closed), (202503, Some(202505)));

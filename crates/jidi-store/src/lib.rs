@@ -31,6 +31,7 @@ mod store;
 mod submissions;
 mod tasks;
 mod values;
+mod warning_rules;
 mod warnings;
 mod work;
 
@@ -63,5 +64,6 @@ pub use tasks::{
     TaskRecord, TaskScope, TaskStatus,
 };
 pub use values::{AnnualPoint, MonthlyPoint};
+pub use warning_rules::{NewWarningRules, WarningRulesVersion};
 pub use warnings::{NewWarning, WarningFilter, WarningRecord};
 pub use work::{ChangeOrder, StarChange, StarMoves};

@@ -271,6 +271,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_managed_catalogue.sql"),
     ),
     (
+        14,
+        "warning rules",
+        include_str!("../migrations/sqlite/0014_warning_rules.sql"),
+    ),
+    (
         15,
         "name sort key",
         include_str!("../migrations/sqlite/0015_name_sort_key.sql"),
@@ -337,6 +342,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "managed catalogue",
         include_str!("../migrations/postgres/0013_managed_catalogue.sql"),
+    ),
+    (
+        14,
+        "warning rules",
+        include_str!("../migrations/postgres/0014_warning_rules.sql"),
     ),
     (
         15,

@@ -134,6 +134,15 @@ pub fn router(state: AppState) -> Router {
             "/monitoring/bases/{id}",
             get(pages::monitoring::base_monitoring),
         )
+        .route(
+            "/monitoring/rules",
+            get(pages::warning_rules::warning_rules_page)
+                .post(pages::warning_rules::upload_warning_rules),
+        )
+        .route(
+            "/monitoring/rules/text",
+            post(pages::warning_rules::edit_warning_rules),
+        )
         .route("/warnings", get(pages::monitoring::warnings))
         .route(
             "/warnings/{id}",

@@ -72,6 +72,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("warnings.html", include_str!("../templates/warnings.html")),
     (
+        "warning_rules.html",
+        include_str!("../templates/warning_rules.html"),
+    ),
+    (
         "warnings_list.html",
         include_str!("../templates/warnings_list.html"),
     ),

@@ -442,6 +442,9 @@ async fn openapi_document_covers_the_api() {
         ("get", "/api/v1/reports/editions"),
         ("post", "/api/v1/reports/editions"),
         ("get", "/api/v1/reports/editions/{id}/files/{file}"),
+        ("get", "/api/v1/monitoring/rules"),
+        ("put", "/api/v1/monitoring/rules"),
+        ("get", "/api/v1/monitoring/rules/versions"),
     ];
     for (method, path) in expected {
         let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method];

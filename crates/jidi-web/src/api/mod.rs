@@ -24,6 +24,7 @@ pub mod session;
 pub mod tasks;
 pub mod timelines;
 pub mod values;
+pub mod warning_rules;
 pub mod work;
 
 pub use extract::{ApiJson, ApiQuery};
@@ -133,6 +134,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(monitoring::export_monitoring))
         .routes(routes!(monitoring::list_warnings))
         .routes(routes!(monitoring::acknowledge_warning))
+        .routes(routes!(
+            warning_rules::get_warning_rules,
+            warning_rules::put_warning_rules
+        ))
+        .routes(routes!(warning_rules::list_warning_rules_versions))
         .routes(routes!(reports::get_report_draft))
         .routes(routes!(
             reports::list_report_editions,

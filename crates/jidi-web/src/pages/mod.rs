@@ -21,6 +21,7 @@ pub(crate) mod schemes;
 pub(crate) mod session;
 pub(crate) mod tasks;
 pub(crate) mod values;
+pub(crate) mod warning_rules;
 pub(crate) mod workbook;
 
 /// A form body, read but not yet parsed: a handler checks who is asking first and only then calls

@@ -222,7 +222,9 @@ pub(crate) async fn warnings(
         s.append_pair("page", &p.to_string());
         format!("?{}", s.finish())
     };
-    let rules: Vec<Value> = jidi_service::monitoring::warning_rules()
+    let rules: Vec<Value> = jidi_service::warning_rules::in_force(&state.store)
+        .await?
+        .rules
         .iter()
         .map(|r| context! { id => r.id.clone(), name => lang.pick(&r.name_zh, &r.name_en) })
         .collect();

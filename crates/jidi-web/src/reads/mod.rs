@@ -15,4 +15,5 @@ pub mod scorecards;
 pub mod tasks;
 pub mod timelines;
 pub mod values;
+pub mod warning_rules;
 pub mod work;

@@ -7,6 +7,7 @@ use jidi_domain::reference::Regions;
 use jidi_domain::roll::Tier;
 use jidi_monitor::derive::growth::growth_rate;
 use jidi_monitor::warning::level::Level;
+use jidi_monitor::warning::rule::Rule;
 use jidi_service::monitoring::{self as service, ForecastPoint};
 use jidi_store::{
     BaseFigure, BaseRank, DerivedPoint, GroupBy, GroupSums, MonitorFilter, WarningFilter,
@@ -700,9 +701,19 @@ fn warning_scope(w: &WarningRecord) -> BaseScope<'_> {
 }
 
 /// A warning's view.
-pub fn warning_view(state: &AppState, viewer: &Viewer, w: &WarningRecord) -> WarningView {
+pub fn warning_view(
+    state: &AppState,
+    viewer: &Viewer,
+    rules: &[Rule],
+    w: &WarningRecord,
+) -> WarningView {
     let lang = viewer.lang;
-    let rule = service::rule_named(&w.warning.rule_id);
+    // The rules in force name it; a built-in rule's name stays known after a saved set dropped it.
+    let rule = rules
+        .iter()
+        .find(|r| r.id == w.warning.rule_id)
+        .cloned()
+        .or_else(|| service::rule_named(&w.warning.rule_id));
     let history: Vec<serde_json::Value> =
         serde_json::from_str(&w.warning.history).unwrap_or_default();
     let text = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
@@ -749,7 +760,11 @@ pub fn warning_view(state: &AppState, viewer: &Viewer, w: &WarningRecord) -> War
 }
 
 /// The viewer's warning filter from a query.
-pub fn warning_filter(viewer: &Viewer, q: &WarningQuery) -> Result<WarningFilter, AppError> {
+pub fn warning_filter(
+    viewer: &Viewer,
+    rules: &[Rule],
+    q: &WarningQuery,
+) -> Result<WarningFilter, AppError> {
     let scope = access::monitoring_scope(viewer.who()).map_err(|a| match AppError::check(a) {
         Err(e) => e,
         Ok(()) => AppError::Forbidden,
@@ -780,7 +795,13 @@ pub fn warning_filter(viewer: &Viewer, q: &WarningQuery) -> Result<WarningFilter
     filter.rule_id = parse_opt(
         &q.rule,
         "rule",
-        |v| service::rule_named(v).map(|r| r.id),
+        |v| {
+            rules
+                .iter()
+                .find(|r| r.id == v)
+                .map(|r| r.id.clone())
+                .or_else(|| service::rule_named(v).map(|r| r.id))
+        },
         "a warning rule id",
     )?;
     filter.base_id = parse_opt(
@@ -798,7 +819,10 @@ pub async fn warnings_page(
     viewer: &Viewer,
     q: &WarningQuery,
 ) -> Result<(Vec<WarningView>, i64, Paging, [i64; 4]), AppError> {
-    let filter = warning_filter(viewer, q)?;
+    let rules = jidi_service::warning_rules::in_force(&state.store)
+        .await?
+        .rules;
+    let filter = warning_filter(viewer, &rules, q)?;
     let paging = Paging::parse(&q.page, &q.per_page, 50, 500)?;
     let (rows, total) = state
         .store
@@ -816,7 +840,7 @@ pub async fn warnings_page(
         .await?;
     let items = rows
         .iter()
-        .map(|w| warning_view(state, viewer, w))
+        .map(|w| warning_view(state, viewer, &rules, w))
         .collect();
     Ok((items, total, paging, counts))
 }
@@ -881,5 +905,8 @@ pub async fn acknowledge(
         .monitor_warning(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("warning {id}")))?;
-    Ok(warning_view(state, viewer, &w))
+    let rules = jidi_service::warning_rules::in_force(&state.store)
+        .await?
+        .rules;
+    Ok(warning_view(state, viewer, &rules, &w))
 }

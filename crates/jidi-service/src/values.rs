@@ -800,7 +800,14 @@ pub async fn accept_submission(
             refresh_monitoring(store, &accepted).await;
             Ok(b)
         }
-        Err(jidi_store::StoreError::Conflict(_)) => Err(ReviewError::NotWaiting(id)),
+        // Someone else decided it meanwhile; any other conflict (a value or derived figure
+        // changed since it was read, a new catalogue version) is reported as it is.
+        Err(e @ jidi_store::StoreError::Conflict(_)) => {
+            match store.submission(id).await?.map(|s| s.status) {
+                Some(SubmissionStatus::Submitted) => Err(e.into()),
+                _ => Err(ReviewError::NotWaiting(id)),
+            }
+        }
         Err(e) => Err(e.into()),
     }
 }

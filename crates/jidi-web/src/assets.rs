@@ -89,10 +89,10 @@ fn build_served() -> Vec<Served> {
                 // Only when it saves something.
                 .filter(|z| z.len() < bytes.len());
             Served {
-                name: *name,
+                name,
                 hashed: hashed_name(name, bytes),
-                mime: *mime,
-                bytes: *bytes,
+                mime,
+                bytes,
                 gzip,
             }
         })

@@ -361,11 +361,7 @@ async fn the_roll_exports_for_people_and_offers_the_machine_template(db: TestDb)
             assert_eq!(cell(4), category);
         }
         // Every row is a Hubei base, named, never a code.
-        assert!(
-            book.rows
-                .iter()
-                .all(|row| row.cells[2].to_string() == province)
-        );
+        assert!(book.rows.iter().all(|row| row.cells[2] == province));
         assert!(book.rows.iter().all(|row| {
             !row.cells[4]
                 .to_string()
@@ -399,11 +395,7 @@ async fn the_roll_exports_for_people_and_offers_the_machine_template(db: TestDb)
     );
     assert!(template.rows.is_empty());
     let help = jidi_tabular::read_spreadsheet("t.xlsx", &r.body, Some("填写说明")).unwrap();
-    let tier_rule = help
-        .rows
-        .iter()
-        .find(|row| row.cells[0].to_string() == "tier")
-        .unwrap();
+    let tier_rule = help.rows.iter().find(|row| row.cells[0] == "tier").unwrap();
     assert_eq!(tier_rule.cells[2].to_string(), "必填");
     assert!(tier_rule.cells[3].to_string().contains("national = 国家级"));
     let machine = app

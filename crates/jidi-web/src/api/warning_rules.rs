@@ -31,6 +31,8 @@ pub struct WarningRulesQuery {
     /// `view` (default: the rules with their thresholds per level), or the rule file as `toml`
     /// or `json`, which `PUT` reads back.
     pub format: Option<String>,
+    /// Interface language (`zh` or `en`).
+    pub lang: Option<String>,
 }
 
 /// The warning rules: each rule's kind, the indicators it reads, its thresholds per level
@@ -117,6 +119,8 @@ pub struct WarningRulesUploadQuery {
     pub based_on: Option<i64>,
     /// Check only; save nothing.
     pub dry_run: Option<bool>,
+    /// Interface language (`zh` or `en`).
+    pub lang: Option<String>,
 }
 
 /// Replaces the warning rules with a rule file (TOML `[[rules]]` or JSON `{"rules": [...]}`, as

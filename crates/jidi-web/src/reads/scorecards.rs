@@ -105,8 +105,8 @@ pub struct LeverView {
     pub current: f64,
     /// Value needed, all else equal.
     pub needed: f64,
-    /// Relative change (0.1 = +10 %).
-    pub relative_change: f64,
+    /// Relative change (0.1 = +10 %); null when the current value is 0 (no finite change).
+    pub relative_change: Option<f64>,
 }
 
 /// The change from last year.
@@ -202,7 +202,7 @@ fn lever_view(l: &Lever) -> LeverView {
         indicator: l.indicator.clone(),
         current: l.current,
         needed: l.needed,
-        relative_change: l.relative_change,
+        relative_change: l.relative_change.is_finite().then_some(l.relative_change),
     }
 }
 

@@ -308,11 +308,16 @@ pub(crate) fn roll_order_by(sort: BaseSort, order: SortOrder) -> String {
         SortOrder::Asc => "ASC",
         SortOrder::Desc => "DESC",
     };
-    // Every column of a compound key runs in the chosen direction.
+    // Every column of a compound key runs in the chosen direction. Columns that cannot be NULL
+    // get no NULLS LAST: SQLite does not know that `name_key` (added by ALTER TABLE) holds no
+    // NULL and would sort what its index already gives in order.
     let columns: Vec<String> = sort
         .sql()
         .split(", ")
-        .map(|c| format!("{c} {direction} NULLS LAST"))
+        .map(|c| match c {
+            "name_key" | "name" => format!("{c} {direction}"),
+            _ => format!("{c} {direction} NULLS LAST"),
+        })
         .collect();
     format!("{}, id {direction}", columns.join(", "))
 }

@@ -65,7 +65,7 @@ async fn migrations_are_idempotent_and_load_reference_data(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13]
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15]
         );
         let cats = store.categories().await.unwrap();
         assert_eq!(cats.len(), jidi_domain::reference::BUILTIN_CATEGORIES.len());
@@ -111,7 +111,7 @@ async fn upgrading_keeps_published_results(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13],
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15],
             "{}",
             db.label
         );

@@ -550,6 +550,37 @@ async fn proposals_at_volume(db: TestDb) {
         let card = app.get(first["evidence"].as_str().unwrap(), &admin).await;
         assert_eq!(card.status, StatusCode::OK, "{l}");
     }
+    // Every evidence link opens: a national base's scorecard in its run, a provincial base's
+    // star history (it is not scored in the national run, so it has no scorecard there).
+    let mut to_profile = 0;
+    for p in all["items"].as_array().unwrap() {
+        let evidence = p["evidence"].as_str().unwrap();
+        let tier = p["from_tier"].as_str().unwrap_or_default();
+        if let (Some(run), "national" | "excellence") = (p["run_id"].as_i64(), tier) {
+            assert_eq!(
+                evidence,
+                format!("/evaluations/{run}/bases/{}", p["base_id"]),
+                "{l}"
+            );
+        } else {
+            assert_eq!(
+                evidence,
+                format!("/bases/{}#evaluations", p["base_id"]),
+                "{l}"
+            );
+            to_profile += 1;
+        }
+        let path = evidence.split('#').next().unwrap();
+        assert_eq!(
+            app.get(path, &admin).await.status,
+            StatusCode::OK,
+            "{l}: {evidence}"
+        );
+    }
+    assert!(
+        to_profile > 0,
+        "{l}: the demo has provincial promotions pending"
+    );
 
     // The page: tabs with the API's counts, a bulk form, a box per decidable proposal.
     let page = app.get("/proposals?status=pending", &admin).await.text();

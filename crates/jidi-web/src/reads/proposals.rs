@@ -154,9 +154,13 @@ pub fn proposal_view(viewer: &Viewer, p: &ProposalRecord, base: Option<&Base>) -
         decided_at: p.decided_at.map(|t| t.to_rfc3339()),
         can_decide,
         run_id: p.run_id,
+        // Only national bases are scored in a run: a provincial base's promotion proposal has a
+        // run (the year's) but no scorecard in it, so its evidence is the profile.
         evidence: match p.run_id {
-            Some(run) => format!("/evaluations/{run}/bases/{}", p.base_id),
-            None => format!("/bases/{}#evaluations", p.base_id),
+            Some(run) if p.from_tier.is_national() => {
+                format!("/evaluations/{run}/bases/{}", p.base_id)
+            }
+            _ => format!("/bases/{}#evaluations", p.base_id),
         },
     }
 }

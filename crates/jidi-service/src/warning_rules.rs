@@ -232,7 +232,7 @@ pub fn check_rules(rules: &[Rule]) -> Vec<RuleProblem> {
                 ),
             ));
         }
-        for (field, code) in codes(&rule.condition) {
+        for (field, code) in rule.condition.indicator_fields() {
             if !code.trim().is_empty() && !is_code(code) {
                 out.push(at(
                     &format!("condition.{field}"),
@@ -286,38 +286,6 @@ fn is_code(text: &str) -> bool {
     text.len() <= MAX_CODE
         && chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-}
-
-fn codes(c: &Condition) -> Vec<(&'static str, &str)> {
-    match c {
-        Condition::Threshold { indicator, .. }
-        | Condition::PeerRelative { indicator, .. }
-        | Condition::ForecastBreach { indicator, .. }
-        | Condition::TargetMiss { indicator, .. } => vec![("indicator", indicator.as_str())],
-        Condition::Overcapacity {
-            inventory,
-            sales,
-            output,
-            price,
-            utilisation,
-            ..
-        } => {
-            let mut v = vec![
-                ("inventory", inventory.as_str()),
-                ("sales", sales.as_str()),
-                ("output", output.as_str()),
-            ];
-            v.extend(price.as_deref().map(|p| ("price", p)));
-            v.extend(utilisation.as_deref().map(|u| ("utilisation", u)));
-            v
-        }
-        Condition::LossShare {
-            loss_count,
-            firm_count,
-            ..
-        } => vec![("loss_count", loss_count), ("firm_count", firm_count)],
-        Condition::LateReport { .. } => Vec::new(),
-    }
 }
 
 fn threshold_values(field: &'static str, t: &Thresholds) -> Vec<(String, f64)> {

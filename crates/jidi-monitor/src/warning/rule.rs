@@ -58,6 +58,42 @@ pub enum Measure {
     YoyPoints,
 }
 
+impl Condition {
+    /// The indicator codes the condition reads, each with the name of its field (`indicator`,
+    /// `inventory`, …), in field order; empty for conditions that read no series.
+    pub fn indicator_fields(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Condition::Threshold { indicator, .. }
+            | Condition::PeerRelative { indicator, .. }
+            | Condition::ForecastBreach { indicator, .. }
+            | Condition::TargetMiss { indicator, .. } => vec![("indicator", indicator.as_str())],
+            Condition::Overcapacity {
+                inventory,
+                sales,
+                output,
+                price,
+                utilisation,
+                ..
+            } => {
+                let mut v = vec![
+                    ("inventory", inventory.as_str()),
+                    ("sales", sales.as_str()),
+                    ("output", output.as_str()),
+                ];
+                v.extend(price.as_deref().map(|p| ("price", p)));
+                v.extend(utilisation.as_deref().map(|u| ("utilisation", u)));
+                v
+            }
+            Condition::LossShare {
+                loss_count,
+                firm_count,
+                ..
+            } => vec![("loss_count", loss_count), ("firm_count", firm_count)],
+            Condition::LateReport { .. } => Vec::new(),
+        }
+    }
+}
+
 impl Measure {
     /// The measure of `series` at `period`.
     pub fn apply(self, series: &MonthlySeries, period: Period) -> Result<f64, Undefined> {

@@ -124,36 +124,11 @@ pub fn graded(condition: &Condition) -> (&'static str, &Thresholds) {
 }
 
 fn indicators(condition: &Condition) -> Vec<String> {
-    match condition {
-        Condition::Threshold { indicator, .. }
-        | Condition::PeerRelative { indicator, .. }
-        | Condition::ForecastBreach { indicator, .. }
-        | Condition::TargetMiss { indicator, .. } => vec![indicator.clone()],
-        Condition::Overcapacity {
-            inventory,
-            sales,
-            output,
-            price,
-            utilisation,
-            ..
-        } => [
-            Some(inventory),
-            Some(sales),
-            Some(output),
-            price.as_ref(),
-            utilisation.as_ref(),
-        ]
+    condition
+        .indicator_fields()
         .into_iter()
-        .flatten()
-        .cloned()
-        .collect(),
-        Condition::LossShare {
-            loss_count,
-            firm_count,
-            ..
-        } => vec![loss_count.clone(), firm_count.clone()],
-        Condition::LateReport { .. } => Vec::new(),
-    }
+        .map(|(_, code)| code.to_string())
+        .collect()
 }
 
 /// A rule's view.

@@ -4,26 +4,31 @@
 //! next revision. So a derived figure is never typed, never lags its components, and two
 //! overlapping batches that both move it conflict on its revision like any other value (the
 //! second is refused whole and checked again). A new or changed formula is applied from the next
-//! accepted component on, not to figures already stored.
+//! accepted component on, not to figures already stored. A derived figure outside its entry's
+//! hard bounds (min/max) refuses the batch like a typed one: its components, each plausible
+//! alone, do not fit together.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use jidi_collect::ManagedCatalogue;
+use jidi_collect::finding::show;
+use jidi_collect::{Finding, ManagedCatalogue, Rule};
 use jidi_store::{AcceptedValue, Frequency, Store, StoreError};
 
 /// The derived values that accepting `batch` changes, computed with `catalogue` (the version
 /// the batch was checked against), each only for bases of the categories its entry applies to
 /// (`category_of`: the batch's bases' categories). Empty when no derived indicator reads a value
-/// of the batch.
+/// of the batch. With them, an `out_of_range` error for each derived figure outside its
+/// entry's bounds (the batch must then be refused).
 pub(crate) async fn derived_values(
     store: &Store,
     catalogue: &ManagedCatalogue,
     batch: &[AcceptedValue],
     category_of: &HashMap<i64, String>,
-) -> Result<Vec<AcceptedValue>, StoreError> {
+) -> Result<(Vec<AcceptedValue>, Vec<Finding>), StoreError> {
     let derived: Vec<_> = catalogue.derived().collect();
+    let mut errors = Vec::new();
     if derived.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), errors));
     }
     let components: BTreeSet<&str> = derived.iter().flat_map(|(_, f)| f.codes()).collect();
     // The (base, period) pairs of each frequency and period whose components change.
@@ -100,6 +105,44 @@ pub(crate) async fn derived_values(
                 let Some(value) = formula.eval(&inputs) else {
                     continue;
                 };
+                let spec = &entry.spec;
+                if spec.min.is_some_and(|lo| value < lo) || spec.max.is_some_and(|hi| value > hi) {
+                    let components: Vec<String> = formula
+                        .codes()
+                        .into_iter()
+                        .map(|c| match inputs.get(c) {
+                            Some(x) => format!("{c} = {}", show(*x)),
+                            None => c.to_string(),
+                        })
+                        .collect();
+                    let label = match frequency {
+                        Frequency::Annual => period.to_string(),
+                        Frequency::Monthly => format!("{}-{:02}", period / 100, period % 100),
+                    };
+                    errors.push(
+                        Finding::new(
+                            Rule::OutOfRange,
+                            spec.range_text(),
+                            format!(
+                                "{}（{}，由公式 {formula} 计算）{} {}{} 超出合理范围（{}{}）：请核对 {}",
+                                spec.name_zh,
+                                spec.code,
+                                label,
+                                show(value),
+                                spec.unit,
+                                spec.range_text(),
+                                spec.unit,
+                                components.join("，")
+                            ),
+                        )
+                        .for_base(*base)
+                        .for_indicator(spec.code.clone())
+                        .for_period(label)
+                        .in_column(spec.code.clone())
+                        .with_value(show(value)),
+                    );
+                    continue;
+                }
                 let before = values.get(&entry.spec.code).copied();
                 if before.is_some_and(|(old, _)| old == value) {
                     continue;
@@ -118,5 +161,5 @@ pub(crate) async fn derived_values(
             }
         }
     }
-    Ok(out)
+    Ok((out, errors))
 }

@@ -432,8 +432,14 @@ pub(crate) async fn import_table(
     };
     // Derived figures go into the same batch and transaction as the values they are computed
     // from.
-    let derived = crate::derive::derived_values(store, &catalogue, &changed, &category_of).await?;
+    let (derived, out_of_range) =
+        crate::derive::derived_values(store, &catalogue, &changed, &category_of).await?;
     phase("derived");
+    if !out_of_range.is_empty() {
+        outcome.report.extend(out_of_range);
+        outcome.report.sort();
+        return Ok(outcome);
+    }
     let changed = [changed, derived].concat();
     // The series the monitoring refresh needs are read while the batch is written (another
     // connection; the batch's own values are laid over them afterwards): on SQLite this took the
@@ -793,7 +799,11 @@ pub async fn accept_submission(
             category_of.insert(base, b.facts.category_code);
         }
     }
-    let derived = crate::derive::derived_values(store, &catalogue, &accepted, &category_of).await?;
+    let (derived, out_of_range) =
+        crate::derive::derived_values(store, &catalogue, &accepted, &category_of).await?;
+    if let Some(f) = out_of_range.first() {
+        return Err(ReviewError::BadField(f.message.clone()));
+    }
     let accepted = [accepted, derived].concat();
     match store.accept_values(&batch, &accepted, &warnings).await {
         Ok(b) => {

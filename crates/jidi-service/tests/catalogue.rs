@@ -426,6 +426,54 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
         history[0].batch_id, accepted.batch_id,
         "{label}: accepted with its components, in their batch and transaction"
     );
+    // A derived figure outside its entry's bounds refuses the batch whole, naming the figure,
+    // its formula and its components; nothing is written.
+    let bounded = catalogue::save_entry(
+        store,
+        &cells(&[
+            ("code", "margin_x"),
+            ("compute", "profit_total / rev_main * 100"),
+            ("max", &format!("{}", expected * 1.005)),
+        ]),
+        &edit("给计算指标设上限"),
+    )
+    .await
+    .unwrap();
+    assert!(bounded.errors.is_empty(), "{label}: {:?}", bounded.errors);
+    let over = format!(
+        "base_id,period,indicator,value\n{base},2025,profit_total,{}\n",
+        profit * 1.02
+    );
+    let refused = values::import_values(store, "g.csv", over.as_bytes(), &as_ministry(false))
+        .await
+        .unwrap();
+    assert!(refused.batch_id.is_none(), "{label}");
+    let errors: Vec<_> = refused.report.errors().collect();
+    assert_eq!(errors.len(), 1, "{label}: {errors:#?}");
+    assert_eq!(errors[0].rule.name(), "out_of_range", "{label}");
+    assert_eq!(errors[0].indicator.as_deref(), Some("margin_x"), "{label}");
+    assert_eq!(errors[0].period.as_deref(), Some("2025"), "{label}");
+    assert!(
+        errors[0].message.contains("profit_total / rev_main * 100")
+            && errors[0].message.contains("profit_total = "),
+        "{label}: {}",
+        errors[0].message
+    );
+    let kept = store
+        .values_of_bases(
+            Frequency::Annual,
+            2025,
+            2025,
+            &[base],
+            &["profit_total".to_string(), "margin_x".to_string()],
+        )
+        .await
+        .unwrap();
+    assert!(
+        kept.iter().any(|v| v.indicator == "profit_total" && v.value == profit)
+            && kept.iter().any(|v| v.indicator == "margin_x" && v.value == margin[0].value),
+        "{label}: nothing written: {kept:?}"
+    );
     // Made to apply to another category only: a component's change no longer computes it for
     // this base.
     let category = store.base(base).await.unwrap().unwrap().facts.category_code;

@@ -70,21 +70,47 @@ fn version_from_row(r: &impl Row) -> Result<CatalogueVersion> {
     })
 }
 
+/// The newest parsed catalogue version a store has read (see `Store::catalogue_cache`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CatalogueCache(
+    std::sync::Arc<std::sync::Mutex<Option<(CatalogueVersion, ManagedCatalogue)>>>,
+);
+
+impl CatalogueCache {
+    fn get(&self, version: i64) -> Option<(CatalogueVersion, ManagedCatalogue)> {
+        let cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cached.as_ref().filter(|(v, _)| v.version == version).cloned()
+    }
+
+    fn put(&self, version: &CatalogueVersion, catalogue: &ManagedCatalogue) {
+        let mut cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cached.as_ref().is_none_or(|(v, _)| v.version < version.version) {
+            *cached = Some((version.clone(), catalogue.clone()));
+        }
+    }
+}
+
 impl Store {
     /// The current catalogue and its version (an error on a database whose catalogue migration
     /// has not run: `jidi migrate` seeds version 1).
     pub async fn current_catalogue(&self) -> Result<(CatalogueVersion, ManagedCatalogue)> {
-        let row: Option<(CatalogueVersion, String)> = on_pool!(self, pool => {
-            let r = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {VERSION_COLUMNS}, content FROM catalogue_versions ORDER BY version DESC LIMIT 1")))
-                .fetch_optional(pool).await?;
-            r.map(|r| Ok::<_, StoreError>((version_from_row(&r)?, r.text("content")?))).transpose()?
+        let newest: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT version FROM catalogue_versions ORDER BY version DESC LIMIT 1")
+                .fetch_optional(pool).await?
         });
-        match row {
-            Some((version, content)) => Ok((version.clone(), parse_stored(&version, &content)?)),
-            None => Err(StoreError::Invalid(
+        let Some(newest) = newest else {
+            return Err(StoreError::Invalid(
                 "the catalogue has no version: run `jidi migrate`".into(),
-            )),
+            ));
+        };
+        if let Some(hit) = self.catalogue_cache.get(newest) {
+            return Ok(hit);
         }
+        let (version, catalogue) = self.catalogue_at(newest).await?.ok_or_else(|| {
+            StoreError::Invalid(format!("catalogue version {newest} vanished"))
+        })?;
+        self.catalogue_cache.put(&version, &catalogue);
+        Ok((version, catalogue))
     }
 
     /// The catalogue as it was in `version`.

@@ -42,6 +42,10 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// The newest catalogue version read, parsed: versions are append-only (a trigger refuses
+    /// UPDATE and DELETE), so a version number names its content for good, and every form check
+    /// and import reads the current one.
+    pub(crate) catalogue_cache: crate::catalogue::CatalogueCache,
 }
 
 impl Store {
@@ -78,6 +82,7 @@ impl Store {
             .await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
+            catalogue_cache: Default::default(),
         })
     }
 
@@ -100,6 +105,7 @@ impl Store {
             .await?;
         Ok(Store {
             pool: Pool::Postgres(pool),
+            catalogue_cache: Default::default(),
         })
     }
 

@@ -395,6 +395,20 @@ async fn catalogue_on_every_backend(db: TestDb) {
         .map(|v| v["version"].as_i64().unwrap())
         .collect();
     assert_eq!(numbers, vec![4, 3, 2, 1], "{l}");
+    // A file downloaded as version 3 and uploaded from a page that shows version 4 is refused:
+    // its name says what it was made from, and it would undo version 4.
+    let (ct, body) = multipart(
+        &cookie,
+        "catalogue-v3 (1).csv",
+        text.as_bytes(),
+        &[("reason", "旧文件"), ("based_on", "4")],
+    );
+    let r = app
+        .call(Method::POST, "/catalogue", &cookie, Some(&ct), body)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{l}: {}", r.text());
+    let current = app.get("/api/v1/catalogue", &Auth::Anonymous).await.json();
+    assert_eq!(current["version"]["version"], 4, "{l}: nothing saved");
     let page = app.get("/catalogue", &cookie).await.text();
     assert_eq!(page.matches("<tr data-code=").count(), 65, "{l}");
     // Each change is in the audit log of its indicator.

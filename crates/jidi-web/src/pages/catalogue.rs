@@ -168,6 +168,14 @@ fn outcome_view(outcome: &CatalogueOutcome, lang: Lang) -> minijinja::Value {
     }
 }
 
+/// The catalogue version in a file name as jidi's downloads write it (`catalogue-v{N}.csv|xlsx`),
+/// ignoring what a browser or a user adds after it (` (1)`, `-edited`).
+fn version_in_file_name(name: &str) -> Option<i64> {
+    let rest = &name[name.rfind("catalogue-v")? + "catalogue-v".len()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok().filter(|v| *v > 0)
+}
+
 /// `POST /catalogue` (ministry): an edited catalogue file, with a reason and the version it was
 /// made from.
 pub(crate) async fn upload_catalogue(
@@ -183,7 +191,12 @@ pub(crate) async fn upload_catalogue(
         user_id: viewer.user_id(),
         source: "web",
         reason: fields.get("reason").cloned().unwrap_or_default(),
-        based_on: fields.get("based_on").and_then(|v| v.trim().parse().ok()),
+        // The version a downloaded file was made from is in its name (`catalogue-v7.csv`, and
+        // still in `catalogue-v7 (1).csv`): it beats the version the page showed, which is newer
+        // when the page was reloaded after the download, and would let the upload overwrite
+        // what was saved in between.
+        based_on: version_in_file_name(&name)
+            .or_else(|| fields.get("based_on").and_then(|v| v.trim().parse().ok())),
         dry_run: false,
     };
     let outcome = catalogue::import_catalogue(&state.store, &name, &bytes, &how)
@@ -346,4 +359,20 @@ fn urlencoding(code: &str) -> String {
     code.chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_in_file_name;
+
+    #[test]
+    fn the_version_a_download_was_made_from_is_read_from_its_name() {
+        assert_eq!(version_in_file_name("catalogue-v7.csv"), Some(7));
+        assert_eq!(version_in_file_name("catalogue-v12 (1).xlsx"), Some(12));
+        assert_eq!(version_in_file_name("我的catalogue-v3-改.csv"), Some(3));
+        assert_eq!(version_in_file_name("catalogue.csv"), None);
+        assert_eq!(version_in_file_name("catalogue-v.csv"), None);
+        assert_eq!(version_in_file_name("catalogue-v0.csv"), None);
+        assert_eq!(version_in_file_name("catalogue-v99999999999999999999.csv"), None);
+    }
 }

@@ -258,7 +258,12 @@ pub async fn run_evaluation(
         compute: computed - loaded,
         store: stored - computed,
     };
-    tracing::debug!(year, bases = evaluation.results.len(), ?phases, "evaluation run");
+    tracing::debug!(
+        year,
+        bases = evaluation.results.len(),
+        ?phases,
+        "evaluation run"
+    );
     let run = store
         .run(id)
         .await?

@@ -8,7 +8,8 @@
 //! Run with `cargo bench -p jidi-service --bench evaluation` (`-- --scales 1,10` for the
 //! evaluation at the demo's scales 1 and 10, the default; `-- --no-build` to skip the demo build;
 //! `-- --postgres` to run the evaluation on PostgreSQL too, in a fresh database of the server of
-//! `JIDI_TEST_DATABASE_URL`, as the tests do). Machines are noisy, so each figure is also given as
+//! `JIDI_TEST_DATABASE_URL`, as the tests do; `-- --repeats N` for N runs per figure, 5 by
+//! default). Machines are noisy, so each figure is also given as
 //! a ratio to a baseline measured in the same process: the pure computation
 //! (`jidi_domain::evaluation::evaluate` on inputs already in memory) for the evaluation, and the
 //! generation of the demo data in memory for the demo build. The whole run is also split into its
@@ -30,7 +31,6 @@ use jidi_test_support::TestDb;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const YEAR: i32 = 2025;
-const REPEATS: usize = 5;
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
@@ -41,7 +41,7 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
 }
 
-/// Medians of [`REPEATS`] runs at one scale on one backend.
+/// Medians of `repeats` runs at one scale on one backend.
 struct Figures {
     backend: &'static str,
     scale: usize,
@@ -59,8 +59,8 @@ struct Figures {
 }
 
 /// One year's evaluation of every current national base of the demo at `scale`: the pure
-/// computation on inputs in memory and the whole service call, medians of [`REPEATS`] runs.
-async fn evaluation_at(db: TestDb, scale: usize) -> Figures {
+/// computation on inputs in memory and the whole service call, medians of `repeats` runs.
+async fn evaluation_at(db: TestDb, scale: usize, repeats: usize) -> Figures {
     let store = &db.store;
     let mut options = DemoOptions::standard(today());
     options.evaluations = false;
@@ -92,7 +92,7 @@ async fn evaluation_at(db: TestDb, scale: usize) -> Figures {
     let mut pure = Vec::new();
     let mut evaluated = 0;
     let mut digest = 0;
-    for _ in 0..REPEATS {
+    for _ in 0..repeats {
         let started = Instant::now();
         let e = evaluation::evaluate(&input).unwrap();
         pure.push(started.elapsed().as_secs_f64());
@@ -102,7 +102,7 @@ async fn evaluation_at(db: TestDb, scale: usize) -> Figures {
         digest = std::hash::Hasher::finish(&hasher);
     }
     let (mut whole, mut load, mut compute, mut stored) = (vec![], vec![], vec![], vec![]);
-    for _ in 0..REPEATS {
+    for _ in 0..repeats {
         let started = Instant::now();
         let outcome = run_evaluation(store, YEAR, SchemeChoice::Default, false, None)
             .await
@@ -146,17 +146,23 @@ fn main() {
         .collect();
     let with_build = !args.iter().any(|a| a == "--no-build");
     let with_postgres = args.iter().any(|a| a == "--postgres");
+    // `-- --repeats N`: runs per figure (the median is shown), 5 by default.
+    let repeats: usize = args
+        .iter()
+        .position(|a| a == "--repeats")
+        .and_then(|i| args.get(i + 1))
+        .map_or(5, |x| x.parse().expect("--repeats N"));
     rt.block_on(async {
         let mut figures: Vec<Figures> = Vec::new();
         for &scale in &scales {
-            figures.push(evaluation_at(TestDb::sqlite().await, scale).await);
+            figures.push(evaluation_at(TestDb::sqlite().await, scale, repeats).await);
             if with_postgres {
-                figures.push(evaluation_at(TestDb::postgres().await, scale).await);
+                figures.push(evaluation_at(TestDb::postgres().await, scale, repeats).await);
             }
         }
         let scheme = Scheme::national_default(YEAR);
         println!(
-            "evaluation {YEAR}: {} indicators, {} replications; median of {REPEATS} (loaded, computed, stored as a trial)",
+            "evaluation {YEAR}: {} indicators, {} replications; median of {repeats} (loaded, computed, stored as a trial)",
             scheme.indicators.len(),
             scheme.uncertainty.replications
         );
@@ -203,10 +209,10 @@ fn main() {
         }
         // The demo build, from an empty database, on each backend.
         println!(
-            "demo build (1,356 bases, 248k annual and 450k monthly values, 8 published evaluations; median of 3)"
+            "demo build (1,356 bases, 248k annual and 450k monthly values, 8 published evaluations; median of {repeats})"
         );
         let mut generate = Vec::new();
-        for _ in 0..3 {
+        for _ in 0..repeats {
             let started = Instant::now();
             let data = jidi_demo::generate(&DemoOptions::standard(today()).config);
             generate.push(started.elapsed().as_secs_f64());
@@ -221,7 +227,7 @@ fn main() {
         for postgres in backends {
             let (mut build, mut phases) = (Vec::new(), Vec::new());
             let mut label = "";
-            for _ in 0..3 {
+            for _ in 0..repeats {
                 let db = if postgres {
                     TestDb::postgres().await
                 } else {

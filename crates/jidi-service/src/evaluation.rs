@@ -170,6 +170,19 @@ pub struct RunOutcome {
     pub evaluation: Evaluation,
     /// The scheme used.
     pub scheme: SchemeRecord,
+    /// Wall time of each phase.
+    pub phases: RunPhases,
+}
+
+/// Wall time of a run's phases (`cargo bench -p jidi-service --bench evaluation` prints them).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunPhases {
+    /// Reading the scheme, the candidates, their values, incidents and last year's results.
+    pub load: std::time::Duration,
+    /// The domain's evaluation on the heavy-work pool.
+    pub compute: std::time::Duration,
+    /// Storing the run with its inputs and results.
+    pub store: std::time::Duration,
 }
 
 /// Runs a year's evaluation and stores it as a trial.
@@ -180,6 +193,7 @@ pub async fn run_evaluation(
     with_sensitivity: bool,
     actor: Option<i64>,
 ) -> Result<RunOutcome> {
+    let started = std::time::Instant::now();
     let record = match choice {
         SchemeChoice::Default => ensure_default_scheme(store, year, actor).await?,
         SchemeChoice::Stored(id) => {
@@ -219,6 +233,7 @@ pub async fn run_evaluation(
     let incidents = store.incidents_in_year(year).await?;
     let previous = previous_results(store, year - 1).await?;
     let synthetic = store.is_demo().await?;
+    let loaded = std::time::Instant::now();
     // A thousand replications (and the sensitivity analysis) are seconds of CPU: they run on a
     // bounded blocking thread, never on an async worker.
     let (evaluation, scheme) = crate::cpu::run_heavy(HEAVY_PATIENCE, move || {
@@ -234,8 +249,21 @@ pub async fn run_evaluation(
     })
     .await?;
     let evaluation = evaluation?;
+    let computed = std::time::Instant::now();
     let run = new_run(&evaluation, &record, &scheme, synthetic, actor);
     let id = store.insert_run(&run).await?;
+    let stored = std::time::Instant::now();
+    let phases = RunPhases {
+        load: loaded - started,
+        compute: computed - loaded,
+        store: stored - computed,
+    };
+    tracing::debug!(
+        year,
+        bases = evaluation.results.len(),
+        ?phases,
+        "evaluation run"
+    );
     let run = store
         .run(id)
         .await?
@@ -247,6 +275,7 @@ pub async fn run_evaluation(
         run,
         evaluation,
         scheme: record,
+        phases,
     })
 }
 

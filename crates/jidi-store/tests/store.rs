@@ -695,6 +695,102 @@ async fn series_values_read_back_bit_for_bit(db: TestDb) {
 }
 backend_tests!(series_values_read_back_bit_for_bit);
 
+/// A run records the revision of each value it read, written with the inputs in one statement per
+/// chunk of rows: the current revision when the stored value is still the one read, none when it
+/// changed since, was missing, or is another year's.
+async fn runs_record_the_revision_of_each_input(db: TestDb) {
+    let store = &db.store;
+    let base = store
+        .create_base(
+            &draft("装备制造(修订)·输入园区", "420000", Tier::National),
+            None,
+            today(),
+        )
+        .await
+        .unwrap();
+    db.execute(&format!(
+        "INSERT INTO annual_values (base_id, year, indicator_code, value, revision) VALUES \
+         ({base}, 2024, 'rev_main', 10.25, 2), ({base}, 2024, 'va_ind', 5.0, 0), ({base}, 2023, 'profit_margin', 1.5, 1)"
+    ))
+    .await;
+    let scheme = store
+        .insert_scheme(2024, "v1", "{}", "h", None, true, None)
+        .await
+        .unwrap();
+    // 303 inputs: two statements (240 rows and 63), the known values in the second.
+    let mut inputs: Vec<(i64, String, Option<f64>)> = (0..300)
+        .map(|i| (base, format!("x{i:03}"), Some(i as f64)))
+        .collect();
+    inputs.extend([
+        (base, "rev_main".to_string(), Some(10.25)),
+        (base, "va_ind".to_string(), Some(6.0)),
+        (base, "profit_margin".to_string(), Some(1.5)),
+    ]);
+    let run = store
+        .insert_run(&NewRun {
+            year: 2024,
+            scheme_id: scheme.id,
+            replications: 0,
+            seed: 1,
+            inputs_hash: "a".into(),
+            results_hash: "b".into(),
+            content_hash: "c".into(),
+            synthetic: true,
+            summary: RunSummary {
+                scheme_name: "v1".into(),
+                scheme_version: 1,
+                scheme_hash: "h".into(),
+                star_counts: [0, 0, 0, 0, 0],
+                groups: vec![],
+                diagnostics: vec![],
+                sensitivity: None,
+                weight_noise: 0.25,
+                data_noise: 0.05,
+            },
+            created_by: None,
+            results: vec![],
+            details: vec![],
+            inputs: inputs.clone(),
+        })
+        .await
+        .unwrap();
+    let revisions = store.run_input_revisions(run).await.unwrap();
+    assert_eq!(revisions.len(), 303, "[{}]", db.label);
+    let revision = |code: &str| {
+        revisions
+            .iter()
+            .find(|r| r.1 == code)
+            .unwrap_or_else(|| panic!("[{}] input {code}", db.label))
+            .2
+    };
+    assert_eq!(
+        revision("rev_main"),
+        Some(2),
+        "[{}] still the value read",
+        db.label
+    );
+    assert_eq!(revision("va_ind"), None, "[{}] changed since", db.label);
+    assert_eq!(
+        revision("profit_margin"),
+        None,
+        "[{}] another year's",
+        db.label
+    );
+    assert!(
+        revisions
+            .iter()
+            .filter(|r| r.1.starts_with('x'))
+            .all(|r| r.2.is_none())
+    );
+    // The values themselves are stored as given.
+    let mut stored = store.run_inputs(run, None).await.unwrap();
+    stored.sort_by(|a, b| a.1.cmp(&b.1));
+    inputs.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(stored, inputs, "[{}]", db.label);
+    db.finish().await;
+}
+backend_tests!(runs_record_the_revision_of_each_input);
+
 /// Regression: publishing committed the run first and made its proposals afterwards, so a failure
 /// in between left a published run without proposals and no way to make them. Now both go in one
 /// transaction: a failing proposal leaves the run a trial with nothing stored.

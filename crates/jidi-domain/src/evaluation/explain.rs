@@ -214,29 +214,19 @@ impl Check<'_> {
     /// How far unit `k` is past the target after the moves (≥ 0: gained), in score points.
     fn margin(&self, moves: &[(&Slope, f64)]) -> f64 {
         let changes: Vec<(usize, f64)> = moves.iter().map(|(x, v)| (x.ki, *v)).collect();
-        let mut scores = Vec::new();
-        if self.what_if.scores(self.k, &changes, &mut scores).is_err() {
+        // Ties share the better rank, so equalling the holder of the last place is enough.
+        let places = match self.target {
+            Target::Places(places) => places,
+            Target::Score(_) => 0,
+        };
+        let Ok((own, holder)) = self.what_if.standing(self.k, &changes, places) else {
             return f64::NEG_INFINITY;
-        }
-        let own = scores[self.k];
+        };
         if own.is_nan() {
             return f64::NEG_INFINITY;
         }
         match self.target {
-            Target::Places(places) => {
-                // Ties share the better rank, so equalling the holder of the last place is enough.
-                let mut others: Vec<f64> = scores
-                    .iter()
-                    .enumerate()
-                    .filter(|&(u, x)| u != self.k && !x.is_nan())
-                    .map(|(_, x)| *x)
-                    .collect();
-                let Some(p) = places.checked_sub(1).filter(|&p| p < others.len()) else {
-                    return f64::INFINITY;
-                };
-                let (_, holder, _) = others.select_nth_unstable_by(p, |a, b| b.total_cmp(a));
-                own - *holder
-            }
+            Target::Places(_) => holder.map_or(f64::INFINITY, |h| own - h),
             Target::Score(t) => own - t,
         }
     }

@@ -1142,7 +1142,11 @@ mod tests {
         let why = opened["reason_zh"].as_str().unwrap();
         assert!(why.contains("低于 95.0% 预测区间"), "{why}");
         // The warning's reason is that of its last change: back inside the band.
-        assert!(w.reason_zh.contains("在 95.0% 预测区间内"), "{}", w.reason_zh);
+        assert!(
+            w.reason_zh.contains("在 95.0% 预测区间内"),
+            "{}",
+            w.reason_zh
+        );
         let closed = history.last().unwrap();
         assert_eq!(
             (closed["change"].as_str(), closed["period"].as_str()),

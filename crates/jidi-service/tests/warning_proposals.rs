@@ -1,5 +1,6 @@
 //! Monitoring warnings feed the dynamic-management rules when the rule table says so: a rule
 //! counting the months of the year a warning stood at red proposes a 预警 for the national bases
+//! (国家级 and 卓越提升)
 //! whose warning lasted long enough, naming the warning; on both backends.
 
 use std::collections::BTreeMap;
@@ -31,7 +32,10 @@ fn rule(min_level: WarningLevel, months: u32) -> RuleSet {
         rules: vec![ManagementRule {
             code: "W9".into(),
             kind: ProposalKind::Warning,
-            tiers: vec![jidi_domain::roll::Tier::National],
+            tiers: vec![
+                jidi_domain::roll::Tier::National,
+                jidi_domain::roll::Tier::Excellence,
+            ],
             condition: Condition::OpenWarnings { min_level, months },
             to_tier: None,
             deadline_months: None,

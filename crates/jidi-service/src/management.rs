@@ -6,7 +6,7 @@ use jidi_domain::access::ListScope;
 use jidi_domain::evaluation::{self, EvalBase};
 use jidi_domain::roll::{Status, Tier};
 use jidi_domain::rules::{
-    Decision, ProposalDraft, ProposalKind, RuleBase, RuleInput, RuleSet, YearResult,
+    Condition, Decision, ProposalDraft, ProposalKind, RuleBase, RuleInput, RuleSet, YearResult,
     tier_change_note,
 };
 use jidi_domain::scheme::Scheme;
@@ -33,6 +33,9 @@ pub enum ManagementError {
     /// The decision's reason breaks the rule for free text.
     #[error("reason: {0}")]
     BadReason(String),
+    /// Reading the monitoring warnings of the year failed.
+    #[error(transparent)]
+    Monitoring(#[from] crate::monitoring::MonitoringError),
     /// Ranking the candidates of a rule with a quota failed.
     #[error("ranking the candidates: {0}")]
     Ranking(#[source] jidi_domain::evaluation::EvaluationError),
@@ -151,6 +154,16 @@ pub async fn proposal_drafts(
             );
         }
     }
+    // The monitoring warnings of the year, when a rule reads them.
+    let warnings = if rules
+        .rules
+        .iter()
+        .any(|r| matches!(r.condition, Condition::OpenWarnings { .. }))
+    {
+        crate::monitoring::year_warnings(store, year).await?
+    } else {
+        HashMap::new()
+    };
     Ok(rules.apply(&RuleInput {
         year,
         bases: &rule_bases,
@@ -158,6 +171,7 @@ pub async fn proposal_drafts(
         values: &values,
         rectifications: &rectifications,
         scores: &scores,
+        warnings: &warnings,
     }))
 }
 

@@ -8,18 +8,24 @@
 //! affected peer group (category), because a peer-relative rule of one base depends on every
 //! base of its category. The computation runs on the bounded heavy-work threads.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jidi_domain::rules::YearWarning;
 use std::sync::Arc;
 
 use jidi_monitor::derive::aggregate::{Aggregation, monthly_aggregation};
 use jidi_monitor::derive::cumulative::{FlowSign, Span, from_cumulative};
 use jidi_monitor::derive::growth::growth_rate;
 use jidi_monitor::period::{MonthlySeries, Period};
-use jidi_monitor::warning::facts::{Facts, GroupFigures, ReportTiming};
+use jidi_monitor::warning::facts::{Facts, ForecastBand, GroupFigures, ReportTiming};
 use jidi_monitor::warning::level::Level;
 use jidi_monitor::warning::rule::{Condition, Measure, Rule, default_rules};
 use jidi_monitor::warning::state::{Change, Event, replay};
 use jidi_store::{DerivedPoint, MonthlyPoint, NewWarning, Store};
+
+/// Held by every refresh and rebuild of the process while it reads the rules in force and writes
+/// the warnings: see [`refresh_categories`].
+pub static REFRESH: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// How long a refresh waits for a heavy-work slot.
 const PATIENCE: std::time::Duration = std::time::Duration::from_secs(300);
@@ -207,19 +213,121 @@ fn derive_panel(base_id: i64, panel: &Panel) -> Vec<DerivedPoint> {
 
 /// The built-in warning rules, run until the ministry saves its own set
 /// ([`crate::warning_rules::in_force`]): the illustrative default set of `jidi-monitor`, less the
-/// kinds whose data are not collected yet (forecast bands made before each month, energy
-/// intensity targets), which would only ever be "unknown". Late reports are judged from the
-/// reporting tasks ([`crate::late_reports`]).
+/// kind whose data are not collected yet (energy intensity targets), which would only ever be
+/// "unknown". Late reports are judged from the reporting tasks ([`crate::late_reports`]);
+/// forecast bands are made here ([`breach_bands`]).
 pub fn warning_rules() -> Vec<Rule> {
     default_rules()
         .into_iter()
-        .filter(|r| {
-            !matches!(
-                r.condition,
-                Condition::ForecastBreach { .. } | Condition::TargetMiss { .. }
-            )
-        })
+        .filter(|r| !matches!(r.condition, Condition::TargetMiss { .. }))
         .collect()
+}
+
+/// How many of the latest months of each base's series a forecast-breach rule is evaluated at:
+/// each needs a forecast of its own (made before it arrived), the costly part of a replay, so
+/// the history before them raises no breach warning.
+pub const BREACH_MONTHS: usize = 12;
+
+/// Fewest consecutive months a breach forecast is made from (two seasons): a shorter history
+/// gives no band, and the month is not judged.
+pub const BREACH_MIN_HISTORY: usize = 24;
+
+/// The two monthly series a forecast-breach rule of `code` reads from its reported series: what
+/// the forecaster reads (single months for a 1–N月 flow, a combined 1–2月 shared evenly between
+/// its months, as on the base view's chart; the value itself for levels and rates), and the
+/// actual figures compared with the bands (the same, less the months of a combined span: half a
+/// 1–2月 total is no month's actual).
+pub fn breach_series(code: &str, reported: &MonthlySeries) -> (MonthlySeries, MonthlySeries) {
+    match kind(code) {
+        Kind::Flow(sign) => {
+            let mut input = MonthlySeries::new();
+            let mut actual = MonthlySeries::new();
+            for span in from_cumulative(reported, sign).spans {
+                let n = span.n_months();
+                if n == 1 {
+                    actual.insert(span.last, span.value);
+                }
+                for k in 0..n {
+                    if let Some(m) = span.last.offset(-k) {
+                        input.insert(m, span.value / n as f64);
+                    }
+                }
+            }
+            (input, actual)
+        }
+        Kind::Level | Kind::Rate => (reported.clone(), reported.clone()),
+    }
+}
+
+/// The bands a forecast-breach rule compares the latest `months` months of `actual` with: for
+/// each such month `t`, the one-step forecast of `jidi-forecast`'s automatic selection (season
+/// 12, 95 % interval) made from the consecutive months of `input` ending at `t − 1` — what was
+/// known before `t` arrived, nothing of `t` or later — when there are at least
+/// [`BREACH_MIN_HISTORY`] of them. Months without such a history, or that the forecaster
+/// declines, get no band (the rule is "unknown" there and changes nothing).
+pub fn breach_bands(
+    input: &MonthlySeries,
+    actual: &MonthlySeries,
+    months: usize,
+) -> BTreeMap<Period, ForecastBand> {
+    let mut out = BTreeMap::new();
+    let config = jidi_forecast::Config {
+        threads: 1,
+        ..jidi_forecast::Config::new(1, jidi_forecast::Method::Auto)
+    };
+    for &target in actual.keys().rev().take(months) {
+        let Some(origin) = target.previous() else {
+            continue;
+        };
+        // The run of consecutive months ending at the origin, oldest first.
+        let mut values = Vec::new();
+        let mut at = Some(origin);
+        while let Some(p) = at
+            && let Some(v) = input.get(&p)
+        {
+            values.push(*v);
+            at = p.previous();
+        }
+        if values.len() < BREACH_MIN_HISTORY {
+            continue;
+        }
+        values.reverse();
+        let Ok(series) = jidi_forecast::Series::new("breach", values, 12) else {
+            continue;
+        };
+        let Ok(f) = jidi_forecast::forecast(&series, &config) else {
+            continue;
+        };
+        if let Some((p, band)) = ForecastBand::from_forecast(&f, origin, 1) {
+            debug_assert_eq!(p, target);
+            out.insert(p, band);
+        }
+    }
+    out
+}
+
+/// The facts of one base the forecast-breach `rules` read: per indicator they name, the actual
+/// figures and the bands made before each of the latest [`BREACH_MONTHS`] months.
+fn breach_facts(own: &BTreeMap<String, MonthlySeries>, rules: &[Rule]) -> Facts {
+    let mut facts = Facts::default();
+    for rule in rules {
+        let Condition::ForecastBreach { indicator, .. } = &rule.condition else {
+            continue;
+        };
+        if facts.series.contains_key(indicator) {
+            continue;
+        }
+        let Some(reported) = own.get(indicator) else {
+            continue;
+        };
+        let (input, actual) = breach_series(indicator, reported);
+        facts.forecasts.insert(
+            indicator.clone(),
+            breach_bands(&input, &actual, BREACH_MONTHS),
+        );
+        facts.series.insert(indicator.clone(), actual);
+    }
+    facts
 }
 
 /// The built-in rule with id `id`, for names of warnings whose rule is no longer in force.
@@ -271,9 +379,9 @@ fn replay_group(
         .values()
         .flat_map(|p| p.values().flat_map(|s| s.keys().copied()))
         .collect();
-    let (Some(&first), Some(&last)) = (periods.first(), periods.last()) else {
-        return Vec::new();
-    };
+    // None when no member has reported a month yet: only the late-report rule has anything to
+    // judge then (the months its reporting tasks asked for).
+    let span = periods.first().zip(periods.last()).map(|(a, b)| (*a, *b));
     // Each group's figures once, shared by every member's facts: ranking a member against the
     // others' series instead costs n² measures per month of the group.
     let groups: BTreeMap<(String, Measure), Arc<GroupFigures>> = peer_measures(rules)
@@ -295,21 +403,30 @@ fn replay_group(
             reports: timings.get(id).cloned().unwrap_or_default(),
             ..Facts::default()
         };
+        // The forecast bands are made only when a rule reads them (the costly part).
+        let breach = rules
+            .iter()
+            .any(|r| matches!(r.condition, Condition::ForecastBreach { .. }))
+            .then(|| breach_facts(own, rules));
         for rule in rules {
-            let (from, to) = match &rule.condition {
-                Condition::LateReport { .. } => {
+            let (facts, from, to) = match (&rule.condition, span, &breach) {
+                (Condition::LateReport { .. }, _, _) => {
                     match (
                         facts.reports.keys().next(),
                         facts.reports.keys().next_back(),
                     ) {
-                        (Some(a), Some(b)) => (*a, *b),
+                        (Some(a), Some(b)) => (&facts, *a, *b),
                         _ => continue,
                     }
                 }
-                _ => (first, last),
+                (_, None, _) => continue,
+                (Condition::ForecastBreach { .. }, Some((first, last)), Some(breach)) => {
+                    (breach, first, last)
+                }
+                (_, Some((first, last)), _) => (&facts, first, last),
             };
             // Periods are fed in order from a fresh state, so replay cannot fail.
-            let Ok((_, events)) = replay(rule, &facts, Period::range(from, to)) else {
+            let Ok((_, events)) = replay(rule, facts, Period::range(from, to)) else {
                 continue;
             };
             out.extend(warnings_of(*id, &events, synthetic));
@@ -494,15 +611,15 @@ pub async fn refresh_after(
     refresh_categories(store, categories, Some(panels), since).await
 }
 
-/// The categories (every member with monthly values, and the members among `base_ids`) that hold
-/// one of `base_ids`, in category order.
+/// The categories (every member with monthly values or asked by a monthly reporting task, and
+/// the members among `base_ids`) that hold one of `base_ids`, in category order.
 async fn affected_categories(
     store: &Store,
     base_ids: &[i64],
 ) -> Result<Vec<(Vec<i64>, Vec<i64>)>, MonitoringError> {
     let wanted: BTreeSet<i64> = base_ids.iter().copied().collect();
     let mut by_category: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for (id, category) in store.monthly_base_categories().await? {
+    for (id, category) in store.monitored_base_categories().await? {
         by_category.entry(category).or_default().push(id);
     }
     Ok(by_category
@@ -526,8 +643,14 @@ async fn refresh_categories(
     mut panels: Option<BTreeMap<i64, Panel>>,
     since: Option<i32>,
 ) -> Result<RefreshReport, MonitoringError> {
+    // One refresh at a time, from reading the rules to the last write: a refresh that read the
+    // rules before a save replaced them would otherwise write its warnings after the save's own
+    // replay (made with the new rules) had written them. A save's replay waits here and then
+    // reads the rules it saved.
+    let _one_at_a_time = REFRESH.lock().await;
     let started = std::time::Instant::now();
-    // The rules in force are read once: a save of new rules replays everything after it.
+    // The rules in force are read once, under the lock: a save of new rules replays everything
+    // after it.
     let rules = std::sync::Arc::new(crate::warning_rules::in_force(store).await?.rules);
     // Two stages overlap: while one category's rows are written (the database's writer), the
     // next one is read (another connection; WAL lets readers run beside the writer on SQLite)
@@ -671,12 +794,83 @@ fn underived(
 /// Rebuilds every derived row and every warning (after a bulk load).
 pub async fn rebuild_all(store: &Store) -> Result<RefreshReport, MonitoringError> {
     let ids: Vec<i64> = store
-        .monthly_base_categories()
+        .monitored_base_categories()
         .await?
         .into_iter()
         .map(|(id, _)| id)
         .collect();
     refresh(store, &ids).await
+}
+
+/// The months of `year` at whose report a warning stood at each level (blue first), from its
+/// stored `history` (the state machine's events: the level set at an event's month holds until
+/// the next event; the month of the closing event is clear). A warning still open counts up to
+/// `end` (`YYYYMM`, the latest month replayed).
+pub fn months_by_level(history: &str, year: i32, end: i32) -> [u32; 4] {
+    let mut out = [0; 4];
+    let Ok(events) = serde_json::from_str::<Vec<Event>>(history) else {
+        return out;
+    };
+    let (Ok(jan), Ok(dec)) = (Period::new(year, 1), Period::new(year, 12)) else {
+        return out;
+    };
+    let last = period_of_key(end).map_or(dec, |e| e.min(dec));
+    for (i, e) in events.iter().enumerate() {
+        if e.change == Change::Closed {
+            break;
+        }
+        // This level holds from its month to the month before the next event (or to `last`).
+        let until = match events.get(i + 1) {
+            Some(next) => match next.period.previous() {
+                Some(p) => p.min(last),
+                None => continue,
+            },
+            None => last,
+        };
+        let from = e.period.max(jan);
+        if from > until {
+            continue;
+        }
+        let n = u32::try_from(from.months_until(until) + 1).unwrap_or(0);
+        out[e.level as usize] += n;
+    }
+    out
+}
+
+/// The monitoring warnings open in some month of `year`, per base, as the dynamic-management
+/// rules read them ([`jidi_domain::rules::Condition::OpenWarnings`]): the months of the year at
+/// each level, and the name of the rule that raised each (from the rules in force, else the
+/// built-in set, else its id).
+pub async fn year_warnings(
+    store: &Store,
+    year: i32,
+) -> Result<HashMap<i64, Vec<YearWarning>>, MonitoringError> {
+    let rules = crate::warning_rules::in_force(store).await?;
+    let end = store
+        .latest_monitor_period()
+        .await?
+        .unwrap_or(year * 100 + 12);
+    let mut out: HashMap<i64, Vec<YearWarning>> = HashMap::new();
+    for (id, w) in store.monitor_warnings_of_year(year).await? {
+        let rule = rules
+            .get(&w.rule_id)
+            .cloned()
+            .or_else(|| rule_named(&w.rule_id));
+        let (name_zh, name_en) = match rule {
+            Some(r) => (r.name_zh, r.name_en),
+            None => (w.rule_id.clone(), w.rule_id.clone()),
+        };
+        let months = months_by_level(&w.history, year, end.max(w.last_change));
+        out.entry(w.base_id).or_default().push(YearWarning {
+            id,
+            rule_id: w.rule_id,
+            name_zh,
+            name_en,
+            opened: w.opened,
+            months,
+        });
+    }
+    Ok(out)
 }
 
 /// A forecast month with its 95% interval.
@@ -849,5 +1043,146 @@ mod tests {
             .map(|h| h["change"].as_str().unwrap())
             .collect();
         assert_eq!(changes, ["opened", "escalated", "closed"]);
+    }
+
+    #[test]
+    fn months_of_a_year_by_level_follow_the_history() {
+        // Opened yellow in 2024-11, red from 2025-02, orange from 2025-05, closed 2025-08:
+        // 2025 has yellow Jan, red Feb–Apr, orange May–Jul.
+        let event = |period: &str, change: &str, level: &str| {
+            serde_json::json!({"rule_id": "r", "period": period, "change": change, "level": level,
+                "previous": null, "reason_zh": "", "reason_en": "", "figures": []})
+        };
+        let history = serde_json::json!([
+            event("2024-11", "opened", "yellow"),
+            event("2025-02", "escalated", "red"),
+            event("2025-05", "de_escalated", "orange"),
+            event("2025-08", "closed", "orange"),
+        ])
+        .to_string();
+        assert_eq!(months_by_level(&history, 2025, 202512), [0, 1, 3, 3]);
+        assert_eq!(months_by_level(&history, 2024, 202512), [0, 2, 0, 0]);
+        assert_eq!(months_by_level(&history, 2026, 202612), [0, 0, 0, 0]);
+        // Still open: red from 2025-10 to the latest month replayed (2025-11), or December.
+        let open = serde_json::json!([event("2025-10", "opened", "red")]).to_string();
+        assert_eq!(months_by_level(&open, 2025, 202511), [0, 0, 0, 2]);
+        assert_eq!(months_by_level(&open, 2025, 202607), [0, 0, 0, 3]);
+        assert_eq!(months_by_level("not json", 2025, 202512), [0; 4]);
+    }
+
+    /// Revenue 1–N月 totals from 2022-01 to 2025-12 whose single months follow a season and a
+    /// trend with a little fixed noise, the single month of `break_at` (if any) set to `broken`.
+    fn planted(break_at: Option<(i32, f64)>) -> Vec<MonthlyPoint> {
+        let mut points = Vec::new();
+        let mut noise = 12345_u64;
+        for year in 2022..=2025 {
+            let mut total = 0.0;
+            for month in 1..=12 {
+                noise = noise
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let jitter = ((noise >> 33) as f64 / (1u64 << 31) as f64 - 0.5) * 4.0;
+                let t = f64::from((year - 2022) * 12 + month);
+                let season = 12.0 * (std::f64::consts::TAU * f64::from(month) / 12.0).sin();
+                let key = year * 100 + month;
+                let single = match break_at {
+                    Some((at, value)) if at == key => value,
+                    _ => 100.0 + 0.5 * t + season + jitter,
+                };
+                total += single;
+                points.push(point("m_rev", key, total));
+            }
+        }
+        points
+    }
+
+    fn breach_rule() -> Vec<Rule> {
+        warning_rules()
+            .into_iter()
+            .filter(|r| r.id == "rev_below_forecast")
+            .collect()
+    }
+
+    #[test]
+    fn a_planted_break_raises_a_red_breach_at_its_month_which_closes_when_back_in_the_band() {
+        // September 2025 would be about 100 + 0.5·45 − 12 ≈ 110; it comes in at 60.
+        let points = planted(Some((202509, 60.0)));
+        let group = BTreeMap::from([(1, panel_of(&points))]);
+        let warnings = replay_group(&group, &Timings::new(), &breach_rule());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let w = &warnings[0];
+        assert_eq!((w.opened, w.closed), (202509, Some(202510)), "{w:?}");
+        assert_eq!((w.level.as_str(), w.peak.as_str()), ("red", "red"));
+        let history: Vec<serde_json::Value> = serde_json::from_str(&w.history).unwrap();
+        let opened = &history[0];
+        assert_eq!(opened["change"], "opened");
+        let figure = |key: &str| {
+            opened["figures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["key"] == key)
+                .unwrap()["value"]
+                .as_f64()
+                .unwrap()
+        };
+        // The actual is the single month; the forecast made in August expected the season and
+        // trend (≈ 110.5 ± the noise), and the band is a few units wide.
+        assert!((figure("actual") - 60.0).abs() < 1e-9);
+        let forecast = figure("forecast");
+        assert!((forecast - 110.5).abs() < 4.0, "forecast {forecast}");
+        let (lower, upper) = (figure("lower"), figure("upper"));
+        assert!(lower > 100.0 && upper < 121.0, "[{lower}, {upper}]");
+        // Red from 2 half-widths outside: this one is far beyond.
+        let excess = figure("excess");
+        assert!(
+            (excess - (lower - 60.0) / ((upper - lower) / 2.0)).abs() < 1e-9 && excess > 2.0,
+            "{excess}"
+        );
+        let why = opened["reason_zh"].as_str().unwrap();
+        assert!(why.contains("低于 95.0% 预测区间"), "{why}");
+        // The warning's reason is that of its last change: back inside the band.
+        assert!(
+            w.reason_zh.contains("在 95.0% 预测区间内"),
+            "{}",
+            w.reason_zh
+        );
+        let closed = history.last().unwrap();
+        assert_eq!(
+            (closed["change"].as_str(), closed["period"].as_str()),
+            (Some("closed"), Some("2025-10"))
+        );
+    }
+
+    #[test]
+    fn a_smooth_series_raises_no_breach_nor_does_a_break_before_the_judged_months() {
+        let group = BTreeMap::from([(1, panel_of(&planted(None)))]);
+        assert_eq!(replay_group(&group, &Timings::new(), &breach_rule()), []);
+        // Only the latest twelve months are judged: a break in 2024 raises nothing.
+        let group = BTreeMap::from([(1, panel_of(&planted(Some((202409, 60.0)))))]);
+        assert_eq!(replay_group(&group, &Timings::new(), &breach_rule()), []);
+    }
+
+    #[test]
+    fn a_band_is_made_only_from_the_months_before_it() {
+        let full = values_of(&panel_of(&planted(None))["m_rev"]);
+        let (input, actual) = breach_series("m_rev", &full);
+        assert_eq!(actual.len(), 48);
+        let bands = breach_bands(&input, &actual, BREACH_MONTHS);
+        let months: Vec<String> = bands.keys().map(|p| p.to_string()).collect();
+        assert_eq!(months.first().map(String::as_str), Some("2025-01"));
+        assert_eq!(months.len(), 12);
+        // Cut the history after September 2025, and change September itself: the September band
+        // is the same, made from the months up to August.
+        let september: Period = "2025-09".parse().unwrap();
+        let mut cut: MonthlySeries = input.range(..=september).map(|(p, v)| (*p, *v)).collect();
+        cut.insert(september, 1.0);
+        let again = breach_bands(&cut, &cut, 1);
+        assert_eq!(again[&september], bands[&september]);
+        assert_eq!(bands[&september].origin.to_string(), "2025-08");
+        // Fewer than 24 months before a month: no band.
+        let short: MonthlySeries = input.iter().take(24).map(|(p, v)| (*p, *v)).collect();
+        let b = breach_bands(&short, &short, 12);
+        assert_eq!(b.len(), 0, "{b:?}");
     }
 }

@@ -3,10 +3,10 @@
 //! oldest report still outstanding and closes once every report is in; on both backends.
 
 use chrono::{Duration, Utc};
-use jidi_domain::access::RecordScope;
+use jidi_domain::access::{ListScope, RecordScope};
 use jidi_service::demo::{self, DemoOptions};
 use jidi_service::monitoring;
-use jidi_store::{Frequency, NewTask, Page, Store, WarningFilter};
+use jidi_store::{BaseFilter, BaseSort, Frequency, NewTask, Page, SortOrder, Store, WarningFilter};
 use jidi_test_support::{TestDb, backend_tests};
 
 fn options() -> DemoOptions {
@@ -51,6 +51,30 @@ async fn late_reports_raise_graded_warnings(db: TestDb) {
         .map(|(id, _)| id)
         .collect();
     let (b1, b2) = (bases[0], bases[1]);
+    // A base that has never sent a monthly value (a provincial one: the demo's monthly series are
+    // the national bases'), asked by both tasks and answering neither.
+    let silent = store
+        .all_bases(
+            &BaseFilter::default(),
+            &ListScope::Everything,
+            BaseSort::Id,
+            SortOrder::Asc,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.id)
+        .find(|id| !bases.contains(id))
+        .expect("a base without monthly values");
+    assert!(
+        store
+            .monthly_values(silent, &[], 0)
+            .await
+            .unwrap()
+            .is_empty(),
+        "{label}"
+    );
+    let asked: Vec<i64> = bases.iter().copied().chain([silent]).collect();
     let now = Utc::now();
     // Two monthly tasks: the first due 50 days ago, the second 20 days ago.
     let mut tasks = Vec::new();
@@ -62,7 +86,7 @@ async fn late_reports_raise_graded_warnings(db: TestDb) {
                 title: format!("{period} 月报"),
                 deadline: now - Duration::days(days),
                 indicators: vec!["m_rev".into()],
-                base_ids: bases.clone(),
+                base_ids: asked.clone(),
                 opened_by: None,
                 opened_via: "ministry",
                 synthetic: true,
@@ -86,6 +110,12 @@ async fn late_reports_raise_graded_warnings(db: TestDb) {
     assert_eq!(
         late(store, b2).await,
         [(202610, None, "orange".into(), "orange".into(), Some(20.0))],
+        "{label}"
+    );
+    // The base without monthly values: September 29 days overdue at its check, 50 today, as b1.
+    assert_eq!(
+        late(store, silent).await,
+        [(202609, None, "red".into(), "red".into(), Some(50.0))],
         "{label}"
     );
     // b1: September 29 days overdue at its check (the day before October fell due), then 50

@@ -181,6 +181,48 @@ async fn saving_rules_replays_every_warning(db: TestDb) {
         .unwrap();
     assert_eq!((same.saved, same.changed.len()), (None, 0));
     assert_eq!(store.warning_rules_versions(10).await.unwrap().len(), 1);
+
+    // A refresh under way when new rules are saved ends with the new rules' warnings, whichever
+    // finishes first: refreshes take turns, and each reads the rules once it has its turn. Here
+    // a rebuild waits for its turn (the test holds it), new rules are saved meanwhile, and the
+    // save's own replay queues behind the rebuild.
+    let mut renamed = always_blue();
+    renamed.id = "debt_ratio_renamed".into();
+    let turn = jidi_service::monitoring::REFRESH.lock().await;
+    let rebuild = {
+        let store = store.clone();
+        tokio::spawn(async move { jidi_service::monitoring::rebuild_all(&store).await })
+    };
+    let save = {
+        let store = store.clone();
+        let rules = vec![renamed.clone()];
+        tokio::spawn(
+            async move { warning_rules::save_rules(&store, rules, "", &edit(Some(1))).await },
+        )
+    };
+    while store.warning_rules_versions(10).await.unwrap().len() < 2 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(!rebuild.is_finished() && !save.is_finished(), "{label}");
+    drop(turn);
+    let rebuilt = rebuild.await.unwrap().unwrap();
+    let saved = save.await.unwrap().unwrap();
+    assert_eq!(
+        (rebuilt.warnings, saved.replay.map(|r| r.warnings)),
+        (expected_bases.len(), Some(expected_bases.len())),
+        "{label}"
+    );
+    let mut got: Vec<(i64, String)> = all_warnings(store)
+        .await
+        .into_iter()
+        .map(|w| (w.base_id, w.rule_id))
+        .collect();
+    got.sort();
+    let want: Vec<(i64, String)> = expected_bases
+        .iter()
+        .map(|(id, _)| (*id, renamed.id.clone()))
+        .collect();
+    assert_eq!(got, want, "{label}");
 }
 
 backend_tests!(saving_rules_replays_every_warning);

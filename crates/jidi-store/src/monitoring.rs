@@ -347,6 +347,18 @@ impl Store {
         })
     }
 
+    /// Bases the monitoring refresh replays, with their category: those with monthly values and
+    /// those a monthly reporting task asked (a base that never sent a monthly value is judged by
+    /// the late-report rule too).
+    pub async fn monitored_base_categories(&self) -> Result<Vec<(i64, String)>> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT b.id, b.category_code FROM bases b WHERE EXISTS (SELECT 1 FROM monthly_values mv WHERE mv.base_id = b.id) \
+                 OR EXISTS (SELECT 1 FROM task_bases tb JOIN reporting_tasks t ON t.id = tb.task_id WHERE tb.base_id = b.id AND t.frequency = 'monthly') ORDER BY b.id")
+                .fetch_all(pool).await?;
+            rows.iter().map(|r| Ok((r.int("id")?, r.text("category_code")?))).collect::<Result<Vec<_>>>()
+        })
+    }
+
     /// Periods that have derived figures of `indicator`, latest first.
     pub async fn monitor_periods(&self, indicator: &str) -> Result<Vec<i32>> {
         on_pool!(self, pool => {

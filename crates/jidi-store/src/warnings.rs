@@ -277,6 +277,27 @@ impl Store {
         })
     }
 
+    /// Every warning that stood open in some month of `year` (opened by its December and not
+    /// closed by its January), with its id, by base and opening.
+    pub async fn monitor_warnings_of_year(&self, year: i32) -> Result<Vec<(i64, NewWarning)>> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query(AssertSqlSafe(format!(
+                "SELECT {WARNING_COLUMNS}{WARNING_FROM} WHERE w.opened <= $1 AND (w.closed IS NULL OR w.closed > $2) ORDER BY w.base_id, w.opened, w.rule_id"
+            )))
+            .bind(year * 100 + 12).bind(year * 100 + 1).fetch_all(pool).await?;
+            rows.iter().map(|r| warning_record(r).map(|w| (w.id, w.warning))).collect()
+        })
+    }
+
+    /// The latest month of the derived monthly table, `YYYYMM`.
+    pub async fn latest_monitor_period(&self) -> Result<Option<i32>> {
+        on_pool!(self, pool => {
+            let latest: Option<i32> = sqlx::query_scalar("SELECT MAX(period) FROM monitor_values")
+                .fetch_one(pool).await?;
+            Ok(latest)
+        })
+    }
+
     /// One warning.
     pub async fn monitor_warning(&self, id: i64) -> Result<Option<WarningRecord>> {
         on_pool!(self, pool => {

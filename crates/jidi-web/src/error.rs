@@ -325,6 +325,10 @@ impl From<ManagementError> for AppError {
                 field: "reason".into(),
                 message,
             }]),
+            ManagementError::Monitoring(m) => match m {
+                jidi_service::monitoring::MonitoringError::Store(s) => s.into(),
+                jidi_service::monitoring::MonitoringError::Busy(c) => c.into(),
+            },
             other @ (ManagementError::CorruptRules(_) | ManagementError::Ranking(_)) => {
                 AppError::internal(other)
             }

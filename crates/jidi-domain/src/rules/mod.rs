@@ -214,6 +214,94 @@ pub enum Condition {
         /// Years at the current tier.
         min_years: u32,
     },
+    /// A monitoring warning (`jidi-monitor`'s graded early warning) open at `min_level` or above
+    /// for at least `months` months of the year: the months of the year at whose report the
+    /// warning stood at that level, counted over one warning (not added up across warnings).
+    OpenWarnings {
+        /// Lowest level that counts (`orange` counts 橙 and 红 months).
+        min_level: WarningLevel,
+        /// Months of the year, 1–12.
+        months: u32,
+    },
+}
+
+/// The level of a monitoring warning, as the rules read it: 蓝 < 黄 < 橙 < 红.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningLevel {
+    /// 蓝色.
+    Blue,
+    /// 黄色.
+    Yellow,
+    /// 橙色.
+    Orange,
+    /// 红色.
+    Red,
+}
+
+impl WarningLevel {
+    /// Every level, the mildest first.
+    pub const ALL: [WarningLevel; 4] = [
+        WarningLevel::Blue,
+        WarningLevel::Yellow,
+        WarningLevel::Orange,
+        WarningLevel::Red,
+    ];
+
+    /// Stable code (`blue`, `yellow`, `orange`, `red`), as the monitoring store writes levels.
+    pub fn code(self) -> &'static str {
+        match self {
+            WarningLevel::Blue => "blue",
+            WarningLevel::Yellow => "yellow",
+            WarningLevel::Orange => "orange",
+            WarningLevel::Red => "red",
+        }
+    }
+
+    /// Parses [`WarningLevel::code`].
+    pub fn parse(text: &str) -> Option<WarningLevel> {
+        WarningLevel::ALL.into_iter().find(|l| l.code() == text)
+    }
+
+    /// Chinese name: 蓝色, 黄色, 橙色, 红色.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            WarningLevel::Blue => "蓝色",
+            WarningLevel::Yellow => "黄色",
+            WarningLevel::Orange => "橙色",
+            WarningLevel::Red => "红色",
+        }
+    }
+}
+
+/// One monitoring warning of a base as the rules read it: the months of the evaluation year it
+/// stood at each level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YearWarning {
+    /// The warning's id (`monitor_warnings`).
+    pub id: i64,
+    /// The monitoring rule that raised it.
+    pub rule_id: String,
+    /// The monitoring rule's Chinese name.
+    pub name_zh: String,
+    /// Its English name.
+    pub name_en: String,
+    /// The month it opened, `YYYYMM`.
+    pub opened: i32,
+    /// Months of the year at each level, blue first.
+    pub months: [u32; 4],
+}
+
+impl YearWarning {
+    /// Months of the year at `level` or above.
+    pub fn months_at_least(&self, level: WarningLevel) -> u32 {
+        WarningLevel::ALL
+            .iter()
+            .zip(self.months)
+            .filter(|(l, _)| **l >= level)
+            .map(|(_, n)| n)
+            .sum()
+    }
 }
 
 /// A rule.
@@ -320,6 +408,9 @@ pub struct RuleInput<'a> {
     /// The scheme's score of bases below the national tier, evaluated among themselves
     /// ([`crate::evaluation::candidate_scores`]): how a rule with a quota ranks its candidates.
     pub scores: &'a HashMap<i64, f64>,
+    /// The monitoring warnings open during the year, per base (read by
+    /// [`Condition::OpenWarnings`]).
+    pub warnings: &'a HashMap<i64, Vec<YearWarning>>,
 }
 
 /// A proposal before it is stored.
@@ -498,6 +589,13 @@ impl RuleSet {
                     "rules[{i}].deadline_months: a rectification needs a deadline"
                 ));
             }
+            if let Condition::OpenWarnings { months, .. } = &r.condition
+                && !(1..=12).contains(months)
+            {
+                errors.push(format!(
+                    "rules[{i}].condition.months: 1–12 months of the year, got {months}"
+                ));
+            }
             if let Condition::LowestBand { max_stars, years }
             | Condition::TopBand {
                 min_stars: max_stars,
@@ -664,6 +762,26 @@ impl RuleSet {
                             }
                         }
                         ok.then_some(reasons)
+                    }
+                    Condition::OpenWarnings { min_level, months } => {
+                        let reasons: Vec<Reason> = input
+                            .warnings
+                            .get(&base.id)
+                            .into_iter()
+                            .flatten()
+                            .filter(|w| w.months_at_least(*min_level) >= *months)
+                            .map(|w| Reason::MonitorWarning {
+                                warning_id: w.id,
+                                rule: w.rule_id.clone(),
+                                name_zh: w.name_zh.clone(),
+                                name_en: w.name_en.clone(),
+                                opened: w.opened,
+                                year: input.year,
+                                level: *min_level,
+                                months: w.months_at_least(*min_level),
+                            })
+                            .collect();
+                        (!reasons.is_empty()).then_some(reasons)
                     }
                 };
                 let Some(mut reasons) = reasons else { continue };

@@ -113,6 +113,25 @@ pub enum Reason {
         /// Places per province.
         per_province: Option<usize>,
     },
+    /// A monitoring warning open at a level or above for months of the year.
+    MonitorWarning {
+        /// The warning's id.
+        warning_id: i64,
+        /// The monitoring rule that raised it.
+        rule: String,
+        /// The monitoring rule's Chinese name.
+        name_zh: String,
+        /// Its English name.
+        name_en: String,
+        /// The month it opened, `YYYYMM`.
+        opened: i32,
+        /// The year counted.
+        year: i32,
+        /// The lowest level counted.
+        level: super::WarningLevel,
+        /// Months of the year at that level or above.
+        months: u32,
+    },
     /// A candidate without a score, after every scored one.
     QuotaUnscored {
         /// Candidates meeting the conditions.
@@ -174,6 +193,20 @@ impl Reason {
                 "评价得分{score:.1}，在{eligible}个符合条件的基地中排第{rank}名（名额：全国{per_year}个{}）",
                 per_province.map_or(String::new(), |n| format!("、每省{n}个"))
             ),
+            Reason::MonitorWarning {
+                warning_id,
+                name_zh,
+                opened,
+                year,
+                level,
+                months,
+                ..
+            } => format!(
+                "监测预警“{name_zh}”（第{warning_id}号，{}年{}月开启）{year}年处于{}及以上{months}个月",
+                opened / 100,
+                opened % 100,
+                level.name_zh()
+            ),
             Reason::QuotaUnscored { eligible, per_year } => format!(
                 "无评价得分，排在有得分的基地之后（{eligible}个符合条件，全国名额{per_year}个）"
             ),
@@ -227,6 +260,20 @@ impl Reason {
             } => format!(
                 "score {score:.1}, ranked {rank} of {eligible} eligible bases (places: {per_year} nationally{})",
                 per_province.map_or(String::new(), |n| format!(", {n} per province"))
+            ),
+            Reason::MonitorWarning {
+                warning_id,
+                name_en,
+                opened,
+                year,
+                level,
+                months,
+                ..
+            } => format!(
+                "monitoring warning \"{name_en}\" (no. {warning_id}, opened {}-{:02}) at {} or above for {months} months of {year}",
+                opened / 100,
+                opened % 100,
+                level.code()
             ),
             Reason::QuotaUnscored { eligible, per_year } => format!(
                 "no score, ranked after every scored base ({eligible} eligible, {per_year} places nationally)"
@@ -325,6 +372,17 @@ impl Rule {
                     .collect();
                 format!("{} after {min_years} years at its tier", list.join(", "))
             }
+            Condition::OpenWarnings {
+                min_level,
+                months: 1,
+            } => format!(
+                "a monitoring warning at {} or above in one month of the year",
+                min_level.code()
+            ),
+            Condition::OpenWarnings { min_level, months } => format!(
+                "a monitoring warning at {} or above for at least {months} months of the year",
+                min_level.code()
+            ),
         };
         let what = match (self.kind, self.to_tier, self.deadline_months) {
             (ProposalKind::Promotion, Some(to), _) => format!("promotion to {}", to.name_en()),

@@ -35,6 +35,7 @@ fn run(
         values: &values,
         rectifications: &rect,
         scores: &HashMap::new(),
+        warnings: &HashMap::new(),
     };
     RuleSet::standard()
         .apply(&input)
@@ -233,6 +234,7 @@ fn a_promotion_quota_keeps_the_best_scored_within_the_national_and_provincial_ca
         values: &values,
         rectifications: &rect,
         scores: &scores,
+        warnings: &HashMap::new(),
     };
     let kept: Vec<ProposalDraft> = RuleSet::standard()
         .apply(&input)
@@ -312,4 +314,115 @@ fn tier_change_notes_read_back() {
     );
     assert_eq!(tier_change_note_parts(&note, 13), None);
     assert_eq!(tier_change_note_parts("省级示范基地认定", 12), None);
+}
+
+/// A rule counting open monitoring warnings: a national base with a red warning for 3 months of
+/// the year (and orange for 2 more) gets a 预警 proposal naming the warning; 2 red months or an
+/// orange-only warning do not reach it; counting orange and above, 5 months do.
+#[test]
+fn open_monitoring_warnings_make_a_warning_proposal_naming_the_warning() {
+    let w = |id: i64, base_months: [u32; 4]| YearWarning {
+        id,
+        rule_id: "rev_below_forecast".into(),
+        name_zh: "营业收入低于预测区间".into(),
+        name_en: "Revenue below its forecast interval".into(),
+        opened: 202503,
+        months: base_months,
+    };
+    let bases = vec![
+        base(1, Tier::National, 2015),
+        base(2, Tier::National, 2015),
+        base(3, Tier::National, 2015),
+        base(4, Tier::Provincial, 2015),
+    ];
+    let warnings = HashMap::from([
+        (1, vec![w(11, [1, 0, 2, 3])]),
+        // Two red warnings of two months each: not one warning open three months.
+        (2, vec![w(21, [0, 0, 0, 2]), w(22, [0, 0, 0, 2])]),
+        (3, vec![w(31, [0, 1, 6, 0])]),
+        // Not a tier the rule examines.
+        (4, vec![w(41, [0, 0, 0, 12])]),
+    ]);
+    let rule = |code: &str, min_level, months| Rule {
+        code: code.into(),
+        kind: ProposalKind::Warning,
+        tiers: vec![Tier::National, Tier::Excellence],
+        condition: Condition::OpenWarnings { min_level, months },
+        to_tier: None,
+        deadline_months: None,
+        description: "红色监测预警持续三个月以上，予以预警".into(),
+        quota: None,
+    };
+    let (history, values, rect, scores) = (
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::new(),
+    );
+    let input = RuleInput {
+        year: 2025,
+        bases: &bases,
+        history: &history,
+        values: &values,
+        rectifications: &rect,
+        scores: &scores,
+        warnings: &warnings,
+    };
+    let set = RuleSet {
+        rules: vec![rule("W9", WarningLevel::Red, 3)],
+    };
+    assert_eq!(set.validate(), Vec::<String>::new());
+    let drafts = set.apply(&input);
+    assert_eq!(drafts.len(), 1, "{drafts:?}");
+    let d = &drafts[0];
+    assert_eq!(
+        (d.base_id, d.kind, d.rule.as_str()),
+        (1, ProposalKind::Warning, "W9")
+    );
+    assert_eq!(
+        d.reasons[1],
+        Reason::MonitorWarning {
+            warning_id: 11,
+            rule: "rev_below_forecast".into(),
+            name_zh: "营业收入低于预测区间".into(),
+            name_en: "Revenue below its forecast interval".into(),
+            opened: 202503,
+            year: 2025,
+            level: WarningLevel::Red,
+            months: 3,
+        }
+    );
+    assert_eq!(
+        d.reasons[1].zh(),
+        "监测预警“营业收入低于预测区间”（第11号，2025年3月开启）2025年处于红色及以上3个月"
+    );
+    assert_eq!(
+        d.reasons[1].en(),
+        "monitoring warning \"Revenue below its forecast interval\" (no. 11, opened 2025-03) at red or above for 3 months of 2025"
+    );
+    assert_eq!(
+        set.rules[0].summary_en(),
+        "a monitoring warning at red or above for at least 3 months of the year; proposes warning"
+    );
+    // Orange and above for five months: bases 1 (2 + 3) and 3 (6).
+    let set = RuleSet {
+        rules: vec![rule("W9", WarningLevel::Orange, 5)],
+    };
+    let got: Vec<(i64, u32)> = set
+        .apply(&input)
+        .iter()
+        .map(|d| match &d.reasons[1] {
+            Reason::MonitorWarning { months, .. } => (d.base_id, *months),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(got, [(1, 5), (3, 6)]);
+    // A rule of 0 or 13 months is refused.
+    let set = RuleSet {
+        rules: vec![rule("W9", WarningLevel::Red, 13)],
+    };
+    assert_eq!(
+        set.validate(),
+        ["rules[0].condition.months: 1–12 months of the year, got 13"]
+    );
 }

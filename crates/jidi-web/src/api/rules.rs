@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use jidi_domain::access;
 use jidi_domain::roll::Tier;
-use jidi_domain::rules::{Condition, ProposalKind, Quota, Rule, RuleSet};
+use jidi_domain::rules::{Condition, ProposalKind, Quota, Rule, RuleSet, WarningLevel};
 use jidi_service::management;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -109,6 +109,14 @@ pub enum ConditionBody {
         /// Years at the current tier.
         min_years: u32,
     },
+    /// A monitoring warning open at `min_level` or above for at least `months` months of the
+    /// year (one warning's months, not added up across warnings).
+    OpenWarnings {
+        /// `blue`, `yellow`, `orange` or `red`.
+        min_level: String,
+        /// Months of the year, 1–12.
+        months: u32,
+    },
 }
 
 impl From<&RuleSet> for RuleSetBody {
@@ -158,6 +166,12 @@ impl From<&RuleSet> for RuleSetBody {
                             minimums: minimums.iter().map(|(k, v)| (k.clone(), *v)).collect(),
                             min_years: *min_years,
                         },
+                        Condition::OpenWarnings { min_level, months } => {
+                            ConditionBody::OpenWarnings {
+                                min_level: min_level.code().into(),
+                                months: *months,
+                            }
+                        }
                     },
                     to_tier: r.to_tier.map(|t| t.code().into()),
                     deadline_months: r.deadline_months,
@@ -247,6 +261,20 @@ impl RuleSetBody {
                         minimums: minimums.iter().map(|(k, v)| (k.clone(), *v)).collect(),
                         min_years: *min_years,
                     },
+                    ConditionBody::OpenWarnings { min_level, months } => {
+                        match WarningLevel::parse(min_level) {
+                            Some(min_level) => Condition::OpenWarnings {
+                                min_level,
+                                months: *months,
+                            },
+                            None => {
+                                problems.push(format!(
+                                    "rules[{i}].condition.min_level: {min_level:?} is not blue, yellow, orange or red"
+                                ));
+                                continue;
+                            }
+                        }
+                    }
                 },
                 to_tier,
                 deadline_months: r.deadline_months,

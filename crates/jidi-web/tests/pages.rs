@@ -944,7 +944,10 @@ async fn charts_carry_their_figures_as_text(db: TestDb) {
             for (part, d) in parts.iter().zip(dims) {
                 for key in ["score", "median", "best"] {
                     let x = format!("{:.1}", d[key].as_f64().unwrap());
-                    assert!(part.contains(&x), "{l} {who} {lang}: {part} lacks {key} {x}");
+                    assert!(
+                        part.contains(&x),
+                        "{l} {who} {lang}: {part} lacks {key} {x}"
+                    );
                 }
             }
         }

@@ -24,43 +24,20 @@
     option.color = option.color || palette;
     option.animation = false;
     c.setOption(option);
-    describe(el, option);
+    describe(el);
     window.addEventListener("resize", function () { c.resize(); });
   }
 
-  // Every chart is an image to assistive technology, named by its heading and its key figures
-  // (the figures the chart draws, series by series), so the numbers are there without the picture.
-  function describe(el, option) {
-    var axes = [].concat(option.xAxis || [], option.yAxis || []);
-    var categories = null;
-    for (var a = 0; a < axes.length; a++) {
-      if (axes[a] && axes[a].type === "category" && axes[a].data) { categories = axes[a].data; break; }
-    }
-    var label = function (v) {
-      if (v === null || v === undefined || v === "-") return "—";
-      if (typeof v === "object" && !Array.isArray(v)) v = v.value;
-      if (Array.isArray(v)) v = v[v.length - 1];
-      if (typeof v === "number") return String(Math.round(v * 100) / 100);
-      return String(v);
-    };
-    var parts = [];
-    var series = [].concat(option.series || []);
-    for (var s = 0; s < series.length && parts.length < 12; s++) {
-      var data = series[s].data || [];
-      var items = [];
-      for (var i = 0; i < data.length && i < 40; i++) {
-        var d = data[i];
-        var name = (d && typeof d === "object" && d.name !== undefined) ? d.name : (categories ? categories[i] : null);
-        items.push((name !== null && name !== undefined ? name + " " : "") + label(d));
-      }
-      if (data.length > 40) items.push("…");
-      parts.push((series[s].name ? series[s].name + ": " : "") + items.join(", "));
-    }
+  // Every chart is an image to assistive technology. Its name and its text alternative (the key
+  // figures, in the page's language, base names marked lang="zh-CN") are written by the server
+  // (the chart_figure macro: aria-label and aria-describedby); a chart without them gets its
+  // heading as its name here.
+  function describe(el) {
+    if (!el.getAttribute("role")) el.setAttribute("role", "img");
+    if (el.getAttribute("aria-label")) return;
     var box = el.closest("section, .panel, figure");
     var heading = box && box.querySelector("h2, h3, figcaption");
-    var title = heading ? heading.textContent.trim() : (el.getAttribute("data-chart") || "");
-    el.setAttribute("role", "img");
-    el.setAttribute("aria-label", title + (parts.length ? " — " + parts.join("; ") : ""));
+    el.setAttribute("aria-label", heading ? heading.textContent.trim() : (el.getAttribute("data-chart") || ""));
   }
 
   var tooltip = { trigger: "axis", confine: true };

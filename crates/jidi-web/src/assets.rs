@@ -1,6 +1,7 @@
 //! Static assets served by the binary itself (no CDN): the stylesheet, the page script, ECharts
 //! (vendored with its licence) and, when the operator supplies one, an approved map file.
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -45,17 +46,23 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-/// One asset as served: its content-hashed name, its bytes and, when it is text worth
-/// compressing, its gzip form (made once, at the first request, off the async workers).
-struct Served {
+/// One asset as served: its content-hashed name and its bytes.
+struct Named {
     name: &'static str,
     hashed: String,
     mime: &'static str,
     bytes: &'static [u8],
-    gzip: Option<Vec<u8>>,
 }
 
-static SERVED: std::sync::OnceLock<Vec<Served>> = std::sync::OnceLock::new();
+/// The assets' names (hashing 1.2 MB of SHA-256 takes milliseconds), for templates and requests.
+static NAMED: std::sync::OnceLock<Vec<Named>> = std::sync::OnceLock::new();
+/// The gzip form of each asset (by position in [`ASSETS`]) when it is text worth compressing and
+/// compression saves something. Compressing ECharts at the best level takes tens of milliseconds
+/// (more in a debug build), so it is made once, off the async workers: at start-up by
+/// [`prepare`] (which `serve_on` runs on the blocking pool before it answers), or else by the
+/// first asset request on the blocking pool. Every response shares these bytes (a `Bytes` clone
+/// is a reference count, not a copy).
+static GZIP: std::sync::OnceLock<Vec<Option<Bytes>>> = std::sync::OnceLock::new();
 
 /// A year: hashed names change whenever the content does, so a browser never needs to ask again.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -72,51 +79,61 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     }
 }
 
-fn build_served() -> Vec<Served> {
-    use std::io::Write;
-    ASSETS
-        .iter()
-        .map(|(name, mime, bytes)| {
-            let compressible = mime.starts_with("text/") || mime.starts_with("image/svg");
-            let gzip = compressible
-                .then(|| {
-                    let mut enc =
-                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-                    enc.write_all(bytes).ok()?;
-                    enc.finish().ok()
-                })
-                .flatten()
-                // Only when it saves something.
-                .filter(|z| z.len() < bytes.len());
-            Served {
+fn named() -> &'static [Named] {
+    NAMED.get_or_init(|| {
+        ASSETS
+            .iter()
+            .map(|(name, mime, bytes)| Named {
                 name,
                 hashed: hashed_name(name, bytes),
                 mime,
                 bytes,
-                gzip,
-            }
-        })
-        .collect()
+            })
+            .collect()
+    })
 }
 
-fn served_now() -> &'static [Served] {
-    SERVED.get_or_init(build_served)
+fn gzip(bytes: &[u8]) -> Option<Bytes> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).ok()?;
+    let z = enc.finish().ok()?;
+    // Only when it saves something.
+    (z.len() < bytes.len()).then(|| Bytes::from(z))
 }
 
-async fn served() -> &'static [Served] {
-    if let Some(s) = SERVED.get() {
-        return s;
+fn gzipped_now() -> &'static [Option<Bytes>] {
+    GZIP.get_or_init(|| {
+        ASSETS
+            .iter()
+            .map(|(_, mime, bytes)| {
+                let compressible = mime.starts_with("text/") || mime.starts_with("image/svg");
+                compressible.then(|| gzip(bytes)).flatten()
+            })
+            .collect()
+    })
+}
+
+/// Names and compresses every asset. Blocking (tens of milliseconds): `serve_on` runs it on the
+/// blocking pool before it accepts a connection.
+pub fn prepare() {
+    named();
+    gzipped_now();
+}
+
+async fn gzipped() -> &'static [Option<Bytes>] {
+    if let Some(z) = GZIP.get() {
+        return z;
     }
-    // Compressing ECharts (1.1 MB) takes tens of milliseconds: not on an async worker.
-    tokio::task::spawn_blocking(served_now)
+    tokio::task::spawn_blocking(gzipped_now)
         .await
-        .unwrap_or_else(|_| served_now())
+        .unwrap_or_else(|_| gzipped_now())
 }
 
 /// The URL of an asset under its content-hashed name (`/static/app.1a2b3c4d5e.css`), for
 /// templates; an unknown name is returned as a plain `/static/` path.
 pub fn asset_url(name: &str) -> String {
-    served_now().iter().find(|s| s.name == name).map_or_else(
+    named().iter().find(|s| s.name == name).map_or_else(
         || format!("/static/{name}"),
         |s| format!("/static/{}", s.hashed),
     )
@@ -159,33 +176,41 @@ pub async fn get_asset(
             None => StatusCode::NOT_FOUND.into_response(),
         };
     }
-    let assets = served().await;
-    let (asset, cache) = match assets.iter().find(|s| s.hashed == name) {
-        Some(a) => (a, IMMUTABLE),
-        None => match assets.iter().find(|s| s.name == name) {
-            Some(a) => (a, SHORT),
+    let assets = named();
+    let (index, cache) = match assets.iter().position(|s| s.hashed == name) {
+        Some(i) => (i, IMMUTABLE),
+        None => match assets.iter().position(|s| s.name == name) {
+            Some(i) => (i, SHORT),
             None => return StatusCode::NOT_FOUND.into_response(),
         },
     };
+    let asset = &assets[index];
     let vary = (header::VARY, "Accept-Encoding");
-    match &asset.gzip {
-        Some(z) if accepts_gzip(&headers) => (
+    // Only a compressible asset waits for the compressed forms (once per process).
+    let compressible = asset.mime.starts_with("text/") || asset.mime.starts_with("image/svg");
+    let gz = if compressible && accepts_gzip(&headers) {
+        gzipped().await[index].clone()
+    } else {
+        None
+    };
+    match gz {
+        Some(z) => (
             [
                 (header::CONTENT_TYPE, asset.mime),
                 (header::CACHE_CONTROL, cache),
                 (header::CONTENT_ENCODING, "gzip"),
                 vary,
             ],
-            z.clone(),
+            z,
         )
             .into_response(),
-        _ => (
+        None => (
             [
                 (header::CONTENT_TYPE, asset.mime),
                 (header::CACHE_CONTROL, cache),
                 vary,
             ],
-            asset.bytes,
+            Bytes::from_static(asset.bytes),
         )
             .into_response(),
     }

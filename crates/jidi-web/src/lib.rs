@@ -404,6 +404,8 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
+    // Name and compress the static assets once, on the blocking pool, before the first request.
+    let _ = tokio::task::spawn_blocking(assets::prepare).await;
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

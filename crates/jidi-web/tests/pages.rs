@@ -320,6 +320,49 @@ async fn every_page_renders_for_every_role(db: TestDb) {
         assert_eq!(r.status, StatusCode::OK, "{p}");
         assert!(r.headers.contains_key(header::CACHE_CONTROL), "{p}");
     }
+    // Under its hashed name an asset is cached for a year and sent gzip-compressed to a client
+    // that accepts it (the same bytes once decoded), plain to one that does not.
+    // (The templates escape `/` in attributes as `&#x2f;`.)
+    let page = app
+        .get("/", &Auth::Anonymous)
+        .await
+        .text()
+        .replace("&#x2f;", "/");
+    let url = page
+        .split("src=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.starts_with("/static/echarts.") && s.ends_with(".js"))
+        .expect("the dashboard loads ECharts under its hashed name")
+        .to_string();
+    let get = |accept: Option<&str>| {
+        let mut b = axum::http::Request::builder().uri(&url);
+        if let Some(a) = accept {
+            b = b.header(header::ACCEPT_ENCODING, a);
+        }
+        b.body(axum::body::Body::empty()).unwrap()
+    };
+    let plain = app.send(get(None)).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(
+        plain.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(plain.body.len() > 1_000_000, "{}", plain.body.len());
+    let zipped = app.send(get(Some("gzip, deflate, br"))).await;
+    assert_eq!(zipped.headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(zipped.headers[header::VARY], "Accept-Encoding");
+    assert!(zipped.body.len() * 2 < plain.body.len());
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&zipped.body[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert!(unzipped == plain.body, "gzip decodes to the file");
+    let refused = app.send(get(Some("gzip;q=0, identity"))).await;
+    assert!(refused.headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(refused.body == plain.body);
     let lang = app.get("/lang/en?back=/bases", &Auth::Anonymous).await;
     assert_eq!(lang.status, StatusCode::SEE_OTHER);
     assert_eq!(lang.headers[header::LOCATION], "/bases");
@@ -814,3 +857,129 @@ async fn the_comparison_table_shows_each_bases_own_dimension_scores(db: TestDb) 
     app.finish().await;
 }
 backend_tests!(the_comparison_table_shows_each_bases_own_dimension_scores);
+
+/// The text of a chart's alternative (`<div … id="alt-{id}">…</div>`), markup included.
+fn chart_alt<'a>(html: &'a str, id: &str) -> &'a str {
+    let open = format!("id=\"alt-{id}\">");
+    let start = html
+        .find(&open)
+        .unwrap_or_else(|| panic!("no text alternative for chart {id}"))
+        + open.len();
+    let len = html[start..].find("</div>").unwrap();
+    &html[start..start + len]
+}
+
+/// Issue 13: every chart's text alternative is written by the server with the figures the chart
+/// draws, in the page's language, base names marked as Chinese; as every role, in both languages.
+async fn charts_carry_their_figures_as_text(db: TestDb) {
+    let app = App::over(db, &demo_options()).await;
+    let ids = ids(&app).await;
+    let l = app.label();
+    let mut viewers = vec![("public", Auth::Anonymous)];
+    for user in ["admin", "hubei", "donghu", "evaluator"] {
+        viewers.push((user, app.login(user).await));
+    }
+    for (who, auth) in &viewers {
+        let stats = app.get("/api/v1/stats", auth).await.json();
+        let pair = |v: &Value| (v[0].to_string().replace('"', ""), v[1].as_i64().unwrap());
+        let designations: Vec<String> = stats["designations_by_year"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                let (y, n) = pair(v);
+                format!("{y}: {n}")
+            })
+            .collect();
+        let mut by_province: Vec<i64> = stats["by_province"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| pair(v).1)
+            .collect();
+        by_province.sort_unstable_by(|a, b| b.cmp(a));
+        for lang in ["zh", "en"] {
+            let html = app.get(&format!("/?lang={lang}"), auth).await.text();
+            assert_eq!(
+                chart_alt(&html, "designations"),
+                designations.join("; "),
+                "{l} {who} {lang}"
+            );
+            // The ranked provinces: every province with its count, largest first.
+            let shown: Vec<i64> = chart_alt(&html, "provinces")
+                .split("; ")
+                .map(|p| p.rsplit(": ").next().unwrap().parse().unwrap())
+                .collect();
+            assert_eq!(shown, by_province, "{l} {who} {lang}");
+            assert!(html.contains("data-chart=\"provinces\" role=\"img\" aria-label=\""));
+        }
+    }
+
+    // A scorecard's radar: the base's, the median's and the best's score of each dimension; the
+    // comparison: each base by name (marked Chinese) with its dimension scores.
+    let run = ids.latest_run;
+    let bases = [ids.donghu, ids.others[0]];
+    let admin = &viewers[1].1;
+    let mut cards = Vec::new();
+    for b in bases {
+        cards.push(
+            app.get(&format!("/api/v1/evaluations/{run}/results/{b}"), admin)
+                .await
+                .json(),
+        );
+    }
+    for (who, auth) in [("admin", admin), ("donghu", &viewers[3].1)] {
+        for lang in ["zh", "en"] {
+            let html = app
+                .get(
+                    &format!("/evaluations/{run}/bases/{}?lang={lang}", bases[0]),
+                    auth,
+                )
+                .await
+                .text();
+            let radar = chart_alt(&html, "radar");
+            let dims = cards[0]["dimensions"].as_array().unwrap();
+            let parts: Vec<&str> = radar.split("; ").collect();
+            assert_eq!(parts.len(), dims.len(), "{l} {who} {lang}: {radar}");
+            for (part, d) in parts.iter().zip(dims) {
+                for key in ["score", "median", "best"] {
+                    let x = format!("{:.1}", d[key].as_f64().unwrap());
+                    assert!(
+                        part.contains(&x),
+                        "{l} {who} {lang}: {part} lacks {key} {x}"
+                    );
+                }
+            }
+        }
+    }
+    let html = app
+        .get(
+            &format!("/compare?run={run}&ids={},{}&lang=en", bases[0], bases[1]),
+            admin,
+        )
+        .await
+        .text();
+    let alt = chart_alt(&html, "compare-radar");
+    let parts: Vec<&str> = alt.split("; ").collect();
+    assert_eq!(parts.len(), 2, "{l}: {alt}");
+    for (part, card) in parts.iter().zip(&cards) {
+        let name = card["result"]["name"].as_str().unwrap();
+        let marked = format!("<span lang=\"zh-CN\">{name}</span>: ");
+        assert!(part.starts_with(&marked), "{l}: {part}");
+        let rest = &part[marked.len()..];
+        assert!(
+            !rest.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{l}: English outside the name: {rest}"
+        );
+        let mut at = 0;
+        for d in card["dimensions"].as_array().unwrap() {
+            let x = format!("{:.1}", d["score"].as_f64().unwrap());
+            let found = rest[at..]
+                .find(&x)
+                .unwrap_or_else(|| panic!("{l}: {rest} lacks {x} after {at}"));
+            at += found + x.len();
+        }
+    }
+    app.finish().await;
+}
+backend_tests!(charts_carry_their_figures_as_text);

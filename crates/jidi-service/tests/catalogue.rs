@@ -454,8 +454,11 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
     assert_eq!(errors[0].indicator.as_deref(), Some("margin_x"), "{label}");
     assert_eq!(errors[0].period.as_deref(), Some("2025"), "{label}");
     assert!(
-        errors[0].message.contains("profit_total / rev_main * 100")
-            && errors[0].message.contains("profit_total = "),
+        errors[0]
+            .message
+            .contains("(profit_total / rev_main) * 100")
+            && errors[0].message.contains("profit_total = ")
+            && errors[0].message.contains("rev_main = "),
         "{label}: {}",
         errors[0].message
     );
@@ -470,8 +473,11 @@ async fn imports_exports_and_tasks_follow_the_current_version(db: TestDb) {
         .await
         .unwrap();
     assert!(
-        kept.iter().any(|v| v.indicator == "profit_total" && v.value == profit)
-            && kept.iter().any(|v| v.indicator == "margin_x" && v.value == margin[0].value),
+        kept.iter()
+            .any(|v| v.indicator == "profit_total" && v.value == profit)
+            && kept
+                .iter()
+                .any(|v| v.indicator == "margin_x" && v.value == margin[0].value),
         "{label}: nothing written: {kept:?}"
     );
     // Made to apply to another category only: a component's change no longer computes it for

@@ -79,12 +79,18 @@ pub(crate) struct CatalogueCache(
 impl CatalogueCache {
     fn get(&self, version: i64) -> Option<(CatalogueVersion, ManagedCatalogue)> {
         let cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        cached.as_ref().filter(|(v, _)| v.version == version).cloned()
+        cached
+            .as_ref()
+            .filter(|(v, _)| v.version == version)
+            .cloned()
     }
 
     fn put(&self, version: &CatalogueVersion, catalogue: &ManagedCatalogue) {
         let mut cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if cached.as_ref().is_none_or(|(v, _)| v.version < version.version) {
+        if cached
+            .as_ref()
+            .is_none_or(|(v, _)| v.version < version.version)
+        {
             *cached = Some((version.clone(), catalogue.clone()));
         }
     }
@@ -106,9 +112,10 @@ impl Store {
         if let Some(hit) = self.catalogue_cache.get(newest) {
             return Ok(hit);
         }
-        let (version, catalogue) = self.catalogue_at(newest).await?.ok_or_else(|| {
-            StoreError::Invalid(format!("catalogue version {newest} vanished"))
-        })?;
+        let (version, catalogue) = self
+            .catalogue_at(newest)
+            .await?
+            .ok_or_else(|| StoreError::Invalid(format!("catalogue version {newest} vanished")))?;
         self.catalogue_cache.put(&version, &catalogue);
         Ok((version, catalogue))
     }

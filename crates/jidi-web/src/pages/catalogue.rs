@@ -373,6 +373,9 @@ mod tests {
         assert_eq!(version_in_file_name("catalogue.csv"), None);
         assert_eq!(version_in_file_name("catalogue-v.csv"), None);
         assert_eq!(version_in_file_name("catalogue-v0.csv"), None);
-        assert_eq!(version_in_file_name("catalogue-v99999999999999999999.csv"), None);
+        assert_eq!(
+            version_in_file_name("catalogue-v99999999999999999999.csv"),
+            None
+        );
     }
 }

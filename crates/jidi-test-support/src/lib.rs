@@ -8,8 +8,11 @@
 //! `JIDI_TEST_DATABASE_URL` and fails loudly without it.
 #![deny(missing_docs)]
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use jidi_store::Store;
 use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
@@ -200,6 +203,206 @@ impl TestDb {
             )))
             .execute(&mut admin)
             .await;
+        }
+    }
+}
+
+/// A database built once per process and content key (a demo load takes seconds in a debug
+/// build, tens of seconds on PostgreSQL), copied for every test that asks for the same content.
+enum Template {
+    /// A closed SQLite data directory.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database nobody is connected to.
+    Postgres(String),
+}
+
+type TemplateCell = Arc<tokio::sync::OnceCell<Template>>;
+
+/// One cell per (backend, key). Tokio's `OnceCell` lets the first test build while the others
+/// wait, across the tests' separate runtimes; a build that panics leaves the cell empty, so the
+/// next test builds again rather than copying half a database.
+static TEMPLATES: LazyLock<Mutex<HashMap<(&'static str, String), TemplateCell>>> =
+    LazyLock::new(Default::default);
+
+/// Where SQLite templates live: one directory per test process, swept by later processes.
+fn template_root() -> PathBuf {
+    std::env::temp_dir().join("jidi-test-templates")
+}
+
+/// Removes SQLite template directories and PostgreSQL template databases left by test processes
+/// that have ended (a process cannot clean up after its statics), so templates never pile up.
+async fn sweep_templates(admin_url: Option<&str>) {
+    let alive = |pid: &str| Path::new("/proc").join(pid).exists();
+    if let Ok(entries) = std::fs::read_dir(template_root()) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let pid = name.split('-').next().unwrap_or_default();
+            if !alive(pid) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    if let Some(url) = admin_url
+        && let Ok(mut admin) = PgConnection::connect(url).await
+    {
+        let names: Vec<(String,)> =
+            sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'jidi\\_tpl\\_%'")
+                .fetch_all(&mut admin)
+                .await
+                .unwrap_or_default();
+        for (name,) in names {
+            let pid = name.split('_').nth(2).unwrap_or_default();
+            if !alive(pid) {
+                let _ = sqlx::query(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await;
+            }
+        }
+        admin.close().await.ok();
+    }
+}
+
+impl TestDb {
+    /// Replaces this fresh, fully migrated database with a copy of the content `build` writes
+    /// into an empty migrated store. `build` runs once per test process for each `key` and
+    /// backend; every later call copies its result (a file copy on SQLite, `CREATE DATABASE …
+    /// TEMPLATE` on PostgreSQL), so tests that load the same demo do not each build it again.
+    /// The key must name everything the content depends on (e.g. the demo options' `Debug`).
+    pub async fn fill_from_template<F, Fut>(&mut self, key: &str, build: F)
+    where
+        F: FnOnce(Store) -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        let cell = TEMPLATES
+            .lock()
+            .expect("templates")
+            .entry((self.label, key.to_string()))
+            .or_default()
+            .clone();
+        let postgres = match &self.cleanup {
+            Cleanup::Sqlite(_) => None,
+            Cleanup::Postgres { admin_url, .. } => Some(admin_url.clone()),
+        };
+        let template = cell
+            .get_or_init(|| async move {
+                let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+                match postgres {
+                    None => {
+                        sweep_templates(None).await;
+                        let dir = template_root().join(format!("{}-{n}", std::process::id()));
+                        let _ = std::fs::remove_dir_all(&dir);
+                        let store = Store::open_sqlite(&dir)
+                            .await
+                            .expect("open SQLite template");
+                        store
+                            .migrate_to(None)
+                            .await
+                            .expect("migrate SQLite template");
+                        build(store.clone()).await;
+                        store.close().await;
+                        Template::Sqlite(dir)
+                    }
+                    Some(admin_url) => {
+                        let admin_url = admin_url.as_str();
+                        sweep_templates(Some(admin_url)).await;
+                        let name = format!("jidi_tpl_{}_{n}", std::process::id());
+                        let mut admin = PgConnection::connect(admin_url).await.expect("connect");
+                        for sql in [
+                            format!("DROP DATABASE IF EXISTS {name}"),
+                            format!("CREATE DATABASE {name}"),
+                        ] {
+                            sqlx::query(AssertSqlSafe(sql))
+                                .execute(&mut admin)
+                                .await
+                                .expect("create template database");
+                        }
+                        admin.close().await.ok();
+                        let store = Store::open_postgres(&with_database(admin_url, &name))
+                            .await
+                            .expect("open PostgreSQL template");
+                        store
+                            .migrate_to(None)
+                            .await
+                            .expect("migrate PostgreSQL template");
+                        build(store.clone()).await;
+                        store.close().await;
+                        Template::Postgres(name)
+                    }
+                }
+            })
+            .await;
+        self.store.close().await;
+        match (&self.cleanup, template) {
+            (Cleanup::Sqlite(dir), Template::Sqlite(from)) => {
+                for e in std::fs::read_dir(dir.path())
+                    .expect("test directory")
+                    .flatten()
+                {
+                    let _ = std::fs::remove_file(e.path());
+                }
+                copy_dir(from, dir.path());
+                self.store = Store::open_sqlite(dir.path())
+                    .await
+                    .expect("open SQLite copy");
+            }
+            (
+                Cleanup::Postgres {
+                    admin_url,
+                    name,
+                    url,
+                },
+                Template::Postgres(from),
+            ) => {
+                let mut admin = PgConnection::connect(admin_url).await.expect("connect");
+                sqlx::query(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await
+                .expect("drop the empty test database");
+                // PostgreSQL refuses to copy a template while another session is connected to it
+                // (a copy in progress briefly counts): a few retries cover concurrent tests.
+                let mut attempt = 0;
+                loop {
+                    let r = sqlx::query(AssertSqlSafe(format!(
+                        "CREATE DATABASE {name} TEMPLATE {from}"
+                    )))
+                    .execute(&mut admin)
+                    .await;
+                    match r {
+                        Ok(_) => break,
+                        Err(e) if attempt < 50 && e.to_string().contains("being accessed") => {
+                            attempt += 1;
+                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        }
+                        Err(e) => panic!("copy template {from}: {e}"),
+                    }
+                }
+                admin.close().await.ok();
+                self.store = Store::open_postgres(url)
+                    .await
+                    .expect("open PostgreSQL copy");
+            }
+            _ => unreachable!("a template is made on the backend that asked for it"),
+        }
+    }
+}
+
+/// Copies a directory tree (a SQLite data directory: the database file and whatever files the
+/// store keeps beside it).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create directory");
+    for e in std::fs::read_dir(from)
+        .expect("template directory")
+        .flatten()
+    {
+        let target = to.join(e.file_name());
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy template file");
         }
     }
 }

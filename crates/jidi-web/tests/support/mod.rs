@@ -81,8 +81,13 @@ impl App {
         App::over(TestDb::sqlite().await, &demo_options()).await
     }
 
-    pub async fn over(db: TestDb, options: &DemoOptions) -> App {
-        demo::load(&db.store, options).await.expect("load demo");
+    pub async fn over(mut db: TestDb, options: &DemoOptions) -> App {
+        // The demo is built once per test process and options, then copied for each test.
+        let owned = options.clone();
+        db.fill_from_template(&format!("demo {options:?}"), |store| async move {
+            demo::load(&store, &owned).await.expect("load demo");
+        })
+        .await;
         let state = AppState::new(db.store.clone(), WebConfig::default())
             .await
             .expect("state");

@@ -20,6 +20,10 @@
 
   function chart(el, option) {
     if (!window.echarts) return;
+    // A chart of named rows (provinces, indicators) grows with its rows so that every label
+    // shows without overlapping (18 px a row).
+    var named = [].concat(option.yAxis || []).filter(function (a) { return a.type === "category" && a.data; })[0];
+    if (named && named.data.length * 18 + 40 > el.clientHeight) el.style.height = (named.data.length * 18 + 40) + "px";
     var c = window.echarts.init(el, null, { renderer: "svg" });
     option.color = option.color || palette;
     option.animation = false;
@@ -187,7 +191,7 @@
       var s = d.stars || [];
       chart(el, {
         tooltip: tooltip, grid: grid,
-        xAxis: { type: "category", data: ["★", "★★", "★★★", "★★★★", "★★★★★"] }, yAxis: { type: "value" },
+        xAxis: { type: "category", data: ["★", "★★", "★★★", "★★★★", "★★★★★"], axisLabel: { interval: 0 } }, yAxis: { type: "value" },
         series: [{ type: "bar", data: s, label: { show: true, position: "top" }, color: "#1565c0" }]
       });
     },
@@ -208,7 +212,7 @@
       var rows = (d.contributions || []).slice().reverse();
       chart(el, {
         tooltip: tooltip, grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
-        xAxis: { type: "value" }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { fontSize: 11 } },
+        xAxis: { type: "value" }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { fontSize: 11, interval: 0 } },
         series: [{ type: "bar", data: rows.map(function (r) { return { value: Number(r.value.toFixed(3)), itemStyle: { color: r.value >= 0 ? "#2e7d32" : "#c62828" } }; }) }]
       });
     },
@@ -217,7 +221,7 @@
       if (!p) { el.style.display = "none"; return; }
       chart(el, {
         tooltip: tooltip, grid: grid,
-        xAxis: { type: "category", data: ["★", "★★", "★★★", "★★★★", "★★★★★"] }, yAxis: { type: "value", max: 1 },
+        xAxis: { type: "category", data: ["★", "★★", "★★★", "★★★★", "★★★★★"], axisLabel: { interval: 0 } }, yAxis: { type: "value", max: 1 },
         series: [{ type: "bar", data: p.map(function (x) { return Number(x.toFixed(3)); }), label: { show: true, position: "top", formatter: function (v) { return Math.round(v.value * 100) + "%"; } }, color: "#f0a500" }]
       });
     },
@@ -236,7 +240,7 @@
       if (!rows.length) { el.style.display = "none"; return; }
       chart(el, {
         tooltip: tooltip, grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
-        xAxis: { type: "value" }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { fontSize: 11 } },
+        xAxis: { type: "value" }, yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { fontSize: 11, interval: 0 } },
         series: [{ type: "bar", data: rows.map(function (r) { return Number(Number(r.value).toFixed(3)); }), color: "#6a1b9a" }]
       });
     }

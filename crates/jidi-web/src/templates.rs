@@ -178,6 +178,21 @@ pub fn environment() -> Environment<'static> {
         }
     });
     env.add_filter("num", format_number);
+    // `{{ value|num_in(unit) }}`: a figure in its unit; a whole count of firms, items or events
+    // shows no decimals ("58 家", never "58.00 家"), stored as a float or not.
+    env.add_filter(
+        "num_in",
+        |value: Value, unit: Value, digits: Option<u32>| -> Result<String, Error> {
+            let unit = unit.as_str().unwrap_or_default();
+            let whole = f64::try_from(value.clone()).is_ok_and(|x| x.fract() == 0.0);
+            let digits = if whole && is_count_unit(unit) {
+                Some(0)
+            } else {
+                digits
+            };
+            format_number(value, digits)
+        },
+    );
     // `{{ asset("app.css") }}`: the content-hashed URL, cached for a year by browsers.
     env.add_function("asset", |name: &str| crate::assets::asset_url(name));
     env.add_filter("stars", |n: Value| -> String {
@@ -254,6 +269,14 @@ fn stars_text(n: i64) -> String {
 }
 
 /// `{{ value|num(2) }}`: a number with thousands separators and `digits` decimals; `—` when missing.
+/// Units that count whole things: firms, items, events, people.
+fn is_count_unit(unit: &str) -> bool {
+    matches!(
+        unit,
+        "个" | "家" | "项" | "件" | "次" | "人" | "户" | "起" | "座"
+    )
+}
+
 fn format_number(value: Value, digits: Option<u32>) -> Result<String, Error> {
     if value.is_none() || value.is_undefined() {
         return Ok("—".into());

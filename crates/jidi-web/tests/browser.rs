@@ -503,6 +503,61 @@ async fn wait_until(
 /// submit input's value). Hidden inputs are not controls; one folded away in a closed `<details>`
 /// (the phone's 筛选 panel) is still checked. A chart (`[data-chart]` shown) must be
 /// `role="img"` with a name and an `aria-describedby` text that holds its figures.
+/// Issue 13, "charts and numbers that read right", checked on every drawn chart of every page
+/// from the options ECharts actually holds: a bar's value axis starts at zero; years run
+/// forward; a category axis of names (not of periods) shows every label; two or more series
+/// have a legend; 1–N月 totals are never drawn as one line across a January (the saw-tooth).
+/// And in the page's text, counts are whole numbers ("5 个", never "5.00 个").
+const CHART_AUDIT: &str = r#"
+const out = [];
+const period = x => /^\d{4}(-\d{2}|-Q\d)?$/.test(String(x)) || /^\d{1,2}月$/.test(String(x))
+  || ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'].includes(String(x));
+if (window.echarts) {
+  for (const el of document.querySelectorAll('[data-chart]')) {
+    const c = window.echarts.getInstanceByDom(el);
+    if (!c) continue;
+    const o = c.getOption();
+    const name = el.getAttribute('data-chart');
+    const series = o.series || [];
+    const xs = o.xAxis || [], ys = o.yAxis || [];
+    for (const s of series.filter(s => s.type === 'bar')) {
+      const valueAxes = [...xs.filter(a => a.type === 'value'), ...ys.filter((a, i) => a.type === 'value' && (s.yAxisIndex || 0) === i)];
+      for (const a of valueAxes)
+        if (a.scale === true || (typeof a.min === 'number' && a.min !== 0) || (typeof a.min === 'string'))
+          out.push(name + ': a bar axis does not start at zero');
+    }
+    for (const a of [...xs, ...ys].filter(a => a.type === 'category' && Array.isArray(a.data))) {
+      const d = a.data.map(x => (x && typeof x === 'object') ? x.value : x);
+      if (d.length > 1 && d.every(x => /^\d{4}$/.test(String(x))))
+        for (let i = 1; i < d.length; i++) if (+d[i] <= +d[i - 1]) { out.push(name + ': years out of order ' + d.join(',')); break; }
+      if (d.length > 1 && !d.every(period) && !(a.axisLabel && a.axisLabel.interval === 0))
+        out.push(name + ': ' + d.length + ' category labels, some may be hidden');
+    }
+    const drawn = series.filter(s => s.type !== 'pie' && s.type !== 'radar' && s.type !== 'map' && s.name !== 'lo');
+    const legend = (o.legend || [])[0];
+    if (drawn.length > 1 && !(legend && legend.show !== false))
+      out.push(name + ': ' + drawn.length + ' series without a legend');
+    for (const a of xs.filter(a => a.type === 'category' && Array.isArray(a.data))) {
+      const months = a.data.map(String);
+      if (!months.every(m => /^\d{4}-\d{2}$/.test(m))) continue;
+      const cumulative = /1[—–-]N月|year to date/.test(JSON.stringify(o.title || []));
+      if (!cumulative) continue;
+      for (const s of series.filter(s => s.type === 'line'))
+        for (let i = 1; i < months.length; i++)
+          if (months[i].endsWith('-01') || months[i].endsWith('-02'))
+            if (months[i - 1].slice(0, 4) !== months[i].slice(0, 4) && s.data[i] != null && s.data[i - 1] != null)
+              { out.push(name + ': a 1–N月 line runs across the new year'); break; }
+    }
+  }
+}
+const body = document.body.innerText || '';
+// Number and unit in one run of text (a table's cells are separated by tabs in innerText);
+// "1.5 个百分点" (percentage points) and rates (个…率) are not counts.
+const fractional = body.match(/\d+\.\d+[ \u00a0]?(个|家|项|次)(?!百分点)(?![\u4e00-\u9fff]*[率比])/);
+if (fractional) out.push('a count with decimals: ' + fractional[0]);
+return out;
+"#;
+
 const UNLABELLED: &str = r#"
 const text = el => (el ? el.textContent : '').replace(/\s+/g, ' ').trim();
 const named = el => {
@@ -662,6 +717,10 @@ async fn every_page_fits_a_phone_and_a_desktop() {
                             if cjk.as_array().is_some_and(|a| !a.is_empty()) {
                                 problems.push(format!("{width}px {who} en {page}: untranslated {cjk}"));
                             }
+                        }
+                        let charts = client.execute(CHART_AUDIT, vec![]).await?;
+                        for finding in charts.as_array().into_iter().flatten() {
+                            problems.push(format!("{width}px {who} {lang} {page}: {}", finding.as_str().unwrap_or_default()));
                         }
                         let unlabelled = client.execute(UNLABELLED, vec![]).await?;
                         for control in unlabelled.as_array().into_iter().flatten() {

@@ -854,6 +854,21 @@ async fn the_comparison_table_shows_each_bases_own_dimension_scores(db: TestDb) 
         );
     }
     assert!(distinct.len() > 1, "the six dimension scores differ");
+    // Ranks show their denominator: each base's national rank out of the run's bases.
+    let run = app
+        .get(&format!("/api/v1/evaluations/{}", ids.latest_run), &admin)
+        .await
+        .json();
+    let n = run["n_bases"].as_i64().unwrap();
+    for card in &cards {
+        let rank = card["result"]["national_rank"].as_f64().unwrap();
+        let cell = format!("<td class=\"num\">{rank:.0}<small> / {n} (");
+        assert!(
+            html.contains(&cell),
+            "[{}] {cell} not in the table",
+            app.label()
+        );
+    }
     app.finish().await;
 }
 backend_tests!(the_comparison_table_shows_each_bases_own_dimension_scores);

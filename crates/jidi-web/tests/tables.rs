@@ -227,6 +227,41 @@ async fn results_sort_search_and_compare_with_last_year(db: TestDb) {
             );
         }
         assert!(html.contains("aria-sort=\"descending\""), "{role}");
+
+        // The star chart follows the page's filters and the viewer's scope: its counts are the
+        // stars of exactly the rows the same query returns, in the chart and in its text.
+        for query in ["", "province=420000", "province=430000", "q=%E6%B9%96"] {
+            let html = app
+                .get(&format!("/evaluations/{run}?{query}"), auth)
+                .await
+                .text();
+            let start = html
+                .find("id=\"chart-data\">")
+                .unwrap_or_else(|| panic!("{role} {query}: no chart data"))
+                + 16;
+            let end = start + html[start..].find("</script>").unwrap();
+            let chart: Value = serde_json::from_str(&html[start..end]).unwrap();
+            let mut expected = [0i64; 5];
+            for row in all_results(&app, run, query, auth).await {
+                if let Some(s) = row["stars"].as_i64() {
+                    expected[s as usize - 1] += 1;
+                }
+            }
+            let drawn: Vec<i64> = chart["stars"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_i64().unwrap())
+                .collect();
+            assert_eq!(drawn, expected, "{role} {query}: chart counts");
+            let text: Vec<String> = (1..=5)
+                .map(|s| format!("{s}★: {}", expected[s - 1]))
+                .collect();
+            assert!(
+                html.contains(&text.join("; ")),
+                "{role} {query}: chart text {text:?}"
+            );
+        }
     }
     // Hostile input is a clear 400 naming the parameter.
     let anon = Auth::Anonymous;

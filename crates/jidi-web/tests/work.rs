@@ -121,6 +121,37 @@ async fn first_screens_show_each_roles_work(db: TestDb) {
     assert_eq!(nation.iter().sum::<i64>(), 445, "{l}");
     let page = app.get("/", &anon).await.text();
     assert!(!page.contains("id=\"work\""), "{l}: no work panel");
+    // Plain words for the public: the headline shows stars and counts, and the machinery
+    // (content hashes, replication counts, seeds) stays in the methods note of each run.
+    for lang in ["zh", "en"] {
+        let page = app.get(&format!("/?lang={lang}"), &anon).await.text();
+        let body = &page[page.find("<main").expect("main")..];
+        let text = body.to_lowercase();
+        for jargon in [
+            "sha-256",
+            "sha256",
+            "hash",
+            "哈希",
+            "摘要值",
+            "replication",
+            "重复抽样",
+            "蒙特卡",
+            "monte carlo",
+            "seed",
+            "随机种子",
+            "inputs_hash",
+        ] {
+            assert!(
+                !text.contains(jargon),
+                "{l} {lang}: public first screen says {jargon}"
+            );
+        }
+        let nation_total: i64 = nation.iter().sum();
+        assert!(
+            body.contains(&nation_total.to_string()),
+            "{l} {lang}: the headline counts the bases"
+        );
+    }
     assert_error(
         &app.get("/api/v1/work?colour=red", &anon).await,
         StatusCode::BAD_REQUEST,

@@ -115,6 +115,7 @@ pub enum ConditionBody {
         /// `blue`, `yellow`, `orange` or `red`.
         min_level: String,
         /// Months of the year, 1–12.
+        #[schema(minimum = 1, maximum = 12)]
         months: u32,
     },
 }

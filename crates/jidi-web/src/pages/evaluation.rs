@@ -15,8 +15,8 @@ use crate::i18n::{self};
 use crate::params::parse_id;
 use crate::reads::bases::scope;
 use crate::reads::results::{
-    ResultSort, ResultsQuery, export_results, parse_results_order, parse_results_query,
-    results_page,
+    ResultSort, ResultsQuery, export_results, ordered_results, parse_results_order,
+    parse_results_query,
 };
 use crate::reads::runs::{run_view, star_counts_by_year, start_run, visible_run};
 use crate::reads::schemes::scheme_view;
@@ -72,9 +72,13 @@ pub(crate) async fn evaluations(
     } else {
         Vec::new()
     };
+    // Years run forward on the chart (the list above it is newest first): one published run a
+    // year, as `star_counts_by_year` keeps it.
+    let mut by_year: Vec<(&i32, &Vec<i64>)> = published.iter().collect();
+    by_year.sort_by_key(|(year, _)| **year);
     let chart = serde_json::json!({
-        "years": runs.iter().filter(|r| r.status == RunStatus::Published).map(|r| r.year).collect::<Vec<_>>(),
-        "stars": runs.iter().filter(|r| r.status == RunStatus::Published).map(|r| run_view(r).star_counts).collect::<Vec<_>>(),
+        "years": by_year.iter().map(|(year, _)| **year).collect::<Vec<_>>(),
+        "stars": by_year.iter().map(|(_, stars)| *stars).collect::<Vec<_>>(),
     });
     render(
         &state,
@@ -137,7 +141,24 @@ pub(crate) async fn run_page(
     let run = visible_run(&state, &viewer, id).await?;
     let (filter, paging) = parse_results_query(&q)?;
     let order = parse_results_order(&q)?;
-    let (items, total) = results_page(&state, &viewer, &run, &filter, &order, paging).await?;
+    let rows = ordered_results(&state, &viewer, &run, &filter, &order).await?;
+    // The star chart follows the page's filters and the viewer's scope (a province's results page
+    // shows its own distribution), so it counts the filtered rows rather than the whole run.
+    let mut filtered_stars = [0i64; 5];
+    for stars in rows.iter().filter_map(|r| r.stars) {
+        if let Some(n) = usize::try_from(stars - 1)
+            .ok()
+            .and_then(|i| filtered_stars.get_mut(i))
+        {
+            *n += 1;
+        }
+    }
+    let total = rows.len() as i64;
+    let items: Vec<_> = rows
+        .into_iter()
+        .skip(paging.offset as usize)
+        .take(paging.per_page as usize)
+        .collect();
     let (page, per_page) = (paging.page, paging.per_page);
     let view = run_view(&run);
     let scheme = state.store.scheme(run.scheme_id).await?;
@@ -146,6 +167,12 @@ pub(crate) async fn run_page(
         .groups
         .iter()
         .map(|g| context! { code => g.code.clone(), name => state.category_name(&g.code, lang), count => g.bases })
+        .collect();
+    let group_sizes: HashMap<&str, usize> = view
+        .summary
+        .groups
+        .iter()
+        .map(|g| (g.code.as_str(), g.bases))
         .collect();
     let pages = (total as u32).div_ceil(per_page).max(1);
     // The filters, search and order as query pairs; pager, sort and export links extend them.
@@ -196,7 +223,7 @@ pub(crate) async fn run_page(
             )
         })
         .collect();
-    let chart = serde_json::json!({ "stars": view.star_counts });
+    let chart = serde_json::json!({ "stars": filtered_stars });
     let provinces: Vec<Value> = jidi_domain::reference::Regions::get()
         .provinces
         .iter()
@@ -227,6 +254,7 @@ pub(crate) async fn run_page(
             can_delete => run.status == RunStatus::Trial && access::can_run_trials(viewer.who()).granted(),
             has_sensitivity => view.summary.sensitivity.is_some(),
             diagnostics => diagnostics,
+            group_sizes => group_sizes,
             chart => ser(&chart),
         },
     )
@@ -572,14 +600,31 @@ pub(crate) async fn base_evaluation_history(
     history: &[(i32, jidi_store::ResultRecord)],
 ) -> Result<Value, AppError> {
     let full = access::can_view_base_data(viewer.who(), scope(base)).granted();
+    // Ranks show their denominators ("295 / 445", and the peer group's size), read from each
+    // run's summary: a handful of runs per base.
+    let mut sizes: HashMap<i64, (i32, HashMap<String, usize>)> = HashMap::new();
+    if full {
+        for (_, r) in history {
+            if sizes.contains_key(&r.run_id) {
+                continue;
+            }
+            if let Some(run) = state.store.run(r.run_id).await? {
+                let groups = run.summary.groups.iter().cloned().collect();
+                sizes.insert(r.run_id, (run.n_bases, groups));
+            }
+        }
+    }
     let rows: Vec<Value> = history
         .iter()
         .map(|(year, r)| {
+            let size = sizes.get(&r.run_id);
             context! {
                 year => year,
                 run_id => r.run_id,
                 stars => r.stars,
                 rank => r.national_rank.filter(|_| full),
+                rank_of => size.map(|s| s.0),
+                category_rank_of => size.and_then(|s| s.1.get(&r.category_code).copied()),
                 category_rank => r.category_rank.filter(|_| full),
                 score => r.score.filter(|_| full),
                 vetoed => r.vetoed && full,

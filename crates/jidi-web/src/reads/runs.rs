@@ -210,9 +210,17 @@ pub async fn start_run(
 }
 
 /// Star counts of runs by year, for charts: `year → [1★ … 5★]`.
+/// Where a year has more than one published run, the latest (highest id) counts.
 pub fn star_counts_by_year(runs: &[RunRecord]) -> HashMap<i32, Vec<i64>> {
-    runs.iter()
-        .filter(|r| r.status == RunStatus::Published)
-        .map(|r| (r.year, run_view(r).star_counts))
+    let mut latest: HashMap<i32, &RunRecord> = HashMap::new();
+    for r in runs.iter().filter(|r| r.status == RunStatus::Published) {
+        let slot = latest.entry(r.year).or_insert(r);
+        if r.id > slot.id {
+            *slot = r;
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(year, r)| (year, run_view(r).star_counts))
         .collect()
 }

@@ -280,7 +280,9 @@ fn fuels_in_standard_coal_add_up_to_the_energy_and_the_mix_follows_the_category(
             .collect()
     };
     let factors = EmissionFactors::shipped();
-    let fuels: Vec<(HashMap<(usize, i32), f64>, f64)> = FUEL_INDICATORS
+    // Each fuel's figures by (base, period), with its tce per unit.
+    type Figures = HashMap<(usize, i32), f64>;
+    let fuels: Vec<(Figures, f64)> = FUEL_INDICATORS
         .iter()
         .map(|f| {
             let tce = factors.get(f.fuel).unwrap().tce_per_unit * f.factor_units;

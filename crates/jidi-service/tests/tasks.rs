@@ -189,7 +189,7 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
         }),
     };
 
-    // One indicator of eighteen: the other seventeen that apply are missing, nothing is written.
+    // One indicator of twenty-two: the other twenty-one that apply are missing, nothing is written.
     let one = july_of(store, base, Some("m_output_gross")).await;
     let outcome = values::import_values(store, "july.csv", one.as_bytes(), &as_base)
         .await
@@ -201,7 +201,7 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
         .filter(|f| f.rule.name() == "missing_required")
         .collect();
     assert!(outcome.refused());
-    assert_eq!(missing.len(), 17, "{:#?}", outcome.report.findings);
+    assert_eq!(missing.len(), 21, "{:#?}", outcome.report.findings);
     assert!(missing.iter().all(|f| f.base_id == Some(base)));
     assert_eq!(outcome.submission_id, None);
 

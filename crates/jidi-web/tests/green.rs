@@ -407,10 +407,51 @@ async fn green_on_every_backend(db: TestDb) {
             }
         }
     }
-    let cookie = app.login_cookie("admin").await;
-    let en = app.get("/monitoring/green?lang=en", &cookie).await;
-    assert_eq!(en.status, StatusCode::OK, "{label}");
-    assert!(en.text().contains("Green and safe"), "{label}");
+    // In English, no Chinese outside the elements marked lang="zh-CN" (base names, factor
+    // sources): the full page, which the crawl of tests/english.rs sees empty (its demo has no
+    // December).
+    for user in ["admin", "hubei", "donghu"] {
+        let cookie = app.login_cookie(user).await;
+        let en = app.get("/monitoring/green?lang=en", &cookie).await;
+        assert_eq!(en.status, StatusCode::OK, "{label}");
+        let html = en.text();
+        assert!(html.contains("Green and safe"), "{label}");
+        let body = &html[html.find("<main").unwrap()..];
+        // The chart's JSON block apart from the rest of the page.
+        let start = body.find("id=\"chart-data\">").unwrap();
+        let end = start + body[start..].find("</script>").unwrap();
+        let chart = &body[start..end];
+        let page = format!("{}{}", &body[..start], &body[end..]);
+        // Drop the text of each element marked lang="zh-CN" (up to its first closing tag).
+        let mut shown = String::new();
+        let mut rest = page.as_str();
+        while let Some(i) = rest.find("lang=\"zh-CN\"") {
+            shown.push_str(&rest[..i]);
+            let after = &rest[i..];
+            rest = &after[after.find("</").unwrap_or(after.len())..];
+        }
+        shown.push_str(rest);
+        let cjk = |text: &str| -> String {
+            text.chars()
+                .filter(|c| {
+                    ('\u{4E00}'..='\u{9FFF}').contains(c) || ('\u{3000}'..='\u{303F}').contains(c)
+                })
+                .collect()
+        };
+        assert_eq!(
+            cjk(&shown),
+            "",
+            "{label} {user}: Chinese on the English page"
+        );
+        // The chart data repeat only the scope's name (a base's, marked in the heading).
+        if user != "donghu" {
+            assert_eq!(
+                cjk(chart),
+                "",
+                "{label} {user}: Chinese in the English chart data"
+            );
+        }
+    }
 
     // The export holds the API's figures, base by base.
     for who in [&admin, &hubei] {

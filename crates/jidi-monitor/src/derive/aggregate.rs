@@ -421,7 +421,7 @@ mod tests {
         let mut codes: Vec<&str> = MONTHLY_INDICATORS.iter().map(|(c, _)| *c).collect();
         codes.sort();
         codes.dedup();
-        assert_eq!(codes.len(), 18);
+        assert_eq!(codes.len(), 22);
         assert_eq!(monthly_aggregation("rev_main"), None);
         assert!(
             monthly_aggregation("m_rev")

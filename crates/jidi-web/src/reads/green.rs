@@ -239,10 +239,11 @@ fn fuel_name(code: &str, lang: Lang) -> (String, String) {
     jidi_domain::catalogue::indicator(code).map_or_else(
         || (code.to_string(), String::new()),
         |i| {
-            (
-                lang.pick(&i.name_zh, &i.name_en).to_string(),
-                i.unit.clone(),
-            )
+            let unit = match lang {
+                Lang::Zh => i.unit.clone(),
+                Lang::En => jidi_domain::catalogue::unit_en(&i.unit).to_string(),
+            };
+            (lang.pick(&i.name_zh, &i.name_en).to_string(), unit)
         },
     )
 }

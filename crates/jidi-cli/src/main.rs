@@ -147,6 +147,11 @@ struct ServeArgs {
     /// Session lifetime in hours.
     #[arg(long, default_value_t = 8)]
     session_hours: i64,
+    /// Emission factors for the green view (CSV with the columns of the shipped
+    /// crates/jidi-monitor/data/emission_factors.csv): each row marked default=yes replaces the
+    /// shipped factor of its fuel.
+    #[arg(long, env = "JIDI_EMISSION_FACTORS")]
+    emission_factors: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -351,6 +356,33 @@ async fn reset(db: &DbArgs) -> anyhow::Result<()> {
     }
 }
 
+/// Reads an operator's emission-factor file, naming the file, row and column of every problem.
+fn read_emission_factors(
+    path: &std::path::Path,
+) -> anyhow::Result<jidi_monitor::carbon::factors::EmissionFactors> {
+    use jidi_monitor::carbon::factors::{EmissionFactors, MAX_FACTOR_FILE_BYTES};
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read the emission factors {}", path.display()))?
+        .len();
+    if size > MAX_FACTOR_FILE_BYTES as u64 {
+        anyhow::bail!(
+            "{}: {size} bytes, more than the {MAX_FACTOR_FILE_BYTES} an emission-factor file may have",
+            path.display()
+        );
+    }
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the emission factors {}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", path.display()))?;
+    EmissionFactors::from_csv(&text).map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}: {p}", path.display()))
+            .collect();
+        anyhow::anyhow!("the emission factors are not usable:\n{}", lines.join("\n"))
+    })
+}
+
 async fn serve(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let store = db.open().await?;
     if args.demo && store.is_empty().await? {
@@ -362,7 +394,12 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     {
         anyhow::bail!("the map file {} does not exist", path.display());
     }
+    let emission_factors = match &args.emission_factors {
+        Some(path) => read_emission_factors(path)?,
+        None => jidi_monitor::carbon::factors::EmissionFactors::shipped(),
+    };
     let config = jidi_web::WebConfig {
+        emission_factors,
         secure_cookies: args.secure_cookies,
         session_hours: args.session_hours,
         proxy_hops: if args.trust_proxy {

@@ -56,7 +56,7 @@ fn catalogue_round_trip_and_edits(d: &Path, db: Option<&str>) {
         "export",
     );
     let rows = read_csv(&d.join("c.csv"));
-    assert_eq!(rows.len(), 65, "header and 64 indicators");
+    assert_eq!(rows.len(), 69, "header and 68 indicators");
     assert_eq!(&rows[0][..4], ["code", "name_zh", "name_en", "unit"]);
     let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
 

@@ -1,5 +1,5 @@
-//! Throughput of parsing and checking a large long-form file: 500 bases × 12 months × the 18
-//! monthly indicators (108,000 rows), checked against a stored previous year and ten peer
+//! Throughput of parsing and checking a large long-form file: 500 bases × 12 months × the 22
+//! monthly indicators (132,000 rows), checked against a stored previous year and ten peer
 //! groups. Run with `cargo bench -p jidi-collect`; prints rows per second.
 
 use std::collections::HashMap;

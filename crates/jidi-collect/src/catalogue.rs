@@ -633,7 +633,7 @@ mod tests {
     #[test]
     fn the_standard_catalogue_parses_with_sixty_four_indicators() {
         let c = CheckCatalogue::standard();
-        assert_eq!(c.len(), 64);
+        assert_eq!(c.len(), 68);
         let rev = c.get("rev_main").unwrap();
         assert_eq!(rev.unit, "亿元");
         assert_eq!(rev.factor("元"), Some(1e-8));

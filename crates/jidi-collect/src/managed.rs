@@ -46,7 +46,7 @@ pub const CATALOGUE_COLUMNS: [(&str, &str); 19] = [
 /// Longest text accepted in a catalogue cell (names and formulas are short prose).
 const MAX_CELL_CHARS: usize = 500;
 
-/// Most indicators a catalogue may hold (the shipped one has 64).
+/// Most indicators a catalogue may hold (the shipped one has 68).
 pub const MAX_ENTRIES: usize = 2_000;
 
 /// Whether an indicator still takes new values.
@@ -178,7 +178,7 @@ pub struct EntryChange {
 }
 
 impl ManagedCatalogue {
-    /// The shipped catalogue: the reference catalogue's 64 indicators with their shipped checks.
+    /// The shipped catalogue: the reference catalogue's 68 indicators with their shipped checks.
     pub fn shipped() -> ManagedCatalogue {
         let checks = CheckCatalogue::standard();
         let entries = reference_catalogue()
@@ -739,12 +739,12 @@ mod tests {
     #[test]
     fn the_shipped_catalogue_joins_names_and_checks() {
         let c = ManagedCatalogue::shipped();
-        assert_eq!(c.entries().len(), 64);
+        assert_eq!(c.entries().len(), 68);
         let rev = c.get("rev_main").unwrap();
         assert_eq!(rev.spec.unit, "亿元");
         assert_eq!(rev.dimension, "strength");
         assert_eq!(rev.status, Status::Active);
-        assert_eq!(c.active(Frequency::Monthly).count(), 18);
+        assert_eq!(c.active(Frequency::Monthly).count(), 22);
         assert!(c.get("nc_rate").unwrap().applies("equipment"));
     }
 

@@ -68,5 +68,5 @@ fn the_shipped_file_round_trips_through_from_csv() {
     let parsed = CheckCatalogue::from_csv(STANDARD_CHECKS_CSV).unwrap();
     assert_eq!(&parsed, CheckCatalogue::standard());
     let with_bom = format!("\u{feff}{STANDARD_CHECKS_CSV}");
-    assert_eq!(CheckCatalogue::from_csv(&with_bom).unwrap().len(), 64);
+    assert_eq!(CheckCatalogue::from_csv(&with_bom).unwrap().len(), 68);
 }

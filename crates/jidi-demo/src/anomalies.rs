@@ -47,6 +47,10 @@ const SHUTDOWN: &[&str] = &[
     "m_export_delivery",
     "m_elec",
     "m_energy",
+    "m_coal",
+    "m_oil",
+    "m_gas",
+    "m_heat",
     "m_tax",
 ];
 

@@ -9,6 +9,8 @@ use jidi_domain::bulk::{AnnualSeries, IncidentDraft, MonthlySeries};
 use jidi_domain::catalogue::{self, Frequency};
 use jidi_domain::incident::IncidentKind;
 use jidi_domain::roll::{Series, Status, Tier};
+use jidi_monitor::carbon::factors::EmissionFactors;
+use jidi_monitor::carbon::indicators::{FUEL_INDICATORS, FuelIndicator};
 
 use crate::anomalies::{AnomalyKind, PlantedAnomaly, last_month};
 use crate::calibration::*;
@@ -16,6 +18,46 @@ use crate::config::{DemoConfig, date};
 use crate::real::real_bases;
 use crate::rng::{Ar1, Rng};
 use crate::roll::DemoBase;
+
+/// Tonnes of standard coal per unit of a fuel indicator, with the shipped factors.
+fn tce_per_unit(indicator: &FuelIndicator) -> f64 {
+    EmissionFactors::shipped()
+        .get(indicator.fuel)
+        .expect("every fuel has a shipped factor")
+        .tce_per_unit
+        * indicator.factor_units
+}
+
+/// The typical fuel mix of a base (shares of its energy in tce: coal, oil, gas, electricity,
+/// heat) by sub-type, else category: raw materials burn coal (steel and building materials most,
+/// petrochemicals more oil and gas), electronics and software run on electricity, equipment and
+/// consumer goods in between. Illustrative, not calibrated to a published table (the demo is
+/// synthetic): the order of magnitude follows the national industrial mix, where coal is about
+/// half of industrial final energy and electricity a quarter.
+fn fuel_mix(category: &str, subcategory: Option<&str>) -> [f64; 5] {
+    match (subcategory.unwrap_or(""), category) {
+        ("steel" | "building_materials", _) => [0.66, 0.03, 0.06, 0.20, 0.05],
+        ("petrochemical", _) => [0.35, 0.20, 0.20, 0.15, 0.10],
+        ("nonferrous", _) => [0.35, 0.04, 0.10, 0.45, 0.06],
+        (_, "materials") => [0.50, 0.05, 0.12, 0.25, 0.08],
+        ("software", _) => [0.01, 0.01, 0.08, 0.85, 0.05],
+        (_, "information") => [0.03, 0.02, 0.12, 0.75, 0.08],
+        (_, "consumer") => [0.20, 0.05, 0.20, 0.40, 0.15],
+        (_, "equipment") => [0.10, 0.06, 0.20, 0.54, 0.10],
+        _ => [0.15, 0.05, 0.18, 0.52, 0.10],
+    }
+}
+
+/// A base's fuel shares in `year`: its category's mix, perturbed once per base, electrifying a
+/// little each year (electricity's share up, coal's down, 3 % of their weight a year from 2018).
+fn fuel_shares(mix: &[f64; 5], year: i32) -> [f64; 5] {
+    let t = f64::from(year - 2018);
+    let mut s = *mix;
+    s[0] *= (1.0 - 0.03 * t).max(0.3);
+    s[3] *= 1.0 + 0.03 * t;
+    let total: f64 = s.iter().sum();
+    s.map(|x| x / total)
+}
 
 /// Indicators generated for provincial bases and cultivating clusters (national bases get all).
 const CORE_INDICATORS: [&str; 12] = [
@@ -517,6 +559,16 @@ pub(crate) fn generate_monthly(
             continue;
         };
         let mut rng = Rng::new(config.seed, 500_000 + i as u64);
+        // The fuel mix draws from a stream of its own, so that the other series stay as they were.
+        let mix = {
+            let mut fuel_rng = Rng::new(config.seed, 700_000 + i as u64);
+            let mut mix = fuel_mix(&d.category_code, d.subcategory_code.as_deref());
+            mix.iter_mut()
+                .for_each(|x| *x *= (0.25 * fuel_rng.shock()).exp());
+            let total: f64 = mix.iter().sum();
+            mix.map(|x| x / total)
+        };
+        let fuel_tce: Vec<f64> = FUEL_INDICATORS.iter().map(tce_per_unit).collect();
         let q = base.quality;
         // A year's figures: from the annual data, or projected beyond them (and before them).
         let year_truth = |year: i32| -> YearTruth {
@@ -582,6 +634,7 @@ pub(crate) fn generate_monthly(
             let scale: f64 = w.iter().zip(&mm).map(|(a, b)| a * b).sum();
             mm.iter_mut().for_each(|x| *x /= scale);
             let mut va_cum = [0.0; 12];
+            let shares = fuel_shares(&mix, year);
             let mut ytd: HashMap<&str, f64> = HashMap::new();
             for m in 1..=12u32 {
                 let k = (m - 1) as usize;
@@ -617,19 +670,23 @@ pub(crate) fn generate_monthly(
                 let export_m =
                     (rev_m * t.export_share * export_dev_m * export_factor).min(0.99 * sales_m);
                 let energy_m = t.va * t.energy_int * w[k] * flow;
-                let month_values: [(&str, f64); 9] = [
+                let month_values: [(&str, f64); 8] = [
                     ("m_rev", rev_m),
                     ("m_output_gross", out_m),
                     ("m_sales_output", sales_m),
                     ("m_cost", rev_m * (1.0 - margin_m / 100.0 - 0.06)),
                     ("m_profit", rev_m * margin_m / 100.0),
                     ("m_export_delivery", export_m),
-                    ("m_elec", energy_m * 1e4 * 2.5),
                     ("m_energy", energy_m),
                     ("m_tax", t.tax * 1e4 * w[k] * flow),
                 ];
                 for (code, v) in month_values {
                     *ytd.entry(code).or_insert(0.0) += v;
+                }
+                // Each fuel's part of the month's energy (万吨标准煤 → tce) in its own unit, so
+                // that the fuels' standard coal adds up to m_energy.
+                for ((fuel, share), per_unit) in FUEL_INDICATORS.iter().zip(shares).zip(&fuel_tce) {
+                    *ytd.entry(fuel.code).or_insert(0.0) += energy_m * 1e4 * share / per_unit;
                 }
                 trailing.push_back(rev_m);
                 if trailing.len() > 12 {
@@ -647,7 +704,7 @@ pub(crate) fn generate_monthly(
                 // Loss-making firms are most numerous early in the year (1–2月) and fewest by
                 // December, as in the published 1–N月 figures.
                 let loss_season = 1.0 + 0.35 * (12.0 - f64::from(m.max(2))) / 10.0;
-                let values: [(&str, f64); 18] = [
+                let values: [(&str, f64); 22] = [
                     ("m_va_growth", round_to(va_growth, 1)),
                     ("m_output_gross", ytd["m_output_gross"]),
                     ("m_sales_output", ytd["m_sales_output"]),
@@ -662,6 +719,10 @@ pub(crate) fn generate_monthly(
                     ),
                     ("m_elec", ytd["m_elec"]),
                     ("m_energy", ytd["m_energy"]),
+                    ("m_coal", ytd["m_coal"]),
+                    ("m_oil", ytd["m_oil"]),
+                    ("m_gas", ytd["m_gas"]),
+                    ("m_heat", ytd["m_heat"]),
                     ("m_fai", round_to(fai, 1)),
                     (
                         "m_loss_ent",

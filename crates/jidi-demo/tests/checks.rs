@@ -260,3 +260,66 @@ fn months_add_up_to_years_and_paths_are_persistent() {
         assert!(donghu < 0.12, "{code}: Donghu 2025 {donghu}");
     }
 }
+
+/// The fuels of every base and month, converted with the shipped factors, add up to its
+/// `m_energy` (both 1–N月 totals rounded to six significant digits), and the mix follows the
+/// category: raw-material bases burn mostly coal, electronics bases run mostly on electricity.
+#[test]
+fn fuels_in_standard_coal_add_up_to_the_energy_and_the_mix_follows_the_category() {
+    use jidi_monitor::carbon::factors::EmissionFactors;
+    use jidi_monitor::carbon::indicators::FUEL_INDICATORS;
+    let data = demo::generate(&config());
+    let series = |code: &str| -> HashMap<(usize, i32), f64> {
+        data.monthly
+            .iter()
+            .find(|(c, _)| *c == code)
+            .unwrap_or_else(|| panic!("{code} is generated"))
+            .1
+            .iter()
+            .map(|&(b, p, v)| ((b, p), v))
+            .collect()
+    };
+    let factors = EmissionFactors::shipped();
+    // Each fuel's figures by (base, period), with its tce per unit.
+    type Figures = HashMap<(usize, i32), f64>;
+    let fuels: Vec<(Figures, f64)> = FUEL_INDICATORS
+        .iter()
+        .map(|f| {
+            let tce = factors.get(f.fuel).unwrap().tce_per_unit * f.factor_units;
+            (series(f.code), tce)
+        })
+        .collect();
+    let energy = series("m_energy");
+    assert!(energy.len() > 20_000, "{} energy figures", energy.len());
+    // Shares of tce (coal, electricity) by category, over every December.
+    let mut shares: HashMap<&str, (f64, f64, f64)> = HashMap::new();
+    for (key, total) in &energy {
+        let parts: Vec<f64> = fuels
+            .iter()
+            .map(|(s, tce)| s.get(key).copied().unwrap_or_else(|| panic!("{key:?}")) * tce)
+            .collect();
+        let sum: f64 = parts.iter().sum();
+        // m_energy is in 万吨标准煤; each figure carries up to 5e-6 of relative rounding.
+        assert!(
+            (sum / (total * 1e4) - 1.0).abs() < 2e-5,
+            "{key:?}: fuels {sum} tce, m_energy {total} 万吨"
+        );
+        if key.1 % 100 == 12 {
+            let category = data.bases[key.0].draft.category_code.as_str();
+            let e = shares.entry(category).or_default();
+            e.0 += parts[0];
+            e.1 += parts[3];
+            e.2 += sum;
+        }
+    }
+    let (coal, elec, all) = shares["materials"];
+    assert!(
+        coal / all > 0.4 && elec / all < 0.35,
+        "materials {coal} {elec} {all}"
+    );
+    let (coal, elec, all) = shares["information"];
+    assert!(
+        coal / all < 0.05 && elec / all > 0.6,
+        "information {coal} {elec} {all}"
+    );
+}

@@ -1,5 +1,5 @@
 //! The indicator catalogue: code, names, unit, frequency, direction, dimension, and which
-//! categories an indicator applies to. The shipped catalogue is the 64 indicators of
+//! categories an indicator applies to. The shipped catalogue is the 68 indicators of
 //! `data/indicator_catalogue_reference.csv` (official evaluation systems and common practice).
 
 use std::sync::OnceLock;
@@ -138,6 +138,17 @@ pub fn unit_en(unit: &str) -> &str {
         "吨标准煤" | "吨标煤" => "tce",
         "万吨标煤" => "10,000 tce",
         "项" => "items",
+        // The fuels (m_coal, m_oil, m_gas, m_heat) and the units they accept.
+        "吨" => "tonnes",
+        "千克" => "kg",
+        "万吨" => "10,000 tonnes",
+        "万立方米" => "10,000 m³",
+        "立方米" => "m³",
+        "亿立方米" => "100 million m³",
+        "吉焦" => "GJ",
+        "兆焦" => "MJ",
+        "百万千焦" => "GJ",
+        "万吉焦" => "10,000 GJ",
         other => other,
     }
 }
@@ -193,7 +204,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shipped_catalogue_has_46_annual_and_18_monthly_indicators() {
+    fn shipped_catalogue_has_46_annual_and_22_monthly_indicators() {
         let c = reference_catalogue();
         assert_eq!(
             c.iter()
@@ -205,7 +216,7 @@ mod tests {
             c.iter()
                 .filter(|i| i.frequency == Frequency::Monthly)
                 .count(),
-            18
+            22
         );
         let energy = indicator("energy_int").unwrap();
         assert_eq!(energy.direction, Direction::Cost);

@@ -1,4 +1,4 @@
-//! The aggregation table agrees with the shipped indicator catalogue of jidi-domain: the same 18
+//! The aggregation table agrees with the shipped indicator catalogue of jidi-domain: the same 22
 //! monthly codes, flows exactly where the catalogue says 1–N月, stocks where it says month-end,
 //! and ratios whose components exist.
 

@@ -14,6 +14,8 @@
 //!   rebuilt whenever monthly values are accepted.
 //! * [`warning_rules`]: the ministry's warning rules as data (TOML/JSON), versioned; a save
 //!   replays every warning.
+//! * [`green`]: green and safe (C6): energy by fuel, CO₂, intensities, water, green factories,
+//!   incidents and progress against the default intensity targets of a year and scope.
 //! * [`report`]: the annual development report built from the database, rendered, printed to PDF.
 //! * [`passwords`]: Argon2id hashing, bounded.
 //! * [`cpu`]: heavy work on blocking threads, a bounded number at a time.
@@ -25,6 +27,7 @@ pub mod demo;
 pub mod demo_collection;
 mod derive;
 pub mod evaluation;
+pub mod green;
 pub mod late_reports;
 pub mod management;
 pub mod monitoring;

@@ -109,7 +109,7 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
     let all = TaskScope::default();
     let t = store.task(task, &all).await.unwrap().unwrap();
     assert_eq!(t.title, "2026年7月月度数据填报");
-    assert_eq!(t.indicators, 18);
+    assert_eq!(t.indicators, 22);
     assert_eq!(t.counts.bases, national.len() as i64);
     assert_eq!(t.counts.not_reported, national.len() as i64);
     assert_eq!(t.deadline.to_rfc3339(), "2026-08-10T15:59:59+00:00");
@@ -168,7 +168,7 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
     assert_eq!(fields(6).await, ["m_output_gross", "m_rev"]);
     assert_eq!(
         fields(5).await.len(),
-        18,
+        22,
         "no task: every monthly indicator"
     );
 
@@ -189,7 +189,7 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
         }),
     };
 
-    // One indicator of eighteen: the other seventeen that apply are missing, nothing is written.
+    // One indicator of twenty-two: the other twenty-one that apply are missing, nothing is written.
     let one = july_of(store, base, Some("m_output_gross")).await;
     let outcome = values::import_values(store, "july.csv", one.as_bytes(), &as_base)
         .await
@@ -201,7 +201,7 @@ async fn a_task_follows_submissions_reviews_and_reminders(db: TestDb) {
         .filter(|f| f.rule.name() == "missing_required")
         .collect();
     assert!(outcome.refused());
-    assert_eq!(missing.len(), 17, "{:#?}", outcome.report.findings);
+    assert_eq!(missing.len(), 21, "{:#?}", outcome.report.findings);
     assert!(missing.iter().all(|f| f.base_id == Some(base)));
     assert_eq!(outcome.submission_id, None);
 

@@ -165,6 +165,37 @@
         ]
       });
     },
+    // Green view: CO2 by fuel, stacked, for each year (10,000 t), and the carbon intensity line.
+    "green-co2": function (el, d) {
+      var hist = (d.view && d.view.history) || [];
+      if (!hist.length) { el.style.display = "none"; return; }
+      var fuels = hist[0].figures.fuels;
+      var series = fuels.map(function (f, k) {
+        return { name: f.name, type: "bar", stack: "co2",
+          data: hist.map(function (h) { return Number((h.figures.fuels[k].co2_t / 10000).toFixed(2)); }) };
+      });
+      series.push({ name: d.labels.carbon_intensity, type: "line", yAxisIndex: 1, color: "#c62828",
+        data: hist.map(function (h) { var v = h.figures.carbon_intensity; return v === null ? null : Number(Number(v).toFixed(4)); }) });
+      chart(el, {
+        tooltip: tooltip, grid: { left: 48, right: 48, top: 48, bottom: 28, containLabel: true },
+        legend: { top: 0, type: "scroll" },
+        xAxis: { type: "category", data: hist.map(function (h) { return String(h.year); }) },
+        yAxis: [{ type: "value", name: d.labels.co2 }, { type: "value", scale: true, splitLine: { show: false } }],
+        series: series
+      });
+    },
+    "green-rank": function (el, d) {
+      var rows = ((d.view && d.view.categories) || []).filter(function (g) { return g.carbon_intensity !== null; });
+      if (!rows.length) { el.style.display = "none"; return; }
+      rows = rows.slice().reverse();
+      chart(el, {
+        tooltip: tooltip, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: "value" },
+        yAxis: { type: "category", data: rows.map(function (g) { return g.name; }) },
+        series: [{ type: "bar", color: "#2e7d32", data: rows.map(function (g) { return Number(Number(g.carbon_intensity).toFixed(4)); }),
+          label: { show: true, position: "right" } }]
+      });
+    },
     "star-history": function (el, d) {
       var rows = d.stars || [];
       if (!rows.length) { el.style.display = "none"; return; }

@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}", get(pages::tasks::task_page))
         .route("/tasks/{id}/remind", post(pages::tasks::remind))
         .route("/monitoring", get(pages::monitoring::monitoring))
+        .route("/monitoring/green", get(pages::green::green))
         .route(
             "/monitoring/bases/{id}",
             get(pages::monitoring::base_monitoring),

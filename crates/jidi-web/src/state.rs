@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use jidi_domain::reference::Category;
+use jidi_monitor::carbon::factors::EmissionFactors;
 use jidi_store::Store;
 use minijinja::Environment;
 
@@ -23,6 +24,9 @@ pub struct WebConfig {
     /// An approved standard map (GeoJSON) supplied by the operator; without one, the dashboard shows
     /// a province grid and ranked bars instead of a map.
     pub map_file: Option<PathBuf>,
+    /// The emission factors of the green view: the shipped defaults, or the operator's file
+    /// (`jidi serve --emission-factors`) over them.
+    pub emission_factors: EmissionFactors,
 }
 
 impl Default for WebConfig {
@@ -32,6 +36,7 @@ impl Default for WebConfig {
             session_hours: 8,
             proxy_hops: 0,
             map_file: None,
+            emission_factors: EmissionFactors::shipped(),
         }
     }
 }

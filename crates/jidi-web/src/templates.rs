@@ -70,6 +70,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "monitoring_base.html",
         include_str!("../templates/monitoring_base.html"),
     ),
+    ("green.html", include_str!("../templates/green.html")),
     ("warnings.html", include_str!("../templates/warnings.html")),
     (
         "warning_rules.html",

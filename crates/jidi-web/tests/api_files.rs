@@ -383,6 +383,8 @@ async fn openapi_document_covers_the_api() {
         ("get", "/api/v1/monitoring/bases"),
         ("get", "/api/v1/monitoring/bases/{id}/series"),
         ("get", "/api/v1/monitoring/export"),
+        ("get", "/api/v1/green"),
+        ("get", "/api/v1/green/export"),
         ("get", "/api/v1/warnings"),
         ("get", "/api/v1/work"),
         ("post", "/api/v1/warnings/{id}/acknowledgement"),

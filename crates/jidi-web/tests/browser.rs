@@ -632,6 +632,7 @@ async fn every_page_fits_a_phone_and_a_desktop() {
         "/schemes/{scheme}/edit",
         "/monitoring/bases/{donghu}",
         "/monitoring/rules",
+        "/monitoring/green",
         "/bases/new",
         "/bases/{donghu}/edit",
         "/values/workbook",

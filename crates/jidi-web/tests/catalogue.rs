@@ -72,7 +72,7 @@ async fn catalogue_on_every_backend(db: TestDb) {
     assert_eq!(api.status, StatusCode::OK, "{l}");
     let v1 = api.json();
     assert_eq!(v1["version"]["version"], 1, "{l}");
-    assert_eq!(v1["indicators"].as_array().unwrap().len(), 64, "{l}");
+    assert_eq!(v1["indicators"].as_array().unwrap().len(), 68, "{l}");
     let rd = entry(&v1, "rd_intensity");
     assert_eq!(
         (rd["min"].as_f64(), rd["max"].as_f64()),
@@ -87,7 +87,7 @@ async fn catalogue_on_every_backend(db: TestDb) {
         let page = app.get("/catalogue", &auth).await;
         assert_eq!(page.status, StatusCode::OK, "{l} {role}: {}", page.text());
         let html = page.text();
-        assert_eq!(html.matches("<tr data-code=").count(), 64, "{l} {role}");
+        assert_eq!(html.matches("<tr data-code=").count(), 68, "{l} {role}");
         assert_eq!(cell(&html, "rd_intensity", "range"), "0–100", "{l} {role}");
         assert_eq!(cell(&html, "rev_main", "yoy-warn"), "±50%", "{l} {role}");
         assert_eq!(cell(&html, "rev_main", "unit"), "亿元", "{l} {role}");
@@ -98,7 +98,7 @@ async fn catalogue_on_every_backend(db: TestDb) {
             "{l} {role}: only the ministry uploads"
         );
         let monthly = app.get("/catalogue?frequency=monthly", &auth).await.text();
-        assert_eq!(monthly.matches("<tr data-code=").count(), 18, "{l} {role}");
+        assert_eq!(monthly.matches("<tr data-code=").count(), 22, "{l} {role}");
         let one = app.get("/catalogue/rd_intensity", &auth).await;
         assert_eq!(one.status, StatusCode::OK, "{l} {role}");
         assert_eq!(
@@ -120,7 +120,7 @@ async fn catalogue_on_every_backend(db: TestDb) {
         .text();
     assert!(en.contains("Indicator catalogue"), "{l}");
     assert_eq!(cell(&en, "rev_main", "unit"), "100 million yuan", "{l}");
-    // The downloads hold the same catalogue: CSV and XLSX read back to 64 rows.
+    // The downloads hold the same catalogue: CSV and XLSX read back to 68 rows.
     for format in ["csv", "xlsx"] {
         let file = app
             .get(
@@ -130,7 +130,7 @@ async fn catalogue_on_every_backend(db: TestDb) {
             .await;
         assert_eq!(file.status, StatusCode::OK, "{l} {format}");
         let table = jidi_tabular::read(&format!("c.{format}"), &file.body).unwrap();
-        assert_eq!(table.rows.len(), 64, "{l} {format}");
+        assert_eq!(table.rows.len(), 68, "{l} {format}");
         let c = jidi_collect::ManagedCatalogue::from_table(&table).unwrap();
         assert_eq!(
             c.get("rd_intensity").unwrap().spec.max,
@@ -410,7 +410,7 @@ async fn catalogue_on_every_backend(db: TestDb) {
     let current = app.get("/api/v1/catalogue", &Auth::Anonymous).await.json();
     assert_eq!(current["version"]["version"], 4, "{l}: nothing saved");
     let page = app.get("/catalogue", &cookie).await.text();
-    assert_eq!(page.matches("<tr data-code=").count(), 65, "{l}");
+    assert_eq!(page.matches("<tr data-code=").count(), 69, "{l}");
     // Each change is in the audit log of its indicator.
     let audit = app
         .get(

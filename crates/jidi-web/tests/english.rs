@@ -12,7 +12,8 @@
 //! - the brand mark 基地 and the link to the Chinese interface (`中文`);
 //! - free text typed by people (decision reasons, review comments, report notes, user names,
 //!   annotations, custom category names), stored as typed;
-//! - enterprise and park names inside values people submitted.
+//! - enterprise and park names inside values people submitted;
+//! - the sources of emission factors, cited as published (titles of Chinese notices).
 //!
 //! Text the page marks so may be repeated where no element can mark it: in the page's `<title>`,
 //! in an attribute (a checkbox's label "Select 某基地") or in a chart's data (a legend of base

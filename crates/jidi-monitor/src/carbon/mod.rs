@@ -7,4 +7,5 @@ pub mod error;
 pub mod factors;
 pub mod footprint;
 pub mod fuel;
+pub mod indicators;
 pub mod target;

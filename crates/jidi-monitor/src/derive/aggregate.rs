@@ -5,7 +5,7 @@
 //! the mean of the bases' margins (a small base with a high margin would otherwise weigh as much
 //! as a large one). Growth rates are weighted by the base-period level, which makes them the
 //! growth of the summed levels. [`Aggregation`] names the rule; [`MONTHLY_INDICATORS`] gives it
-//! for each of the 18 monthly indicators of the catalogue.
+//! for each of the 22 monthly indicators of the catalogue.
 
 use std::collections::BTreeMap;
 
@@ -76,7 +76,7 @@ pub const LOSS_SHARE: Aggregation = Aggregation::Ratio {
     scale: 100.0,
 };
 
-/// The aggregation of each of the catalogue's 18 monthly indicators (`m_*` codes of
+/// The aggregation of each of the catalogue's 22 monthly indicators (`m_*` codes of
 /// `indicator_catalogue_reference.csv`), in catalogue order.
 ///
 /// Components that the catalogue does not collect monthly, and that a caller must supply for a
@@ -86,7 +86,7 @@ pub const LOSS_SHARE: Aggregation = Aggregation::Ratio {
 /// - `fai_total` weighs `m_fai` (industrial investment of the base period);
 /// - `m_liabilities` and `m_assets` (负债合计, 资产总计) make `m_asset_liab`; averaging the
 ///   bases' ratios instead would be wrong, so without them there is no group value.
-pub const MONTHLY_INDICATORS: [(&str, Aggregation); 18] = [
+pub const MONTHLY_INDICATORS: [(&str, Aggregation); 22] = [
     ("m_va_growth", Aggregation::GrowthRate { weight: "va_ind" }),
     ("m_output_gross", NON_NEGATIVE),
     ("m_sales_output", NON_NEGATIVE),
@@ -117,6 +117,10 @@ pub const MONTHLY_INDICATORS: [(&str, Aggregation); 18] = [
     ),
     ("m_elec", NON_NEGATIVE),
     ("m_energy", NON_NEGATIVE),
+    ("m_coal", NON_NEGATIVE),
+    ("m_oil", NON_NEGATIVE),
+    ("m_gas", NON_NEGATIVE),
+    ("m_heat", NON_NEGATIVE),
     (
         "m_fai",
         Aggregation::GrowthRate {
@@ -417,7 +421,7 @@ mod tests {
         let mut codes: Vec<&str> = MONTHLY_INDICATORS.iter().map(|(c, _)| *c).collect();
         codes.sort();
         codes.dedup();
-        assert_eq!(codes.len(), 18);
+        assert_eq!(codes.len(), 22);
         assert_eq!(monthly_aggregation("rev_main"), None);
         assert!(
             monthly_aggregation("m_rev")

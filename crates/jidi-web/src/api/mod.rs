@@ -13,6 +13,7 @@ pub mod bases;
 pub mod catalogue;
 pub mod evaluations;
 mod extract;
+pub mod green;
 pub mod monitoring;
 pub mod proposals;
 pub mod reference;
@@ -132,6 +133,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(monitoring::list_monitoring_bases))
         .routes(routes!(monitoring::get_monitoring_series))
         .routes(routes!(monitoring::export_monitoring))
+        .routes(routes!(green::get_green))
+        .routes(routes!(green::export_green))
         .routes(routes!(monitoring::list_warnings))
         .routes(routes!(monitoring::acknowledge_warning))
         .routes(routes!(

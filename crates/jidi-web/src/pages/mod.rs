@@ -12,6 +12,7 @@ pub(crate) mod admin;
 pub(crate) mod catalogue;
 pub(crate) mod dashboard;
 pub(crate) mod evaluation;
+pub(crate) mod green;
 pub(crate) mod monitoring;
 pub(crate) mod proposals;
 pub(crate) mod render;

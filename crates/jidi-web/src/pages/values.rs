@@ -382,7 +382,7 @@ pub(crate) async fn values_form(
     .await
 }
 
-/// At most this many form fields (the catalogue has 64 indicators, each with an explanation).
+/// At most this many form fields (the catalogue has 68 indicators, each with an explanation).
 const MAX_FORM_FIELDS: usize = 400;
 
 /// `POST /values`: the form's values (`v.<code>`) and explanations (`e.<code>`), submitted as

@@ -4,6 +4,7 @@
 
 pub mod bases;
 pub mod catalogue;
+pub mod green;
 pub mod monitoring;
 pub mod proposals;
 pub mod reports;

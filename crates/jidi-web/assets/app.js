@@ -191,7 +191,7 @@
       chart(el, {
         tooltip: tooltip, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
         xAxis: { type: "value" },
-        yAxis: { type: "category", data: rows.map(function (g) { return g.name; }) },
+        yAxis: { type: "category", data: rows.map(function (g) { return g.name; }), axisLabel: { fontSize: 11, interval: 0 } },
         series: [{ type: "bar", color: "#2e7d32", data: rows.map(function (g) { return Number(Number(g.carbon_intensity).toFixed(4)); }),
           label: { show: true, position: "right" } }]
       });

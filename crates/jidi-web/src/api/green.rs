@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use jidi_tabular::Cell;
 
 use crate::api::extract::ApiQuery;
+use crate::api::monitoring::opt;
 use crate::auth::Viewer;
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::reads::green::{GreenQuery, GreenResponse, green_view};
@@ -52,10 +53,6 @@ pub const GREEN_EXPORT_HEADER: [&str; 20] = [
     "carbon_target_status",
     "synthetic",
 ];
-
-fn opt(v: Option<f64>) -> Cell {
-    v.map_or(Cell::Empty, Cell::Number)
-}
 
 /// The green figures of every base of the scope (one year) as an XLSX workbook, in the order of
 /// the API's `bases` (by carbon intensity).

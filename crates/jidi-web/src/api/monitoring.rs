@@ -141,7 +141,8 @@ pub const EXPORT_HEADER: [&str; 12] = [
     "open_warnings",
 ];
 
-fn opt(v: Option<f64>) -> Cell {
+/// An optional figure as a workbook cell (empty when absent); the green export uses it too.
+pub(crate) fn opt(v: Option<f64>) -> Cell {
     v.map_or(Cell::Empty, Cell::Number)
 }
 

@@ -41,6 +41,7 @@
 #![deny(missing_docs)]
 
 pub mod aggregate;
+pub mod draws;
 pub mod error;
 pub mod impute;
 pub mod normalise;

@@ -4,8 +4,6 @@
 //! 1, 2, 2, 4), pymcdm's `rrankdata` gives tied units the average of their positions (1, 2.5, 2.5, 4).
 //! [`TieRule::Min`] is the default because published league tables use it.
 
-use std::cmp::Ordering;
-
 /// How tied scores share ranks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum TieRule {
@@ -51,9 +49,22 @@ pub enum Order {
 /// Ranks `scores`; missing scores (`NaN`) get a missing rank (`NaN`) and do not take a position.
 pub fn rank(scores: &[f64], order: Order, ties: TieRule) -> Vec<f64> {
     let mut out = vec![f64::NAN; scores.len()];
-    let mut idx: Vec<usize> = Vec::with_capacity(scores.len());
-    rank_into(scores, order, ties, &mut idx, &mut out);
+    let mut scratch = Vec::with_capacity(scores.len());
+    rank_into(scores, order, ties, &mut scratch, &mut out);
     out
+}
+
+/// A key whose unsigned order is `x`'s order, with `-0.0` and `0.0` equal (as `==` has them).
+/// Sorting keys beside positions, rather than positions through a comparison that looks each
+/// score up, keeps the Monte Carlo loops' sorts in cache: ranks depend only on which scores are
+/// equal and which are greater, so any sort of the keys gives the same ranks.
+fn order_key(x: f64) -> u64 {
+    let bits = (x + 0.0).to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
 }
 
 /// As [`rank`], writing into `out` and reusing `scratch`, for the Monte Carlo loops.
@@ -61,30 +72,31 @@ pub fn rank_into(
     scores: &[f64],
     order: Order,
     ties: TieRule,
-    scratch: &mut Vec<usize>,
+    scratch: &mut Vec<(u64, usize)>,
     out: &mut [f64],
 ) {
     debug_assert_eq!(scores.len(), out.len());
     scratch.clear();
-    scratch.extend((0..scores.len()).filter(|&i| !scores[i].is_nan()));
-    for (i, s) in scores.iter().enumerate() {
+    for (i, &s) in scores.iter().enumerate() {
         if s.is_nan() {
             out[i] = f64::NAN;
+        } else {
+            let key = order_key(s);
+            scratch.push((
+                match order {
+                    Order::HighestFirst => !key,
+                    Order::LowestFirst => key,
+                },
+                i,
+            ));
         }
     }
-    let cmp = |a: &usize, b: &usize| -> Ordering {
-        let (x, y) = (scores[*a], scores[*b]);
-        match order {
-            Order::HighestFirst => y.partial_cmp(&x).unwrap_or(Ordering::Equal),
-            Order::LowestFirst => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
-        }
-    };
-    scratch.sort_unstable_by(cmp);
+    scratch.sort_unstable();
     let n = scratch.len();
     let mut start = 0;
     while start < n {
         let mut end = start + 1;
-        while end < n && scores[scratch[end]] == scores[scratch[start]] {
+        while end < n && scratch[end].0 == scratch[start].0 {
             end += 1;
         }
         let value = match ties {
@@ -92,7 +104,7 @@ pub fn rank_into(
             TieRule::Max => end as f64,
             TieRule::Average => (start + 1 + end) as f64 / 2.0,
         };
-        for &i in &scratch[start..end] {
+        for &(_, i) in &scratch[start..end] {
             out[i] = value;
         }
         start = end;
@@ -131,5 +143,71 @@ mod tests {
         assert_eq!(r[0], 2.0);
         assert!(r[1].is_nan());
         assert_eq!(r[2], 1.0);
+    }
+
+    /// The definition: a unit's rank counts the scores better than its own (and, for the tie
+    /// rules, the equal ones), compared as `f64`.
+    fn rank_by_counting(scores: &[f64], order: Order, ties: TieRule) -> Vec<f64> {
+        scores
+            .iter()
+            .map(|&x| {
+                if x.is_nan() {
+                    return f64::NAN;
+                }
+                let better = scores
+                    .iter()
+                    .filter(|&&y| match order {
+                        Order::HighestFirst => y > x,
+                        Order::LowestFirst => y < x,
+                    })
+                    .count() as f64;
+                let equal = scores.iter().filter(|&&y| y == x).count() as f64;
+                match ties {
+                    TieRule::Min => better + 1.0,
+                    TieRule::Max => better + equal,
+                    TieRule::Average => better + (1.0 + equal) / 2.0,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keys_rank_as_the_comparisons_do() {
+        let specials = [
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            1e-310,
+            -1e-310,
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for n in [0usize, 1, 2, 7, 64, 300] {
+            for _ in 0..20 {
+                let scores: Vec<f64> = (0..n)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        match state % 10 {
+                            0 => specials[(state >> 8) as usize % specials.len()],
+                            // Few distinct values, so that ties are common.
+                            1..=4 => ((state >> 8) % 5) as f64 - 2.0,
+                            _ => (state >> 11) as f64 / (1u64 << 53) as f64 * 200.0 - 100.0,
+                        }
+                    })
+                    .collect();
+                for order in [Order::HighestFirst, Order::LowestFirst] {
+                    for ties in [TieRule::Min, TieRule::Max, TieRule::Average] {
+                        let got = rank(&scores, order, ties);
+                        let want = rank_by_counting(&scores, order, ties);
+                        for (g, w) in got.iter().zip(&want) {
+                            assert!(g == w || (g.is_nan() && w.is_nan()), "{scores:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

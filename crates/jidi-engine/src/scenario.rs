@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use rand::{RngExt, SeedableRng};
+use crate::draws::UniformDraws;
 
 use crate::aggregate::{self, Aggregation, Child};
 use crate::error::EngineError;
@@ -126,6 +126,8 @@ pub struct Evaluator {
     n_normalisations: usize,
     acc: Vec<f64>,
     wsum: Vec<f64>,
+    /// Scratch: one indicator's uniform draws.
+    draws: Vec<f64>,
     data_noise: f64,
 }
 
@@ -290,6 +292,7 @@ impl Evaluator {
             n_normalisations,
             acc: vec![0.0; max_units],
             wsum: vec![0.0; max_units],
+            draws: Vec::new(),
             data_noise: 0.0,
         })
     }
@@ -360,27 +363,53 @@ impl Evaluator {
         let mut noise = scenario
             .noise_seed
             .filter(|_| self.data_noise > 0.0)
-            .map(rand_pcg::Pcg64Mcg::seed_from_u64);
+            .map(UniformDraws::seed_from_u64);
         for (g, engine) in self.groups.iter_mut().enumerate() {
             let s = &engine.weighted;
             let cols = &engine.variants[scenario.treatment][scenario.normalisation];
             let sens = &engine.sensitivity[scenario.treatment][scenario.normalisation];
             let n_units = engine.units.len();
+            let method_of = |a: usize| match scenario.aggregation {
+                Some(k) => self.alternatives.aggregations[k],
+                None => engine.nominal.aggregation_at(s.node(a).level),
+            };
+            // Without noise, and where every aggregate reads its children unit by unit, the
+            // indicators' columns are read where they are, not copied for each replication.
+            let copied = noise.is_some()
+                || s.aggregates_bottom_up()
+                    .iter()
+                    .any(|&a| !method_of(a).is_unitwise());
             for (k, &i) in s.indicators().iter().enumerate() {
-                engine.scores[i].clear();
-                engine.scores[i].extend_from_slice(&cols[k]);
+                if !copied {
+                    break;
+                }
+                let dst = &mut engine.scores[i];
+                dst.clear();
+                // A draw for every unit, in unit order, whether its value is present or not.
                 if let (Some(rng), Some(sens)) = (noise.as_mut(), sens[k].as_ref()) {
                     let amplitude = self.data_noise;
-                    for (x, d) in engine.scores[i].iter_mut().zip(&sens.per_unit) {
-                        let u: f64 = rng.random();
+                    let n = cols[k].len().min(sens.per_unit.len());
+                    let draws = &mut self.draws;
+                    draws.resize(n, 0.0);
+                    rng.fill(draws);
+                    let noisy = |x: f64, d: f64, u: f64| -> f64 {
                         let e = amplitude * (2.0 * u - 1.0);
-                        if x.is_finite() {
-                            *x += d * e;
-                            if let Some((lo, hi)) = sens.range {
-                                *x = x.clamp(lo, hi);
-                            }
-                        }
+                        select(x.is_finite(), x + d * e, x)
+                    };
+                    let triples = cols[k][..n]
+                        .iter()
+                        .zip(&sens.per_unit[..n])
+                        .zip(draws.iter());
+                    match sens.range {
+                        Some((lo, hi)) => dst.extend(triples.map(|((&x, &d), &u)| {
+                            let y = noisy(x, d, u);
+                            select(x.is_finite(), y.clamp(lo, hi), y)
+                        })),
+                        None => dst.extend(triples.map(|((&x, &d), &u)| noisy(x, d, u))),
                     }
+                    dst.extend_from_slice(&cols[k][n..]);
+                } else {
+                    dst.extend_from_slice(&cols[k]);
                 }
             }
             // With noise the logs precomputed for the geometric mean no longer match the values.
@@ -390,11 +419,7 @@ impl Evaluator {
                 &engine.logs[scenario.treatment][scenario.normalisation]
             };
             for &a in s.aggregates_bottom_up() {
-                let node = s.node(a);
-                let method = match scenario.aggregation {
-                    Some(k) => self.alternatives.aggregations[k],
-                    None => engine.nominal.aggregation_at(node.level),
-                };
+                let method = method_of(a);
                 let weight_of = |c: usize| -> f64 {
                     let code = engine.node_code[c];
                     if scenario.dropped == Some(code) {
@@ -416,8 +441,12 @@ impl Evaluator {
                         if w == 0.0 {
                             continue;
                         }
-                        let values = &engine.scores[c];
                         let is_indicator = s.node(c).level == 1;
+                        let values: &[f64] = if is_indicator && !copied {
+                            &cols[engine.indicator_pos[c]]
+                        } else {
+                            &engine.scores[c]
+                        };
                         match method {
                             Aggregation::GeometricMean => {
                                 let pre = match (is_indicator, logs) {
@@ -458,11 +487,26 @@ impl Evaluator {
                                 }
                             }
                             _ => {
-                                for u in 0..n_units {
-                                    let x = values[u];
-                                    if !x.is_nan() {
-                                        acc[u] += w * x;
-                                        wsum[u] += w;
+                                let values = &values[..n_units];
+                                // Columns are rarely missing anywhere after imputation; without
+                                // a missing value the loop has no branch and vectorises.
+                                if values.iter().any(|x| x.is_nan()) {
+                                    // Indicators excluded for a category are missing for all of
+                                    // its units: the sums of a missing value stay as they were,
+                                    // chosen by bit mask so that the loop still vectorises.
+                                    for ((a, ws), &x) in
+                                        acc.iter_mut().zip(wsum.iter_mut()).zip(values)
+                                    {
+                                        let present = !x.is_nan();
+                                        *a = select(present, *a + w * x, *a);
+                                        *ws = select(present, *ws + w, *ws);
+                                    }
+                                } else {
+                                    for ((a, ws), &x) in
+                                        acc.iter_mut().zip(wsum.iter_mut()).zip(values)
+                                    {
+                                        *a += w * x;
+                                        *ws += w;
                                     }
                                 }
                             }
@@ -513,6 +557,14 @@ impl Evaluator {
         }
         Ok(())
     }
+}
+
+/// `if condition { a } else { b }` by bit mask: both sides are computed, nothing branches, and the
+/// loops of a replication vectorise; the value is the branch's, bit for bit.
+#[inline(always)]
+fn select(condition: bool, a: f64, b: f64) -> f64 {
+    let mask = (condition as u64).wrapping_neg();
+    f64::from_bits((a.to_bits() & mask) | (b.to_bits() & !mask))
 }
 
 fn check_domain(

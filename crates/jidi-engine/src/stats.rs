@@ -13,10 +13,23 @@
 /// because the algorithm is twenty lines and no maintained crate offers it without pulling in
 /// much more.
 pub fn fsum(values: impl IntoIterator<Item = f64>) -> f64 {
-    let mut partials: Vec<f64> = Vec::new();
+    // The partials are non-overlapping doubles of increasing magnitude, so there are at most
+    // about 2,098 / 53 ≈ 40 of them (the exponent range over the mantissa width): a fixed array
+    // serves every input, and a mean in a loop allocates nothing.
+    // Infinities, NaN and an overflowing partial sum have no exact finite sum: the plain sum,
+    // kept beside, gives IEEE's answer for them.
+    let mut partials = [0.0f64; 64];
+    let mut len = 0usize;
+    let mut plain = 0.0;
+    let mut finite = true;
     for mut x in values {
+        plain += x;
+        if !finite || !x.is_finite() {
+            finite = false;
+            continue;
+        }
         let mut i = 0;
-        for j in 0..partials.len() {
+        for j in 0..len {
             let mut y = partials[j];
             if x.abs() < y.abs() {
                 std::mem::swap(&mut x, &mut y);
@@ -29,9 +42,17 @@ pub fn fsum(values: impl IntoIterator<Item = f64>) -> f64 {
             }
             x = hi;
         }
-        partials.truncate(i);
-        partials.push(x);
+        if !x.is_finite() {
+            finite = false;
+            continue;
+        }
+        partials[i] = x;
+        len = i + 1;
     }
+    if !finite {
+        return plain;
+    }
+    let partials = &partials[..len];
     // Round the partials (non-overlapping, increasing magnitude) to the nearest double.
     let mut hi = 0.0;
     if let Some(mut n) = partials.len().checked_sub(1) {
@@ -108,48 +129,45 @@ pub fn sd(values: &[f64]) -> Option<f64> {
 /// Skewness of `e1071::skewness(type = 2)`, which COINr's `skew()` copies. Missing values are
 /// skipped. `None` below three values or when all values are equal (the estimator is 0/0).
 pub fn skewness(values: &[f64]) -> Option<f64> {
-    let x = present(values);
-    let n = x.len();
-    if n < 3 {
-        return None;
-    }
-    let m = mean(&x)?;
-    let (mut s2, mut s3) = (0.0, 0.0);
-    for v in &x {
-        let d = v - m;
-        s2 += d * d;
-        s3 += d * d * d;
-    }
-    if s2 == 0.0 {
-        return None;
-    }
-    let nf = n as f64;
-    let y = nf.sqrt() * s3 / s2.powf(1.5);
-    Some(y * (nf * (nf - 1.0)).sqrt() / (nf - 2.0))
+    skewness_kurtosis(values).0
 }
 
 /// Kurtosis of `e1071::kurtosis(type = 2)` (excess kurtosis, as Excel's `KURT`), which COINr's
 /// `kurt()` copies. Missing values are skipped. `None` below four values or when all are equal.
 pub fn kurtosis(values: &[f64]) -> Option<f64> {
-    let x = present(values);
-    let n = x.len();
-    if n < 4 {
-        return None;
+    skewness_kurtosis(values).1
+}
+
+/// [`skewness`] and [`kurtosis`] from one mean and one pass over the deviations: the treatment
+/// asks for both at every step of its winsorisation, and the exact mean is the costly part.
+/// Each is computed with the same operations in the same order as on its own.
+pub fn skewness_kurtosis(values: &[f64]) -> (Option<f64>, Option<f64>) {
+    let n = count_present(values);
+    if n < 3 {
+        return (None, None);
     }
-    let m = mean(&x)?;
-    let (mut s2, mut s4) = (0.0, 0.0);
-    for v in &x {
+    let Some(m) = mean(values) else {
+        return (None, None);
+    };
+    let (mut s2, mut s3, mut s4) = (0.0, 0.0, 0.0);
+    for v in values.iter().filter(|v| !v.is_nan()) {
         let d = v - m;
         let d2 = d * d;
         s2 += d2;
+        s3 += d2 * d;
         s4 += d2 * d2;
     }
     if s2 == 0.0 {
-        return None;
+        return (None, None);
     }
     let nf = n as f64;
-    let r = nf * s4 / (s2 * s2);
-    Some(((nf + 1.0) * (r - 3.0) + 6.0) * (nf - 1.0) / ((nf - 2.0) * (nf - 3.0)))
+    let y = nf.sqrt() * s3 / s2.powf(1.5);
+    let skew = y * (nf * (nf - 1.0)).sqrt() / (nf - 2.0);
+    let kurtosis = (n >= 4).then(|| {
+        let r = nf * s4 / (s2 * s2);
+        ((nf + 1.0) * (r - 3.0) + 6.0) * (nf - 1.0) / ((nf - 2.0) * (nf - 3.0))
+    });
+    (Some(skew), kurtosis)
 }
 
 /// Minimum and maximum of the values that are present.
@@ -232,6 +250,28 @@ mod tests {
         assert_eq!(fsum([1e100, 1.0, -1e100]), 1.0);
         assert_eq!(fsum([0.1; 10]), 1.0);
         assert_eq!(fsum([]), 0.0);
+        // Terms spread over the whole exponent range need the most partials (39 here); each is
+        // below half an ulp of the next, so the correctly rounded sum is the largest.
+        let two_to = |e: i32| {
+            if e >= -1022 {
+                f64::from_bits(((e + 1023) as u64) << 52)
+            } else {
+                f64::from_bits(1 << (e + 1074))
+            }
+        };
+        let spread: Vec<f64> = (-1074..1023).step_by(54).map(two_to).collect();
+        assert_eq!(spread[0], f64::from_bits(1));
+        assert_eq!(fsum(spread.iter().copied()), *spread.last().unwrap());
+        assert_eq!(fsum(spread.iter().rev().copied()), *spread.last().unwrap());
+    }
+
+    #[test]
+    fn fsum_of_non_finite_terms_is_ieee() {
+        assert_eq!(fsum([1.0, f64::INFINITY]), f64::INFINITY);
+        assert!(fsum([f64::INFINITY, f64::NEG_INFINITY]).is_nan());
+        assert!(fsum([1.0, f64::NAN, 2.0]).is_nan());
+        assert_eq!(fsum([f64::MAX, f64::MAX, -f64::MAX]), f64::INFINITY);
+        assert!(fsum(std::iter::repeat_n(f64::NAN, 1000)).is_nan());
     }
 
     #[test]

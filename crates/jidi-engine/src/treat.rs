@@ -46,8 +46,8 @@ pub struct SkewKurtosis {
 
 /// COINr's `check_SkewKurt`: `None` when skewness or kurtosis is undefined.
 pub fn check_skew_kurtosis(values: &[f64], config: &WinsoriseConfig) -> Option<SkewKurtosis> {
-    let skew = stats::skewness(values)?;
-    let kurtosis = stats::kurtosis(values)?;
+    let (skew, kurtosis) = stats::skewness_kurtosis(values);
+    let (skew, kurtosis) = (skew?, kurtosis?);
     Some(SkewKurtosis {
         skew,
         kurtosis,
@@ -81,16 +81,27 @@ pub struct Winsorised {
 
 /// COINr's `winsorise()`, step for step, including its way of counting `nwin`.
 pub fn winsorise(values: &[f64], config: &WinsoriseConfig) -> Winsorised {
+    winsorise_from(values, check_skew_kurtosis(values, config), config)
+}
+
+/// [`winsorise`] given the check of `values` already made: each step's check also gives the
+/// next step its skew, so every step computes the moments once.
+fn winsorise_from(
+    values: &[f64],
+    first_check: Option<SkewKurtosis>,
+    config: &WinsoriseConfig,
+) -> Winsorised {
     let mut x = values.to_vec();
-    let mut passing = check_skew_kurtosis(&x, config).is_none_or(|c| c.pass);
+    let mut check = first_check;
     let mut last_high: Vec<usize> = Vec::new();
     let mut last_low: Vec<usize> = Vec::new();
     let mut n_winsorised = 0usize;
     let below_limit = |n: usize| config.winmax.is_none_or(|max| n < max);
-    while !passing && below_limit(n_winsorised) {
-        let Some(skew) = stats::skewness(&x) else {
-            break;
-        };
+    while let Some(c) = check.filter(|c| !c.pass)
+        && below_limit(n_winsorised)
+    {
+        // A check is `Some` only with a defined skewness, the one this step needs.
+        let skew = c.skew;
         let Some((lo, hi)) = stats::min_max(&x) else {
             break;
         };
@@ -122,7 +133,7 @@ pub fn winsorise(values: &[f64], config: &WinsoriseConfig) -> Winsorised {
             }
         }
         n_winsorised = last_high.len() + last_low.len();
-        passing = check_skew_kurtosis(&x, config).is_none_or(|c| c.pass);
+        check = check_skew_kurtosis(&x, config);
     }
     let mut points = vec![PointTreatment::None; x.len()];
     for &i in &last_high {
@@ -214,7 +225,7 @@ pub fn treat(values: &[f64], config: &WinsoriseConfig) -> (Vec<f64>, TreatmentRe
     if before.pass {
         return untreated(TreatmentOutcome::Passed, Some(before));
     }
-    let win = winsorise(values, config);
+    let win = winsorise_from(values, Some(before), config);
     let after = check_skew_kurtosis(&win.values, config);
     let mut report = TreatmentReport {
         outcome: TreatmentOutcome::Winsorised,

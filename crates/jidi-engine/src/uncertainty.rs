@@ -149,65 +149,91 @@ pub fn draw_scenario(evaluator: &Evaluator, config: &UncertaintyConfig, r: usize
     s
 }
 
-/// Ranks of one replication: overall and within group, per unit in group order.
+/// Ranks of one replication: overall and within group, per unit in group order. Ranks are whole
+/// or halves below 2^24, so `f32` holds them exactly at half the memory of 1,000 replications.
 struct Replication {
+    overall: Vec<f32>,
+    within: Vec<f32>,
+    stars: Vec<Option<u8>>,
+}
+
+/// Buffers one worker reuses across its replications.
+#[derive(Default)]
+struct RankBuffers {
+    scratch: Vec<(u64, usize)>,
+    all: Vec<f64>,
     overall: Vec<f64>,
     within: Vec<f64>,
-    stars: Vec<Option<u8>>,
+    min_ranks: Vec<f64>,
 }
 
 fn rank_replication(
     scores: &[Vec<f64>],
     offsets: &[usize],
     config: &UncertaintyConfig,
-    scratch: &mut Vec<usize>,
+    buffers: &mut RankBuffers,
 ) -> Replication {
     let total = *offsets.last().unwrap_or(&0);
-    let mut all = Vec::with_capacity(total);
+    let RankBuffers {
+        scratch,
+        all,
+        overall,
+        within,
+        min_ranks,
+    } = buffers;
+    all.clear();
     for s in scores {
         all.extend_from_slice(s);
     }
-    let mut overall = vec![0.0; total];
-    rank::rank_into(
-        &all,
-        Order::HighestFirst,
-        config.ties,
-        scratch,
-        &mut overall,
-    );
-    let mut within = vec![0.0; total];
+    overall.clear();
+    overall.resize(total, 0.0);
+    rank::rank_into(all, Order::HighestFirst, config.ties, scratch, overall);
+    within.clear();
+    within.resize(total, 0.0);
     let mut stars = vec![None; total];
+    let wants_stars = config.star_cutoffs.is_some() || config.stars.is_some();
     for (g, s) in scores.iter().enumerate() {
         let range = offsets[g]..offsets[g + 1];
-        rank::rank_into(
-            s,
-            Order::HighestFirst,
-            config.ties,
-            scratch,
-            &mut within[range.clone()],
-        );
+        if scores.len() == 1 {
+            // One group: its ranking is the overall one.
+            within.copy_from_slice(overall);
+        } else {
+            rank::rank_into(
+                s,
+                Order::HighestFirst,
+                config.ties,
+                scratch,
+                &mut within[range.clone()],
+            );
+        }
+        // Star places are defined on minimum-tie ranks, whatever the reporting tie rule.
+        let needs_min_ranks =
+            config.star_cutoffs.is_some() || matches!(config.stars, Some(StarRule::Shares(_)));
+        let min_ranks: &[f64] = if !wants_stars || !needs_min_ranks {
+            &[]
+        } else if config.ties == TieRule::Min {
+            &within[range.clone()]
+        } else {
+            min_ranks.clear();
+            min_ranks.resize(s.len(), 0.0);
+            rank::rank_into(s, Order::HighestFirst, TieRule::Min, scratch, min_ranks);
+            min_ranks
+        };
         if let Some(cutoffs) = &config.star_cutoffs {
-            let mut r = vec![0.0; s.len()];
-            rank::rank_into(s, Order::HighestFirst, TieRule::Min, scratch, &mut r);
-            for (star, rank) in stars[range].iter_mut().zip(&r) {
+            for (star, rank) in stars[range].iter_mut().zip(min_ranks) {
                 *star = (!rank.is_nan()).then(|| crate::stars::from_cutoffs(*rank, &cutoffs[g]));
             }
         } else if let Some(rule) = &config.stars {
             let assigned = match rule {
-                StarRule::Shares(_) => {
-                    // Shares are defined on minimum-tie ranks, whatever the reporting tie rule.
-                    let mut r = vec![0.0; s.len()];
-                    rank::rank_into(s, Order::HighestFirst, TieRule::Min, scratch, &mut r);
-                    rule.assign_from_ranks(&r)
-                }
+                StarRule::Shares(_) => rule.assign_from_ranks(min_ranks),
                 StarRule::Thresholds(_) => rule.assign(s),
             };
             stars[range].copy_from_slice(&assigned);
         }
     }
     Replication {
-        overall,
-        within,
+        overall: overall.iter().map(|&r| r as f32).collect(),
+        within: within.iter().map(|&r| r as f32).collect(),
         stars,
     }
 }
@@ -259,11 +285,11 @@ pub fn analyse(
     }
     let total = offsets[n_groups];
 
-    let mut scratch = Vec::new();
+    let mut buffers = RankBuffers::default();
     let mut scores = vec![Vec::new(); n_groups];
     let nominal_scenario = evaluator.nominal();
     evaluator.evaluate(&nominal_scenario, &mut scores)?;
-    let nominal = rank_replication(&scores, &offsets, config, &mut scratch);
+    let nominal = rank_replication(&scores, &offsets, config, &mut buffers);
 
     let threads = if config.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -281,13 +307,13 @@ pub fn analyse(
                 let end = ((t + 1) * chunk).min(config.replications);
                 let mut ev = evaluator.clone();
                 scope.spawn(move || -> Result<Vec<Replication>, EngineError> {
-                    let mut scratch = Vec::new();
+                    let mut buffers = RankBuffers::default();
                     let mut scores = vec![Vec::new(); n_groups];
                     let mut out = Vec::with_capacity(end.saturating_sub(start));
                     for r in start..end {
                         let scenario = draw_scenario(&ev, config, r);
                         ev.evaluate(&scenario, &mut scores)?;
-                        out.push(rank_replication(&scores, offsets, config, &mut scratch));
+                        out.push(rank_replication(&scores, offsets, config, &mut buffers));
                     }
                     Ok(out)
                 })
@@ -303,25 +329,64 @@ pub fn analyse(
         reps.extend(r?);
     }
 
-    let mut units = Vec::with_capacity(total);
-    let mut overall_buf = Vec::with_capacity(reps.len());
-    let mut within_buf = Vec::with_capacity(reps.len());
-    for (g, &offset) in offsets.iter().take(n_groups).enumerate() {
-        for (local, name) in evaluator.units(g).iter().enumerate() {
-            let u = offset + local;
-            overall_buf.clear();
-            within_buf.clear();
-            let mut star_counts = [0usize; 5];
-            let mut n_star = 0usize;
-            for rep in &reps {
-                overall_buf.push(rep.overall[u]);
-                within_buf.push(rep.within[u]);
+    // Per unit, its ranks across replications, summarised on every core: each worker takes a
+    // contiguous run of units, so the units come back in order.
+    let names: Vec<(usize, &String)> = (0..n_groups)
+        .flat_map(|g| evaluator.units(g).iter().map(move |name| (g, name)))
+        .collect();
+    let per_thread = total.div_ceil(threads).max(1);
+    let units: Vec<UnitUncertainty> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..total)
+            .step_by(per_thread)
+            .map(|first| {
+                let (reps, names, nominal) = (&reps, &names, &nominal);
+                let last = (first + per_thread).min(total);
+                scope.spawn(move || summarise_units(reps, nominal, names, first..last, config))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("uncertainty summary worker panicked"))
+            .collect()
+    });
+    Ok(UncertaintyResult {
+        units,
+        replications: reps.len(),
+    })
+}
+
+/// The summaries of the units `range`. Replications are stored one after another, so the ranks
+/// are gathered a block of units at a time: each replication's slice for the block is read once,
+/// in order, instead of one value per replication and unit.
+fn summarise_units(
+    reps: &[Replication],
+    nominal: &Replication,
+    names: &[(usize, &String)],
+    range: std::ops::Range<usize>,
+    config: &UncertaintyConfig,
+) -> Vec<UnitUncertainty> {
+    const BLOCK: usize = 256;
+    let n_reps = reps.len();
+    let wants_stars = config.stars.is_some() || config.star_cutoffs.is_some();
+    let mut units = Vec::with_capacity(range.len());
+    let mut overall_block = vec![0.0f64; BLOCK * n_reps];
+    let mut within_block = vec![0.0f64; BLOCK * n_reps];
+    for first in range.clone().step_by(BLOCK) {
+        let last = (first + BLOCK).min(range.end);
+        let mut star_block = [[0usize; 5]; BLOCK];
+        for (r, rep) in reps.iter().enumerate() {
+            for (k, u) in (first..last).enumerate() {
+                overall_block[k * n_reps + r] = f64::from(rep.overall[u]);
+                within_block[k * n_reps + r] = f64::from(rep.within[u]);
                 if let Some(s) = rep.stars[u] {
-                    star_counts[(s - 1) as usize] += 1;
-                    n_star += 1;
+                    star_block[k][(s - 1) as usize] += 1;
                 }
             }
-            let wants_stars = config.stars.is_some() || config.star_cutoffs.is_some();
+        }
+        for (k, u) in (first..last).enumerate() {
+            let (g, name) = names[u];
+            let star_counts = star_block[k];
+            let n_star: usize = star_counts.iter().sum();
             let star_probability = wants_stars.then(|| {
                 let mut p = [0.0; 5];
                 if n_star > 0 {
@@ -331,19 +396,18 @@ pub fn analyse(
                 }
                 p
             });
+            let mut overall = overall_block[k * n_reps..(k + 1) * n_reps].to_vec();
+            let mut within = within_block[k * n_reps..(k + 1) * n_reps].to_vec();
             units.push(UnitUncertainty {
                 unit: name.clone(),
                 group: g,
-                overall: summarise(nominal.overall[u], &mut overall_buf),
-                within_group: summarise(nominal.within[u], &mut within_buf),
+                overall: summarise(f64::from(nominal.overall[u]), &mut overall),
+                within_group: summarise(f64::from(nominal.within[u]), &mut within),
                 star_probability,
             });
         }
     }
-    Ok(UncertaintyResult {
-        units,
-        replications: reps.len(),
-    })
+    units
 }
 
 fn summarise(nominal: f64, ranks: &mut Vec<f64>) -> RankSummary {
@@ -357,7 +421,8 @@ fn summarise(nominal: f64, ranks: &mut Vec<f64>) -> RankSummary {
             p95: f64::NAN,
         };
     }
-    ranks.sort_by(f64::total_cmp);
+    // Ranks are numbers without NaN: the unstable sort orders them the same as a stable one.
+    ranks.sort_unstable_by(f64::total_cmp);
     RankSummary {
         nominal,
         median: stats::quantile_sorted(ranks, 0.5),

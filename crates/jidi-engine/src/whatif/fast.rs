@@ -780,7 +780,7 @@ impl Fast {
 
 /// The largest change of the normalised value of a unit not computed one by one (every unit but
 /// the one asked about and, when `missing_exact`, the missing ones); `None` when no bound is
-/// known (a log transform against another map).
+/// known (a value outside where a log transform is defined).
 fn bound(c: &Changed<'_>) -> Option<f64> {
     let col = c.col;
     let old = |x: f64| col.scale.apply(col.map.apply(x));
@@ -796,19 +796,41 @@ fn bound(c: &Changed<'_>) -> Option<f64> {
         return Some(worst);
     }
     let (min, max) = (col.sorted[0], col.sorted[col.sorted.len() - 1]);
+    // The change of a unit's normalised value, new minus old, as a function of its value on
+    // [min, max]: between the clamps' bounds each side is `A·x + B`, a constant, or
+    // `A·ln(x − lo + shift) + B`. A difference of two such pieces has at most one turning point
+    // (its derivative times the logs' arguments is linear in x), so its largest size is at the
+    // bounds of the pieces or at that point: the points below.
     let mut points = vec![min, max];
-    match (c.map, col.map) {
-        (Map::Log { .. }, Map::Log { .. }) if c.map == col.map => {}
-        (Map::Log { .. }, _) | (_, Map::Log { .. }) => return None,
-        _ => {
-            for m in [c.map, col.map] {
-                if let Map::Clamp { lo, hi } = m {
-                    points.extend([lo, hi].into_iter().filter(|v| *v > min && *v < max));
-                }
-            }
+    for m in [c.map, col.map] {
+        if let Map::Clamp { lo, hi } = m {
+            points.extend([lo, hi]);
         }
     }
-    for x in points {
+    // The slope of a normalised value with respect to the treated value.
+    let slope = |scale: Scale| scale.sign * (scale.upper - scale.lower) / (scale.hi - scale.lo);
+    let (a_new, a_old) = (slope(c.scale), slope(col.scale));
+    match (c.map, col.map) {
+        (Map::Log { lo: l2, shift: s2 }, Map::Log { lo: l1, shift: s1 }) => {
+            // a_new / (x − l2 + s2) = a_old / (x − l1 + s1).
+            if a_new != a_old {
+                points.push((a_old * (s2 - l2) - a_new * (s1 - l1)) / (a_new - a_old));
+            }
+        }
+        (Map::Log { lo, shift }, _) => {
+            // a_new / (x − lo + shift) = a_old where the other side is linear.
+            if a_old != 0.0 {
+                points.push(lo - shift + a_new / a_old);
+            }
+        }
+        (_, Map::Log { lo, shift }) => {
+            if a_new != 0.0 {
+                points.push(lo - shift + a_old / a_new);
+            }
+        }
+        _ => {}
+    }
+    for x in points.into_iter().filter(|x| *x >= min && *x <= max) {
         worst = worst.max((c.normalised(x) - old(x)).abs());
     }
     let slack = 1e-9 * (col.scale.upper.abs() + col.scale.lower.abs() + 1.0);

@@ -5,7 +5,7 @@
 //! a base sees its reminders and its timeliness history; returned submissions carry comments on
 //! single values.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

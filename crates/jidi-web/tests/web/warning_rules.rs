@@ -5,7 +5,7 @@
 //! refusals (NUL, absurd thresholds, duplicate ids, oversize, a stale version) name the rule
 //! and field and save nothing.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode};
 use jidi_test_support::{TestDb, backend_tests};
@@ -71,6 +71,26 @@ async fn warnings_total(app: &App, auth: &Auth, query: &str) -> i64 {
     r.json()["total"].as_i64().unwrap()
 }
 
+/// The bases with a warning of `rev_yoy_drop`, open or closed, read page by page.
+async fn warned_bases(app: &App, auth: &Auth) -> std::collections::BTreeSet<i64> {
+    let mut bases = std::collections::BTreeSet::new();
+    for page in 1.. {
+        let r = app
+            .get(
+                &format!("/api/v1/warnings?state=all&rule=rev_yoy_drop&per_page=100&page={page}"),
+                auth,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let items = r.json()["items"].as_array().unwrap().clone();
+        if items.is_empty() {
+            break;
+        }
+        bases.extend(items.iter().map(|w| w["base_id"].as_i64().unwrap()));
+    }
+    bases
+}
+
 async fn warning_rules_on_every_backend(db: TestDb) {
     let app = App::over(db, &options()).await;
     let label = app.label();
@@ -120,12 +140,14 @@ async fn warning_rules_on_every_backend(db: TestDb) {
     let r = app.get("/monitoring/rules", &Auth::Anonymous).await;
     assert!(r.status.is_redirection(), "{label}: {}", r.status);
 
-    // Only the ministry saves.
+    // Only the ministry saves. The new blue threshold, a cumulative growth below +100 %, holds
+    // for every month that has a year-on-year figure, so which bases it warns can be told from
+    // the stored revenue alone.
     let mut rules = builtin.clone();
     if let jidi_monitor::warning::rule::Condition::Threshold { thresholds, .. } =
         &mut rules[0].condition
     {
-        thresholds.blue = Some(-2.0);
+        thresholds.blue = Some(100.0);
     }
     let toml = jidi_service::warning_rules::write_rules(
         &rules,
@@ -147,7 +169,7 @@ async fn warning_rules_on_every_backend(db: TestDb) {
         label,
     );
     assert_eq!(j["error"]["fields"][0]["field"], "file", "{j}");
-    let absurd = toml.replacen("blue = -2.0", "blue = -1e300", 1);
+    let absurd = toml.replacen("blue = 100.0", "blue = -1e300", 1);
     let j = assert_error(
         &put(&app, &admin, "reason=x&file=r.toml", absurd.as_bytes()).await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -201,11 +223,11 @@ async fn warning_rules_on_every_backend(db: TestDb) {
     assert_eq!(r.json()["changed"], serde_json::json!(["rev_yoy_drop"]));
 
     // The save: version 1, the warnings replayed, and the board follows the new blue threshold.
-    let before = warnings_total(&app, &admin, "state=all&rule=rev_yoy_drop").await;
+    let before = warned_bases(&app, &admin).await;
     let r = put(
         &app,
         &admin,
-        "reason=%E8%93%9D%E8%89%B2%E9%98%88%E5%80%BC%E6%94%B6%E7%B4%A7&based_on=0&file=rules.toml",
+        "reason=%E8%93%9D%E8%89%B2%E9%98%88%E5%80%BC%E6%94%BE%E5%AE%BD&based_on=0&file=rules.toml",
         toml.as_bytes(),
     )
     .await;
@@ -213,7 +235,7 @@ async fn warning_rules_on_every_backend(db: TestDb) {
     let saved = r.json();
     assert_eq!(saved["status"], "saved");
     assert_eq!(saved["version"]["version"], 1);
-    assert_eq!(saved["version"]["reason"], "蓝色阈值收紧");
+    assert_eq!(saved["version"]["reason"], "蓝色阈值放宽");
     assert_eq!(saved["changed"], serde_json::json!(["rev_yoy_drop"]));
     let replayed = saved["warnings_replayed"].as_i64().unwrap();
     assert_eq!(
@@ -221,18 +243,43 @@ async fn warning_rules_on_every_backend(db: TestDb) {
         warnings_total(&app, &admin, "state=all").await,
         "{label}"
     );
-    let after = warnings_total(&app, &admin, "state=all&rule=rev_yoy_drop").await;
+    // Every base with a year-on-year revenue figure is warned now, and no other.
+    let mut expected = std::collections::BTreeSet::new();
+    for (base, _) in app.state.store.monthly_base_categories().await.unwrap() {
+        let points = app
+            .state
+            .store
+            .monthly_values(base, &["m_rev"], 0)
+            .await
+            .unwrap();
+        let by_period: std::collections::HashMap<i32, f64> =
+            points.iter().map(|p| (p.period, p.value)).collect();
+        if by_period
+            .keys()
+            .any(|p| by_period.get(&(p - 100)).is_some_and(|v| *v > 0.0))
+        {
+            expected.insert(base);
+        }
+    }
+    let after = warned_bases(&app, &admin).await;
     assert!(
-        after >= before,
-        "{label}: a milder blue threshold warns no less ({before} → {after})"
+        !expected.is_empty(),
+        "{label}: the demo has a year of months"
+    );
+    assert_eq!(after, expected, "{label}: bases warned after the save");
+    assert!(
+        before.len() < after.len(),
+        "{label}: the built-in −5 % warned {} bases, +100 % warns {}",
+        before.len(),
+        after.len()
     );
     for (who, auth) in &roles {
         let view = app.get("/api/v1/monitoring/rules", auth).await.json();
         assert_eq!(view["version"]["version"], 1, "{who}");
-        assert_eq!(thresholds(&view, "rev_yoy_drop")[0], ("blue".into(), -2.0));
+        assert_eq!(thresholds(&view, "rev_yoy_drop")[0], ("blue".into(), 100.0));
         let html = app.get("/monitoring/rules", auth).await.text();
         let shown: f64 = page_cell(&html, "rev_yoy_drop", "blue").parse().unwrap();
-        assert_eq!(shown, -2.0, "{label} {who}");
+        assert_eq!(shown, 100.0, "{label} {who}");
     }
     // A file made from the built-in set is now stale.
     let r = put(&app, &admin, "reason=x&based_on=0", toml.as_bytes()).await;

@@ -1,6 +1,6 @@
 //! The test application: a real store (a SQLite file, and PostgreSQL when configured) holding a
 //! smaller demo programme, and the real router, driven in process through `tower::ServiceExt`.
-#![allow(dead_code)] // each test binary uses a different part
+#![allow(dead_code)] // not every helper is used by a test today
 
 use axum::Router;
 use axum::body::Body;

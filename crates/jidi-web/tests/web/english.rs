@@ -19,7 +19,7 @@
 //! in an attribute (a checkbox's label "Select 某基地") or in a chart's data (a legend of base
 //! names); the test removes the marked texts from such strings before it looks for Chinese.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 

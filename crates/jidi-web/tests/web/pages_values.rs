@@ -4,7 +4,7 @@
 //! province accepts it through the pages, the live check finds what an upload would, and the
 //! XLSX template filled in and uploaded back is accepted.
 
-mod support;
+use crate::support;
 
 use std::time::Instant;
 

@@ -2,7 +2,7 @@
 //! evaluators and the ministry, publication (frozen, hashed, once per year), visibility of results
 //! by role, schemes as files, proposals decided within scope, rules and incidents.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode};
 use jidi_test_support::{TestDb, backend_tests};

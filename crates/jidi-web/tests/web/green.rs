@@ -4,7 +4,7 @@
 //! (another province's filter is refused), a base itself against its category and the nation,
 //! the public nothing; the XLSX export holds the API's figures.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

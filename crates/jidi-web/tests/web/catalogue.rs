@@ -3,7 +3,7 @@
 //! edits (one indicator by API or form, a whole file by API or upload), each edit a new version
 //! that the checks follow at once; refusals name the row and column and save nothing.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode};
 use jidi_test_support::{TestDb, backend_tests};

@@ -3,7 +3,7 @@
 //! page counts the bases the roll API lists and the file holds the figures the values API
 //! exports, and that an upload is accepted or refused whole with the sheet's row and column.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode};
 use jidi_tabular::Cell;

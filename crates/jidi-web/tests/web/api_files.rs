@@ -1,7 +1,7 @@
 //! Roll files and sessions through the API on both backends: all-or-nothing import, export,
 //! sessions, reference data, and the OpenAPI document.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode};
 use jidi_test_support::{TestDb, backend_tests};

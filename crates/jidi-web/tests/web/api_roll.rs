@@ -2,7 +2,7 @@
 //! ministry, field errors (400/422), all-or-nothing import, export, sessions, and the OpenAPI
 //! document. Every request goes through the real router and a real database.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode};
 use jidi_test_support::{TestDb, backend_tests};

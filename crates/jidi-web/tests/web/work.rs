@@ -2,7 +2,7 @@
 //! figure is checked against the list the item links to, fetched by the same viewer: a count on
 //! the first screen is the count the click shows; the page shows the API's figures.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode};
 use jidi_test_support::{TestDb, backend_tests};

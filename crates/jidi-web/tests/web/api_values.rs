@@ -2,7 +2,7 @@
 //! stored figures within each caller's scope; uploads are checked all or nothing; a base's upload
 //! waits for its province's review; warnings need explanations; the audit log is the ministry's.
 
-mod support;
+use crate::support;
 
 use std::collections::{HashMap, HashSet};
 

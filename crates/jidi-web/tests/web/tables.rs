@@ -3,7 +3,7 @@
 //! from both runs), the roll in pinyin order, and the roll's Excel export for people beside the
 //! machine-format import template (both read back with calamine through jidi-tabular).
 
-mod support;
+use crate::support;
 
 use jidi_test_support::{TestDb, backend_tests};
 use serde_json::Value;

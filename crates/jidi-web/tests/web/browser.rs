@@ -4,7 +4,7 @@
 //! check's warning without a reload, explains it and submits it for review. Ignored by default (it needs the browser); CI installs
 //! both packages and runs it with `--include-ignored`, and it then fails if they are missing.
 
-mod support;
+use crate::support;
 
 use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};

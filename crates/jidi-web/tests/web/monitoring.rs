@@ -5,7 +5,7 @@
 //! acknowledge another province's warning; an accepted monthly value rebuilds the derived rows;
 //! the XLSX export holds the same figures.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! workbook bombs, redirects that would leave the site, login floods. Nothing may answer 5xx, every
 //! API error keeps the envelope, and each problem named in the tests below stays fixed.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 //! synthetic marking, both languages), and the forms that change state (CSRF-checked, validated,
 //! all or nothing).
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode, header};
 use jidi_test_support::{TestDb, backend_tests};

@@ -8,6 +8,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use jidi_domain::access::ListScope;
 use jidi_domain::roll::{Status, Tier};
+use jidi_monitor::carbon::factors::EmissionFactors;
+use jidi_monitor::carbon::indicators::FUEL_INDICATORS;
 use jidi_report::Lang;
 use jidi_service::demo::{self, DemoOptions};
 use jidi_service::report::{self, Edition, Format, ReportRequest, ReportServiceError};
@@ -126,6 +128,38 @@ async fn figures_trace_to_the_database(db: TestDb) {
         "roll.n_provinces",
         get("roll.n_provinces").0,
         by_province.len() as f64,
+    );
+
+    // CO₂ of the roll's bases, recomputed here from each base's December (1–12月) fuel reports
+    // and the shipped emission factors.
+    let codes: Vec<&str> = FUEL_INDICATORS.iter().map(|f| f.code).collect();
+    let factors = EmissionFactors::shipped();
+    let december = YEAR * 100 + 12;
+    let mut co2 = 0.0;
+    for b in &roll {
+        for p in store.monthly_values(b.id, &codes, december).await.unwrap() {
+            if p.period == december {
+                let f = FUEL_INDICATORS
+                    .iter()
+                    .find(|f| f.code == p.indicator)
+                    .unwrap();
+                co2 += p.value * f.factor_units * factors.get(f.fuel).unwrap().co2_t_per_unit;
+            }
+        }
+    }
+    assert!(co2 > 0.0, "[{label}] the demo's bases report fuels");
+    let (value, source, detail) = get("green.carbon");
+    close("green.carbon", value, co2 / 1e4);
+    assert_eq!(source, "query:green_bases", "[{label}]");
+    assert!(
+        detail.contains(&format!("roll={YEAR}; year={YEAR}")),
+        "{detail}"
+    );
+    // This demo's months start in 2025-08: no December of 2024, so no year-on-year clause.
+    assert!(!figs.contains_key("green.carbon.previous"), "[{label}]");
+    assert!(
+        String::from_utf8_lossy(&html.bytes).contains("二氧化碳排放量为"),
+        "[{label}]"
     );
 
     // Values, summed here from the plain value listing.

@@ -2,7 +2,7 @@
 //! drafts and publishes editions; published editions (and only those) are public; the figures a
 //! draft shows are the database's; an uploaded final file is checked and kept byte for byte.
 
-mod support;
+use crate::support;
 
 use axum::http::{Method, StatusCode, header};
 use jidi_store::ReportGroup;

@@ -472,7 +472,7 @@ async fn openapi_document_covers_the_api() {
 }
 
 /// The whole OpenAPI document is a snapshot: an API change shows up as a diff of
-/// `tests/snapshots/api_files__openapi.snap` to review and accept (`INSTA_UPDATE=always` or
+/// `tests/web/snapshots/web__api_files__openapi.snap` to review and accept (`INSTA_UPDATE=always` or
 /// `cargo insta review`), never silently.
 #[test]
 fn the_openapi_document_changes_only_deliberately() {

@@ -357,7 +357,7 @@ async fn reset(db: &DbArgs) -> anyhow::Result<()> {
 }
 
 /// Reads an operator's emission-factor file, naming the file, row and column of every problem.
-fn read_emission_factors(
+pub(crate) fn read_emission_factors(
     path: &std::path::Path,
 ) -> anyhow::Result<jidi_monitor::carbon::factors::EmissionFactors> {
     use jidi_monitor::carbon::factors::{EmissionFactors, MAX_FACTOR_FILE_BYTES};

@@ -49,6 +49,10 @@ pub struct ReportArgs {
     /// same data and date give the same HTML and DOCX bytes.
     #[arg(long)]
     date: Option<chrono::NaiveDate>,
+    /// Emission factors for the report's CO₂ (CSV with the columns of the shipped
+    /// crates/jidi-monitor/data/emission_factors.csv), as `jidi serve --emission-factors`.
+    #[arg(long, env = "JIDI_EMISSION_FACTORS")]
+    emission_factors: Option<PathBuf>,
 }
 
 /// The sidecar's path: `report.docx` → `report.docx.figures.json`.
@@ -87,7 +91,11 @@ pub async fn run(db: &DbArgs, args: ReportArgs) -> anyhow::Result<()> {
         edition: Edition::Draft,
         generated_on: args.date.unwrap_or_else(crate::today),
     };
-    let model = report::build(&store, &request).await?;
+    let factors = match &args.emission_factors {
+        Some(path) => crate::read_emission_factors(path)?,
+        None => jidi_monitor::carbon::factors::EmissionFactors::shipped(),
+    };
+    let model = report::build_with_factors(&store, &request, &factors).await?;
     let built = started.elapsed();
     let rendered = report::render(&model, format, lang)?;
     let bytes = match &chromium {

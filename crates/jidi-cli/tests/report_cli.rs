@@ -157,6 +157,30 @@ fn html_and_docx_from_the_database() {
         ],
     );
     assert_eq!(bad.status.code(), Some(2), "a bad format is a usage error");
+
+    // Emission factors from a file, as `jidi serve` takes them: a bad file is refused by name,
+    // before anything is written.
+    let factors = d.join("factors.csv");
+    std::fs::write(&factors, "code,nonsense\n").unwrap();
+    let out = d.join("factors.html");
+    let refused = jidi(
+        d,
+        &[
+            "report",
+            "--year",
+            "2025",
+            "--format",
+            "html",
+            "--emission-factors",
+            factors.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("factors.csv"), "{err}");
+    assert!(!out.exists(), "nothing written");
 }
 
 #[test]

@@ -334,6 +334,49 @@ fn empty_figures(factors: &EmissionFactors) -> Result<GreenFigures> {
     )
 }
 
+/// CO₂ of the bases of the national programme, for the annual report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgrammeCarbon {
+    /// Σ CO₂ of the bases reporting fuels, tonnes.
+    pub co2_t: f64,
+    /// Bases reporting fuels.
+    pub n_bases: i64,
+    /// Whether any figure is demo data.
+    pub synthetic: bool,
+}
+
+/// The CO₂ of `data_year` of the national programme's bases on the roll at the end of
+/// `roll_year` (the report's bases; last year's figure of the same bases with `data_year` one
+/// less), `None` when none of them reported fuels. Each base's footprint is computed as on the
+/// green page and summed in base order, so the total does not depend on the order a database
+/// returns rows in (a report's bytes are the same on both backends and on every run).
+pub async fn programme_carbon(
+    store: &Store,
+    factors: &EmissionFactors,
+    roll_year: i32,
+    data_year: i32,
+) -> Result<Option<ProgrammeCarbon>> {
+    let filter = GreenFilter {
+        national_roll_at: Some(roll_year),
+        ..GreenFilter::default()
+    };
+    let mut total = ProgrammeCarbon {
+        co2_t: 0.0,
+        n_bases: 0,
+        synthetic: false,
+    };
+    for base in store.green_bases(data_year, &filter).await? {
+        let sums = base_sums(&base);
+        if sums.n_energy == 0 {
+            continue;
+        }
+        total.co2_t += convert(&sums.fuels, factors)?.co2_t;
+        total.n_bases += 1;
+        total.synthetic |= base.synthetic;
+    }
+    Ok((total.n_bases > 0).then_some(total))
+}
+
 /// The scope's figures of one year (zeros when no base has a figure).
 pub async fn scope_figures(
     store: &Store,

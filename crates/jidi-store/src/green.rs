@@ -48,6 +48,9 @@ pub struct GreenFilter {
     pub category_code: Option<String>,
     /// Only this base.
     pub base_id: Option<i64>,
+    /// Only the bases of the national programme on the roll at the end of this year (the annual
+    /// report's bases, as `report_value_totals` counts them).
+    pub national_roll_at: Option<i32>,
 }
 
 impl GreenFilter {
@@ -65,6 +68,9 @@ impl GreenFilter {
         }
         if let Some(id) = self.base_id {
             c.push("b.id = ?", vec![Param::Int(id)]);
+        }
+        if let Some(year) = self.national_roll_at {
+            c.extend(crate::report::on_roll(year, true));
         }
         c
     }

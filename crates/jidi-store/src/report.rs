@@ -114,7 +114,7 @@ fn tier_at(year: i32) -> String {
 
 /// The bases on the roll at the end of `year`; `national` restricts to the national programme
 /// (by the tier of that day).
-fn on_roll(year: i32, national: bool) -> Conditions {
+pub(crate) fn on_roll(year: i32, national: bool) -> Conditions {
     let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year-end");
     let mut c = Conditions::default();
     if national {

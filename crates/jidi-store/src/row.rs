@@ -156,6 +156,11 @@ pub(crate) struct Clause {
 }
 
 impl Conditions {
+    /// Adds every condition of `other`, after these.
+    pub fn extend(&mut self, other: Conditions) {
+        self.clauses.extend(other.clauses);
+    }
+
     /// Adds a condition where each `?` stands for the next of `params`.
     pub fn push(&mut self, clause: &str, params: Vec<Param>) {
         let pieces: Vec<String> = clause.split('?').map(str::to_string).collect();

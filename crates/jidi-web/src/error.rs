@@ -369,7 +369,9 @@ impl From<ReportServiceError> for AppError {
                 }],
                 message,
             },
-            other @ ReportServiceError::Render(_) => AppError::internal(other),
+            other @ (ReportServiceError::Render(_) | ReportServiceError::Green(_)) => {
+                AppError::internal(other)
+            }
         }
     }
 }

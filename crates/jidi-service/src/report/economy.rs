@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use jidi_domain::incident::IncidentKind;
 use jidi_domain::national::NationalMetric;
 use jidi_domain::reference::MacroRegion;
+use jidi_monitor::carbon::factors::EmissionFactors;
 use jidi_report::model::{
     BaseFigure, Counter, Economy, EconomyRow, Figure, GreenSafety, IncidentRow, Innovation, Item,
     KeyIndicator, Measure, Name, Provenance, Unit, VetoedBase, YearFigure,
@@ -399,10 +400,42 @@ pub(super) async fn green_safety(
     year: i32,
     rated: Option<&Rated>,
     labels: &Labels,
+    factors: &EmissionFactors,
 ) -> Result<Option<GreenSafety>> {
     let energy_intensity = Spec::new("energy_int", Agg::Mean("va_ind"), Unit::TcePer10kYuan)
         .measure(store, year)
         .await?;
+    // CO₂ from the fuels reported for December (1–12月) by the bases on the roll at the end of
+    // the year; last year's of the same bases.
+    let co2 = |data_year: i32, c: &crate::green::ProgrammeCarbon| {
+        Figure::new(
+            c.co2_t / 1e4,
+            Unit::Tonnes10k,
+            Provenance::query(
+                "green_bases",
+                &format!(
+                    "roll={year}; year={data_year}; CO₂ of {} bases of the national programme reporting fuels, 1–12月, emission factors {}",
+                    c.n_bases,
+                    factors
+                        .all()
+                        .map(|f| f.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        )
+    };
+    let carbon = match crate::green::programme_carbon(store, factors, year, year).await? {
+        Some(now) => {
+            let before = crate::green::programme_carbon(store, factors, year, year - 1).await?;
+            Some(Measure {
+                current: co2(year, &now),
+                previous: before.map(|b| co2(year - 1, &b)),
+                national_share: None,
+            })
+        }
+        None => None,
+    };
     let mut indicators = Vec::new();
     if let Some(k) = Spec::new("green_factory", Agg::Sum, Unit::Count(Counter::Firm))
         .key_indicator(
@@ -459,12 +492,17 @@ pub(super) async fn green_safety(
                 .collect()
         })
         .unwrap_or_default();
-    if energy_intensity.is_none() && indicators.is_empty() && now.is_empty() && before.is_empty() {
+    if energy_intensity.is_none()
+        && carbon.is_none()
+        && indicators.is_empty()
+        && now.is_empty()
+        && before.is_empty()
+    {
         return Ok(None);
     }
     Ok(Some(GreenSafety {
         energy_intensity,
-        carbon: None,
+        carbon,
         indicators,
         incidents,
         vetoed,

@@ -6,11 +6,14 @@ use std::io::Cursor;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use jidi_monitor::carbon::factors::EmissionFactors;
 use jidi_report::Lang;
 use jidi_store::{EditionRecord, FinalFile, NewEdition, Store};
 use sha2::{Digest, Sha256};
 
-use super::{Edition, Format, ReportRequest, ReportServiceError, Result, build, render};
+use super::{
+    Edition, Format, ReportRequest, ReportServiceError, Result, build_with_factors, render,
+};
 
 /// The largest final file accepted (the generated DOCX of the full demo is about 0.3 MB; an
 /// edited one with pictures is larger; the server takes bodies up to 20 MB, the form included).
@@ -58,7 +61,8 @@ pub fn check_final_file(name: &str, bytes: &[u8]) -> std::result::Result<&'stati
 }
 
 /// Publishes the next edition of `year` in `lang`, with the office's final file when given
-/// (`(name, bytes)`, checked by [`check_final_file`]).
+/// (`(name, bytes)`, checked by [`check_final_file`]); CO₂ with `factors`.
+#[allow(clippy::too_many_arguments)] // each is a separate fact of the edition
 pub async fn publish(
     store: &Store,
     year: i32,
@@ -66,6 +70,7 @@ pub async fn publish(
     generated_on: NaiveDate,
     final_file: Option<(String, Vec<u8>)>,
     actor: Option<i64>,
+    factors: &EmissionFactors,
 ) -> Result<EditionRecord> {
     let final_file = match final_file {
         Some((name, bytes)) => {
@@ -87,7 +92,7 @@ pub async fn publish(
         edition: Edition::Published(edition_number),
         generated_on,
     };
-    let model = build(store, &request).await?;
+    let model = build_with_factors(store, &request, factors).await?;
     let synthetic = model.meta.synthetic;
     let (html, docx) = crate::cpu::run_heavy(PATIENCE, move || {
         Ok::<_, ReportServiceError>((

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use jidi_domain::reference::{MacroRegion, STRATEGIES};
 use jidi_domain::roll::{Series, Tier};
+use jidi_monitor::carbon::factors::EmissionFactors;
 use jidi_report::model::{
     CategoryCount, Counter, Date, Figure, Item, Meta, Name, Provenance, Report, Roll, Unit,
 };
@@ -67,6 +68,9 @@ pub enum ReportServiceError {
     /// The model broke a rule of the renderer (a bug or corrupt data), with every problem.
     #[error(transparent)]
     Render(#[from] jidi_report::ReportError),
+    /// The green figures could not be computed (a fuel without a factor).
+    #[error(transparent)]
+    Green(#[from] crate::green::GreenError),
 }
 
 type Result<T> = std::result::Result<T, ReportServiceError>;
@@ -157,8 +161,18 @@ pub fn render(report: &Report, format: Format, lang: Lang) -> Result<Rendered> {
     })
 }
 
-/// Builds the report of `request.year` from the database.
+/// Builds the report of `request.year` from the database, with the shipped emission factors.
 pub async fn build(store: &Store, request: &ReportRequest) -> Result<Report> {
+    build_with_factors(store, request, &EmissionFactors::shipped()).await
+}
+
+/// Builds the report of `request.year` from the database; CO₂ with `factors` (the ones the server
+/// or the command was given, as on the green page).
+pub async fn build_with_factors(
+    store: &Store,
+    request: &ReportRequest,
+    factors: &EmissionFactors,
+) -> Result<Report> {
     let year = request.year;
     if !(1990..=2100).contains(&year) {
         return Err(ReportServiceError::BadYear { year });
@@ -177,7 +191,7 @@ pub async fn build(store: &Store, request: &ReportRequest) -> Result<Report> {
         store.report_synthetic_bases(year).await? > 0 || run.as_ref().is_some_and(|r| r.synthetic);
     let economy = economy::economy(store, year, &labels).await?;
     let innovation = economy::innovation(store, year, &labels).await?;
-    let green_safety = economy::green_safety(store, year, rated.as_ref(), &labels).await?;
+    let green_safety = economy::green_safety(store, year, rated.as_ref(), &labels, factors).await?;
     let decisions = decisions::decisions(store, year, &labels).await?;
     let appendix = rated::appendix(store, run.as_ref(), synthetic).await?;
     let monitoring = monitoring::monitoring(store, year, &labels).await?;

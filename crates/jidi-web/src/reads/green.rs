@@ -394,6 +394,7 @@ pub async fn green_view(
         province_code: province.map(Into::into),
         category_code: category.map(Into::into),
         base_id: base,
+        national_roll_at: None,
     };
     match access::monitoring_scope(viewer.who()).map_err(|a| match AppError::check(a) {
         Err(e) => e,

@@ -111,7 +111,8 @@ pub async fn draft(state: &AppState, viewer: &Viewer, spec: &DraftSpec) -> AppRe
         edition: Edition::Draft,
         generated_on: jidi_service::today(),
     };
-    let model = service::build(&state.store, &request).await?;
+    let model =
+        service::build_with_factors(&state.store, &request, &state.config.emission_factors).await?;
     let (format, lang) = (spec.format, spec.lang);
     let bytes = jidi_service::cpu::run_heavy(PATIENCE, move || -> AppResult<Vec<u8>> {
         Ok(match &chromium {
@@ -276,6 +277,7 @@ pub async fn publish(
         jidi_service::today(),
         final_file,
         viewer.user_id(),
+        &state.config.emission_factors,
     )
     .await?;
     Ok(edition_view(&record))

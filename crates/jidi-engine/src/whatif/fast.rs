@@ -811,22 +811,17 @@ fn bound(c: &Changed<'_>) -> Option<f64> {
     let slope = |scale: Scale| scale.sign * (scale.upper - scale.lower) / (scale.hi - scale.lo);
     let (a_new, a_old) = (slope(c.scale), slope(col.scale));
     match (c.map, col.map) {
-        (Map::Log { lo: l2, shift: s2 }, Map::Log { lo: l1, shift: s1 }) => {
-            // a_new / (x − l2 + s2) = a_old / (x − l1 + s1).
-            if a_new != a_old {
-                points.push((a_old * (s2 - l2) - a_new * (s1 - l1)) / (a_new - a_old));
-            }
+        // a_new / (x − l2 + s2) = a_old / (x − l1 + s1).
+        (Map::Log { lo: l2, shift: s2 }, Map::Log { lo: l1, shift: s1 }) if a_new != a_old => {
+            points.push((a_old * (s2 - l2) - a_new * (s1 - l1)) / (a_new - a_old));
         }
-        (Map::Log { lo, shift }, _) => {
-            // a_new / (x − lo + shift) = a_old where the other side is linear.
-            if a_old != 0.0 {
-                points.push(lo - shift + a_new / a_old);
-            }
+        (Map::Log { .. }, Map::Log { .. }) => {}
+        // a_new / (x − lo + shift) = a_old where the other side is linear.
+        (Map::Log { lo, shift }, _) if a_old != 0.0 => {
+            points.push(lo - shift + a_new / a_old);
         }
-        (_, Map::Log { lo, shift }) => {
-            if a_new != 0.0 {
-                points.push(lo - shift + a_old / a_new);
-            }
+        (_, Map::Log { lo, shift }) if a_new != 0.0 => {
+            points.push(lo - shift + a_old / a_new);
         }
         _ => {}
     }

@@ -41,7 +41,6 @@
 #![deny(missing_docs)]
 
 pub mod aggregate;
-pub mod draws;
 pub mod error;
 pub mod impute;
 pub mod normalise;

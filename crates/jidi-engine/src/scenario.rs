@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::draws::UniformDraws;
+use rand::{RngExt, SeedableRng};
 
 use crate::aggregate::{self, Aggregation, Child};
 use crate::error::EngineError;
@@ -126,8 +126,6 @@ pub struct Evaluator {
     n_normalisations: usize,
     acc: Vec<f64>,
     wsum: Vec<f64>,
-    /// Scratch: one indicator's uniform draws.
-    draws: Vec<f64>,
     data_noise: f64,
 }
 
@@ -292,7 +290,6 @@ impl Evaluator {
             n_normalisations,
             acc: vec![0.0; max_units],
             wsum: vec![0.0; max_units],
-            draws: Vec::new(),
             data_noise: 0.0,
         })
     }
@@ -363,7 +360,7 @@ impl Evaluator {
         let mut noise = scenario
             .noise_seed
             .filter(|_| self.data_noise > 0.0)
-            .map(UniformDraws::seed_from_u64);
+            .map(rand_pcg::Pcg64Mcg::seed_from_u64);
         for (g, engine) in self.groups.iter_mut().enumerate() {
             let s = &engine.weighted;
             let cols = &engine.variants[scenario.treatment][scenario.normalisation];
@@ -389,23 +386,18 @@ impl Evaluator {
                 if let (Some(rng), Some(sens)) = (noise.as_mut(), sens[k].as_ref()) {
                     let amplitude = self.data_noise;
                     let n = cols[k].len().min(sens.per_unit.len());
-                    let draws = &mut self.draws;
-                    draws.resize(n, 0.0);
-                    rng.fill(draws);
-                    let noisy = |x: f64, d: f64, u: f64| -> f64 {
+                    let mut noisy = |x: f64, d: f64| -> f64 {
+                        let u: f64 = rng.random();
                         let e = amplitude * (2.0 * u - 1.0);
                         select(x.is_finite(), x + d * e, x)
                     };
-                    let triples = cols[k][..n]
-                        .iter()
-                        .zip(&sens.per_unit[..n])
-                        .zip(draws.iter());
+                    let pairs = cols[k][..n].iter().zip(&sens.per_unit[..n]);
                     match sens.range {
-                        Some((lo, hi)) => dst.extend(triples.map(|((&x, &d), &u)| {
-                            let y = noisy(x, d, u);
+                        Some((lo, hi)) => dst.extend(pairs.map(|(&x, &d)| {
+                            let y = noisy(x, d);
                             select(x.is_finite(), y.clamp(lo, hi), y)
                         })),
-                        None => dst.extend(triples.map(|((&x, &d), &u)| noisy(x, d, u))),
+                        None => dst.extend(pairs.map(|(&x, &d)| noisy(x, d))),
                     }
                     dst.extend_from_slice(&cols[k][n..]);
                 } else {

@@ -270,11 +270,23 @@ pub fn breach_bands(
     actual: &MonthlySeries,
     months: usize,
 ) -> BTreeMap<Period, ForecastBand> {
-    let mut out = BTreeMap::new();
+    let jobs = band_jobs(input, actual, months);
     let config = jidi_forecast::Config {
         threads: 1,
         ..jidi_forecast::Config::new(1, jidi_forecast::Method::Auto)
     };
+    let series: Vec<_> = jobs.iter().map(|(_, s)| s.clone()).collect();
+    bands_of(&jobs, jidi_forecast::forecast_many(&series, &config))
+}
+
+/// The forecasts [`breach_bands`] makes: for each judged month with enough history, its origin
+/// (the month before it) and the consecutive months up to the origin.
+fn band_jobs(
+    input: &MonthlySeries,
+    actual: &MonthlySeries,
+    months: usize,
+) -> Vec<(Period, jidi_forecast::Series)> {
+    let mut jobs = Vec::new();
     for &target in actual.keys().rev().take(months) {
         let Some(origin) = target.previous() else {
             continue;
@@ -292,42 +304,76 @@ pub fn breach_bands(
             continue;
         }
         values.reverse();
-        let Ok(series) = jidi_forecast::Series::new("breach", values, 12) else {
-            continue;
-        };
-        let Ok(f) = jidi_forecast::forecast(&series, &config) else {
-            continue;
-        };
-        if let Some((p, band)) = ForecastBand::from_forecast(&f, origin, 1) {
-            debug_assert_eq!(p, target);
+        if let Ok(series) = jidi_forecast::Series::new("breach", values, 12) {
+            jobs.push((origin, series));
+        }
+    }
+    jobs
+}
+
+/// The bands of `jobs` from their forecasts (in the same order); a forecast the forecaster
+/// declined gives no band.
+fn bands_of(
+    jobs: &[(Period, jidi_forecast::Series)],
+    forecasts: Vec<Result<jidi_forecast::Forecast, jidi_forecast::Error>>,
+) -> BTreeMap<Period, ForecastBand> {
+    let mut out = BTreeMap::new();
+    for ((origin, _), f) in jobs.iter().zip(forecasts) {
+        if let Ok(f) = f
+            && let Some((p, band)) = ForecastBand::from_forecast(&f, *origin, 1)
+        {
             out.insert(p, band);
         }
     }
     out
 }
 
-/// The facts of one base the forecast-breach `rules` read: per indicator they name, the actual
-/// figures and the bands made before each of the latest [`BREACH_MONTHS`] months.
-fn breach_facts(own: &BTreeMap<String, MonthlySeries>, rules: &[Rule]) -> Facts {
-    let mut facts = Facts::default();
+/// The facts the forecast-breach `rules` read, for every member of a group: per indicator they
+/// name, the actual figures and the bands made before each of the latest [`BREACH_MONTHS`]
+/// months ([`breach_bands`]). The group's forecasts are made together on every core: each is
+/// computed from its own series alone, so the bands do not depend on the number of threads.
+fn breach_facts(
+    series: &BTreeMap<i64, BTreeMap<String, MonthlySeries>>,
+    rules: &[Rule],
+) -> BTreeMap<i64, Facts> {
+    let mut indicators: Vec<&String> = Vec::new();
     for rule in rules {
-        let Condition::ForecastBreach { indicator, .. } = &rule.condition else {
-            continue;
-        };
-        if facts.series.contains_key(indicator) {
-            continue;
+        if let Condition::ForecastBreach { indicator, .. } = &rule.condition
+            && !indicators.contains(&indicator)
+        {
+            indicators.push(indicator);
         }
-        let Some(reported) = own.get(indicator) else {
-            continue;
-        };
-        let (input, actual) = breach_series(indicator, reported);
-        facts.forecasts.insert(
-            indicator.clone(),
-            breach_bands(&input, &actual, BREACH_MONTHS),
-        );
+    }
+    // (member, indicator, actual figures, its forecasts) in order; the forecasts of all of them
+    // are made in one batch.
+    let mut planned = Vec::new();
+    let mut batch = Vec::new();
+    for (id, own) in series {
+        for &indicator in &indicators {
+            let Some(reported) = own.get(indicator) else {
+                continue;
+            };
+            let (input, actual) = breach_series(indicator, reported);
+            let jobs = band_jobs(&input, &actual, BREACH_MONTHS);
+            batch.extend(jobs.iter().map(|(_, s)| s.clone()));
+            planned.push((*id, indicator, actual, jobs));
+        }
+    }
+    let config = jidi_forecast::Config {
+        threads: 0,
+        ..jidi_forecast::Config::new(1, jidi_forecast::Method::Auto)
+    };
+    let mut forecasts = jidi_forecast::forecast_many(&batch, &config).into_iter();
+    let mut out: BTreeMap<i64, Facts> = series.keys().map(|id| (*id, Facts::default())).collect();
+    for (id, indicator, actual, jobs) in planned {
+        let facts = out.entry(id).or_default();
+        let mine: Vec<_> = forecasts.by_ref().take(jobs.len()).collect();
+        facts
+            .forecasts
+            .insert(indicator.clone(), bands_of(&jobs, mine));
         facts.series.insert(indicator.clone(), actual);
     }
-    facts
+    out
 }
 
 /// The built-in rule with id `id`, for names of warnings whose rule is no longer in force.
@@ -392,6 +438,15 @@ fn replay_group(
             ((code, measure), figures)
         })
         .collect();
+    // The forecast bands are made only when a rule reads them (the costly part).
+    let breach = if rules
+        .iter()
+        .any(|r| matches!(r.condition, Condition::ForecastBreach { .. }))
+    {
+        breach_facts(&series, rules)
+    } else {
+        BTreeMap::new()
+    };
     let mut out = Vec::new();
     for (id, own) in &series {
         let synthetic = group[id]
@@ -403,13 +458,9 @@ fn replay_group(
             reports: timings.get(id).cloned().unwrap_or_default(),
             ..Facts::default()
         };
-        // The forecast bands are made only when a rule reads them (the costly part).
-        let breach = rules
-            .iter()
-            .any(|r| matches!(r.condition, Condition::ForecastBreach { .. }))
-            .then(|| breach_facts(own, rules));
+        let breach = breach.get(id);
         for rule in rules {
-            let (facts, from, to) = match (&rule.condition, span, &breach) {
+            let (facts, from, to) = match (&rule.condition, span, breach) {
                 (Condition::LateReport { .. }, _, _) => {
                     match (
                         facts.reports.keys().next(),
@@ -1161,6 +1212,48 @@ mod tests {
         // Only the latest twelve months are judged: a break in 2024 raises nothing.
         let group = BTreeMap::from([(1, panel_of(&planted(Some((202409, 60.0)))))]);
         assert_eq!(replay_group(&group, &Timings::new(), &breach_rule()), []);
+    }
+
+    #[test]
+    fn a_group_batch_makes_each_members_own_bands() {
+        // Members of different lengths and shapes, one without the indicator: the batch made on
+        // every core must hand each member exactly the bands made from its own series alone.
+        let mut series = BTreeMap::new();
+        for (id, break_at) in [
+            (1, None),
+            (2, Some((202503, 40.0))),
+            (3, Some((202511, 300.0))),
+        ] {
+            series.insert(
+                id,
+                BTreeMap::from([(
+                    "m_rev".to_string(),
+                    values_of(&panel_of(&planted(break_at))["m_rev"]),
+                )]),
+            );
+        }
+        let short: MonthlySeries = series[&1]["m_rev"]
+            .iter()
+            .skip(20)
+            .map(|(p, v)| (*p, *v))
+            .collect();
+        series.insert(4, BTreeMap::from([("m_rev".to_string(), short)]));
+        series.insert(5, BTreeMap::new());
+        let facts = breach_facts(&series, &breach_rule());
+        assert_eq!(facts.keys().copied().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+        let mut judged = 0;
+        for (id, own) in &series {
+            let Some(reported) = own.get("m_rev") else {
+                assert!(facts[id].forecasts.is_empty() && facts[id].series.is_empty());
+                continue;
+            };
+            let (input, actual) = breach_series("m_rev", reported);
+            let alone = breach_bands(&input, &actual, BREACH_MONTHS);
+            judged += alone.len();
+            assert_eq!(facts[id].forecasts["m_rev"], alone, "member {id}");
+            assert_eq!(facts[id].series["m_rev"], actual, "member {id}");
+        }
+        assert!(judged >= 36, "{judged}");
     }
 
     #[test]

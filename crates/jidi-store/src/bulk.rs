@@ -103,7 +103,7 @@ fn copy_row(out: &mut String, v: &AcceptedValue) {
 
 /// Text in COPY text format: backslash, tab, newline and carriage return escaped (a unit comes
 /// from the uploaded file and may hold any of them).
-fn copy_text(out: &mut String, text: &str) {
+pub(crate) fn copy_text(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -115,10 +115,47 @@ fn copy_text(out: &mut String, text: &str) {
     }
 }
 
+/// A float in COPY text format: Rust's shortest exact form, which PostgreSQL reads back to the
+/// same double; `\\N` for none; the special values in PostgreSQL's spelling (Rust writes `inf`).
+pub(crate) fn copy_float(out: &mut String, value: Option<f64>) {
+    use std::fmt::Write;
+    match value {
+        None => out.push_str("\\N"),
+        Some(v) if v.is_nan() => out.push_str("NaN"),
+        Some(v) if v == f64::INFINITY => out.push_str("Infinity"),
+        Some(v) if v == f64::NEG_INFINITY => out.push_str("-Infinity"),
+        Some(v) => {
+            let _ = write!(out, "{v}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::collection::Frequency;
+
+    #[test]
+    fn copy_floats_round_trip_in_postgres_spelling() {
+        let mut out = String::new();
+        for v in [
+            Some(0.1 + 0.2),
+            None,
+            Some(-0.0),
+            Some(f64::INFINITY),
+            Some(f64::NEG_INFINITY),
+            Some(f64::NAN),
+        ] {
+            copy_float(&mut out, v);
+            out.push(' ');
+        }
+        assert_eq!(out, "0.30000000000000004 \\N -0 Infinity -Infinity NaN ");
+        // No exponent, no rounding: the digits read back to the same double.
+        let mut big = String::new();
+        copy_float(&mut big, Some(1.2345678901234567e300));
+        assert!(!big.contains('e'));
+        assert_eq!(big.parse::<f64>().unwrap(), 1.2345678901234567e300);
+    }
 
     #[test]
     fn copy_rows_escape_text_and_write_null() {

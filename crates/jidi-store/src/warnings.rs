@@ -292,8 +292,12 @@ impl Store {
     /// The latest month of the derived monthly table, `YYYYMM`.
     pub async fn latest_monitor_period(&self) -> Result<Option<i32>> {
         on_pool!(self, pool => {
-            let latest: Option<i32> = sqlx::query_scalar("SELECT MAX(period) FROM monitor_values")
-                .fetch_one(pool).await?;
+            // One seek per catalogue indicator: the table is keyed by (indicator, period, base),
+            // so a plain MAX(period) would read every row.
+            let latest: Option<i32> = sqlx::query_scalar(
+                "SELECT MAX((SELECT MAX(mv.period) FROM monitor_values mv WHERE mv.indicator_code = i.code)) FROM indicators i",
+            )
+            .fetch_one(pool).await?;
             Ok(latest)
         })
     }

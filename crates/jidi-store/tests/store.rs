@@ -65,7 +65,7 @@ async fn migrations_are_idempotent_and_load_reference_data(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15]
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16]
         );
         let cats = store.categories().await.unwrap();
         assert_eq!(cats.len(), jidi_domain::reference::BUILTIN_CATEGORIES.len());
@@ -111,7 +111,7 @@ async fn upgrading_keeps_published_results(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15],
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16],
             "{}",
             db.label
         );
@@ -912,3 +912,49 @@ async fn publishing_is_atomic(db: TestDb) {
     db.finish().await;
 }
 backend_tests!(publishing_is_atomic);
+
+/// Migration 16 rebuilds `monitor_values` without its foreign keys (SQLite cannot drop one):
+/// the derived rows a database already holds come through unchanged, figures, nulls and all.
+#[tokio::test]
+async fn upgrading_keeps_derived_rows_sqlite() {
+    upgrading_keeps_derived_rows(TestDb::sqlite_at(Some(15)).await).await;
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: set JIDI_TEST_DATABASE_URL and run with --include-ignored"]
+async fn upgrading_keeps_derived_rows_postgres() {
+    upgrading_keeps_derived_rows(TestDb::postgres_at(Some(15)).await).await;
+}
+
+async fn upgrading_keeps_derived_rows(db: TestDb) {
+    {
+        let store = &db.store;
+        let id = store
+            .create_base(
+                &draft("某升级园区", "420000", Tier::National),
+                None,
+                today(),
+            )
+            .await
+            .unwrap();
+        db.execute(&format!(
+            "INSERT INTO monitor_values (base_id, period, indicator_code, value, single, span_months, cumulative, single_ly, cumulative_ly, single_pm, yoy, mom, cum_yoy, synthetic) \
+             VALUES ({id}, 202502, 'm_rev', 250.5, 125.25, 2, 250.5, NULL, 200.0, NULL, NULL, NULL, 25.25, TRUE), \
+                    ({id}, 202503, 'm_rev', 400.0, 149.5, 1, 400.0, 120.0, 330.0, 125.25, 24.583333333333332, 19.36127744510978, 21.21212121212121, TRUE)"
+        ))
+        .await;
+        let before = store.monitor_series(id, "m_rev", 0).await.unwrap();
+        assert_eq!(before.len(), 2, "{}", db.label);
+        store.migrate().await.unwrap();
+        assert_eq!(store.applied_migrations().await.unwrap().last(), Some(&16));
+        assert_eq!(
+            store.monitor_series(id, "m_rev", 0).await.unwrap(),
+            before,
+            "{}",
+            db.label
+        );
+        assert_eq!(before[0].single_ly, None);
+        assert_eq!(before[1].mom, Some(19.36127744510978));
+    }
+    db.finish().await;
+}

@@ -1,5 +1,6 @@
-//! Load benchmark of the pages and API calls the foundation and evaluation issues name: the base
-//! list, the base profile and the scorecard, each as a page and as an API call, under 50
+//! Load benchmark of the pages and API calls the foundation, evaluation and monitoring issues name:
+//! the base list, the base profile, the scorecard, the monitoring aggregates, the green figures
+//! and the warnings board, each as a page and as an API call, under 50
 //! concurrent keep-alive clients on the documented demo over SQLite.
 //!
 //! Run with `cargo bench -p jidi-web --bench http` (add `-- --seconds 10` for longer runs, or
@@ -274,6 +275,26 @@ fn main() {
                 paths: vec![
                     "/monitoring".into(),
                     "/monitoring?indicator=m_profit".into(),
+                ],
+                bearer: Some(token.clone()),
+            },
+            // Green and safe (C6): the nation, a province, a category and one base, a year each.
+            Endpoint {
+                label: "green API",
+                paths: vec![
+                    "/api/v1/green".into(),
+                    "/api/v1/green?province=420000".into(),
+                    "/api/v1/green?category=materials".into(),
+                    "/api/v1/green?year=2024".into(),
+                    format!("/api/v1/green?base={}", current[0]),
+                ],
+                bearer: Some(token.clone()),
+            },
+            Endpoint {
+                label: "green page",
+                paths: vec![
+                    "/monitoring/green".into(),
+                    "/monitoring/green?province=420000".into(),
                 ],
                 bearer: Some(token.clone()),
             },

@@ -140,8 +140,8 @@ async fn start_with(app: &App, phone: Option<u32>, identity: bool) -> Session {
         });
     }
     caps.insert("goog:chromeOptions".into(), chrome);
-    let client = ClientBuilder::rustls()
-        .expect("TLS setup")
+    // Plain HTTP: chromedriver listens on the loopback only.
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await

@@ -89,6 +89,12 @@ impl LoadFacts for PgConnection {
     /// back, constraints included.
     async fn load_facts(&mut self, data: &ProgrammeData, base_ids: &[i64]) -> Result<()> {
         use std::fmt::Write;
+        // The roll's rows just written have their data-generation triggers pending (deferred to
+        // commit, migration 17), and PostgreSQL refuses to add a foreign key to `bases` while
+        // any are: fire them now.
+        sqlx::query("SET CONSTRAINTS ALL IMMEDIATE")
+            .execute(&mut *self)
+            .await?;
         for (table, _) in FACT_TABLES {
             sqlx::query(AssertSqlSafe(format!(
                 "ALTER TABLE {table} DROP CONSTRAINT {table}_base_id_fkey, \

@@ -291,6 +291,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "monitoring reads",
         include_str!("../migrations/sqlite/0016_monitoring_reads.sql"),
     ),
+    (
+        17,
+        "data generation",
+        include_str!("../migrations/sqlite/0017_data_generation.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -368,6 +373,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         16,
         "monitoring reads",
         include_str!("../migrations/postgres/0016_monitoring_reads.sql"),
+    ),
+    (
+        17,
+        "data generation",
+        include_str!("../migrations/postgres/0017_data_generation.sql"),
     ),
 ];
 

@@ -228,6 +228,7 @@ impl Store {
                 qb.push(")");
                 qb.build().execute(&mut *tx).await?;
             }
+            sqlx::query(crate::monitoring::ADVANCE_GENERATION).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -339,6 +340,7 @@ impl Store {
                 .bind(at).bind(user_id).bind(if acknowledge { "acknowledge" } else { "annotate" }).bind("monitor_warning").bind(id.to_string())
                 .bind(serde_json::json!({"acknowledged": acknowledge, "annotation": annotation}).to_string())
                 .execute(&mut *tx).await?;
+            sqlx::query(crate::monitoring::ADVANCE_GENERATION).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(true)
         })

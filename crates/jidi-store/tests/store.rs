@@ -65,7 +65,7 @@ async fn migrations_are_idempotent_and_load_reference_data(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16]
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17]
         );
         let cats = store.categories().await.unwrap();
         assert_eq!(cats.len(), jidi_domain::reference::BUILTIN_CATEGORIES.len());
@@ -111,7 +111,7 @@ async fn upgrading_keeps_published_results(db: TestDb) {
         store.migrate().await.unwrap();
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16],
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17],
             "{}",
             db.label
         );
@@ -946,7 +946,7 @@ async fn upgrading_keeps_derived_rows(db: TestDb) {
         let before = store.monitor_series(id, "m_rev", 0).await.unwrap();
         assert_eq!(before.len(), 2, "{}", db.label);
         store.migrate().await.unwrap();
-        assert_eq!(store.applied_migrations().await.unwrap().last(), Some(&16));
+        assert_eq!(store.applied_migrations().await.unwrap().last(), Some(&17));
         assert_eq!(
             store.monitor_series(id, "m_rev", 0).await.unwrap(),
             before,
@@ -958,3 +958,112 @@ async fn upgrading_keeps_derived_rows(db: TestDb) {
     }
     db.finish().await;
 }
+
+/// Every write under the monitoring's reads advances the data generation (migration 17), which
+/// the server's kept reads are checked against; reads leave it alone.
+async fn changes_under_the_monitoring_advance_the_data_generation(db: TestDb) {
+    with_store!(db, |store| {
+        let generation = || async { store.data_generation().await.unwrap() };
+        let g0 = generation().await;
+        let id = store
+            .create_base(
+                &draft("某监测园区", "420000", Tier::National),
+                None,
+                today(),
+            )
+            .await
+            .unwrap();
+        let g1 = generation().await;
+        assert!(g1 > g0, "a new base: {g0} → {g1}");
+        store.base(id).await.unwrap();
+        store.monitor_series(id, "m_rev", 0).await.unwrap();
+        assert_eq!(generation().await, g1, "reads leave it alone");
+
+        let mut moved = draft("某监测园区", "420000", Tier::National);
+        moved.category_code = "materials".into();
+        moved.subcategory_code = None;
+        store.update_base(id, &moved, None, today()).await.unwrap();
+        let g2 = generation().await;
+        assert!(g2 > g1, "a base changed its category (a group key)");
+
+        let point = jidi_store::DerivedPoint {
+            base_id: id,
+            period: 202503,
+            indicator: "m_rev".into(),
+            value: 400.0,
+            single: Some(150.0),
+            span_months: 1,
+            cumulative: Some(400.0),
+            single_ly: None,
+            cumulative_ly: None,
+            single_pm: None,
+            yoy: None,
+            mom: None,
+            cum_yoy: None,
+            synthetic: true,
+        };
+        store
+            .write_monitor_values(std::slice::from_ref(&point), &[], None)
+            .await
+            .unwrap();
+        let g3 = generation().await;
+        assert!(g3 > g2, "derived rows written");
+        store
+            .write_monitor_values(&[point], &[], Some(&[id]))
+            .await
+            .unwrap();
+        let g4 = generation().await;
+        assert!(g4 > g3, "derived rows rebuilt");
+
+        let warning = jidi_store::NewWarning {
+            base_id: id,
+            rule_id: "revenue_decline".into(),
+            opened: 202503,
+            level: "yellow".into(),
+            peak: "yellow".into(),
+            last_change: 202503,
+            closed: None,
+            current_value: Some(-12.0),
+            threshold: Some(-10.0),
+            unit: "%".into(),
+            reason_zh: "营业收入累计同比下降".into(),
+            reason_en: "Revenue falling".into(),
+            history: "[]".into(),
+            synthetic: true,
+        };
+        store
+            .replace_monitor_warnings(&[id], &[warning])
+            .await
+            .unwrap();
+        let g5 = generation().await;
+        assert!(g5 > g4, "warnings replaced");
+        let (list, _) = store
+            .monitor_warnings(
+                &jidi_store::WarningFilter::within(RecordScope::All),
+                Page {
+                    offset: 0,
+                    limit: 10,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(list.len(), 1);
+        assert!(
+            store
+                .acknowledge_warning(list[0].id, None, true, Some("已核实"), Utc::now())
+                .await
+                .unwrap()
+        );
+        let g6 = generation().await;
+        assert!(g6 > g5, "a warning acknowledged");
+        // A refused acknowledgement (no such warning) writes nothing.
+        assert!(
+            !store
+                .acknowledge_warning(list[0].id + 1000, None, true, None, Utc::now())
+                .await
+                .unwrap()
+        );
+        assert_eq!(generation().await, g6);
+    });
+}
+backend_tests!(changes_under_the_monitoring_advance_the_data_generation);

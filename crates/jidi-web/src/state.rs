@@ -56,6 +56,8 @@ pub struct AppState {
     categories: Arc<RwLock<Arc<Vec<Category>>>>,
     /// Whether the database holds the synthetic demo (pages then say so).
     pub demo: bool,
+    /// Monitoring and warning reads, kept per data generation.
+    pub reads: Arc<crate::reads::cache::ReadCache>,
 }
 
 /// Why the server could not start.
@@ -95,6 +97,7 @@ impl AppState {
             dummy_hash: Arc::new(dummy_hash),
             categories: Arc::new(RwLock::new(Arc::new(categories))),
             demo,
+            reads: Arc::default(),
         })
     }
 

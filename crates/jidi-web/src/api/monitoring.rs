@@ -12,6 +12,7 @@ use crate::api::extract::{ApiJson, ApiQuery};
 use crate::auth::Viewer;
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::params::{csrf, parse_id};
+use crate::reads::cache::Generation;
 use crate::reads::monitoring::{
     BaseSeriesView, GroupView, MonitorBaseView, MonitorQuery, WarningQuery, WarningView,
     acknowledge, all_bases, base_series, bases_page, groups_page, period_text, warnings_page,
@@ -47,7 +48,8 @@ pub async fn list_monitoring_groups(
     viewer: Viewer,
     ApiQuery(q): ApiQuery<MonitorQuery>,
 ) -> ApiResult<axum::Json<GroupsResponse>> {
-    let (req, group, items, total) = groups_page(&state, &viewer, &q).await?;
+    let (req, group, items, total) =
+        groups_page(&state, Generation::now(&state).await?, &viewer, &q).await?;
     Ok(axum::Json(GroupsResponse {
         indicator: req.indicator,
         period: req.period.map(period_text),
@@ -86,7 +88,8 @@ pub async fn list_monitoring_bases(
     viewer: Viewer,
     ApiQuery(q): ApiQuery<MonitorQuery>,
 ) -> ApiResult<axum::Json<MonitorBasesResponse>> {
-    let (req, items, total) = bases_page(&state, &viewer, &q).await?;
+    let (req, items, total) =
+        bases_page(&state, Generation::now(&state).await?, &viewer, &q).await?;
     Ok(axum::Json(MonitorBasesResponse {
         indicator: req.indicator,
         period: req.period.map(period_text),
@@ -121,7 +124,14 @@ pub async fn get_monitoring_series(
 ) -> ApiResult<axum::Json<BaseSeriesView>> {
     let id = parse_id(&id, "id")?;
     Ok(axum::Json(
-        base_series(&state, &viewer, id, q.indicator.as_deref()).await?,
+        base_series(
+            &state,
+            Generation::now(&state).await?,
+            &viewer,
+            id,
+            q.indicator.as_deref(),
+        )
+        .await?,
     ))
 }
 
@@ -155,7 +165,7 @@ pub async fn export_monitoring(
     viewer: Viewer,
     ApiQuery(q): ApiQuery<MonitorQuery>,
 ) -> ApiResult<Response> {
-    let (req, items) = all_bases(&state, &viewer, &q).await?;
+    let (req, items) = all_bases(&state, Generation::now(&state).await?, &viewer, &q).await?;
     let rows: Vec<Vec<Cell>> = items
         .iter()
         .map(|b| {
@@ -223,7 +233,8 @@ pub async fn list_warnings(
     viewer: Viewer,
     ApiQuery(q): ApiQuery<WarningQuery>,
 ) -> ApiResult<axum::Json<WarningsResponse>> {
-    let (items, total, paging, open_by_level) = warnings_page(&state, &viewer, &q).await?;
+    let (items, total, paging, open_by_level) =
+        warnings_page(&state, Generation::now(&state).await?, &viewer, &q).await?;
     Ok(axum::Json(WarningsResponse {
         items,
         total,

@@ -15,9 +15,10 @@ use crate::auth::Viewer;
 use crate::error::{AppError, PageResult};
 use crate::i18n;
 use crate::params::{local_path, parse_id};
+use crate::reads::cache::Generation;
 use crate::reads::monitoring::{
     HEADLINE, MonitorQuery, WarningQuery, acknowledge, base_series, bases_page, group_view,
-    groups_page, period_text, warnings_page,
+    groups_at, groups_page, period_text, periods_at, rules_at, warnings_page,
 };
 use crate::state::AppState;
 
@@ -54,26 +55,28 @@ pub(crate) async fn monitoring(
             Role::Ministry | Role::Evaluator => {}
         }
     }
-    let req = q.parse(&state).await?;
-    let periods = state.store.monitor_periods(&req.indicator).await?;
+    let at = Generation::now(&state).await?;
+    let req = q.parse(&state, at).await?;
+    let periods = periods_at(&state, at, &req.indicator).await?;
     let mut headline = Vec::new();
     if let Some(period) = req.period {
         for code in HEADLINE {
-            let (rows, _) = state
-                .store
-                .monitor_groups(
-                    code,
-                    period,
-                    GroupBy::Nation,
-                    &req.filter,
-                    Page {
-                        offset: 0,
-                        limit: 1,
-                    },
-                )
-                .await?;
+            let read = groups_at(
+                &state,
+                at,
+                code,
+                period,
+                GroupBy::Nation,
+                &req.filter,
+                Page {
+                    offset: 0,
+                    limit: 1,
+                },
+            )
+            .await?;
             let flow = jidi_service::monitoring::is_flow(code);
-            let figure = rows
+            let figure = read
+                .0
                 .first()
                 .map(|g| group_view(&state, g, GroupBy::Nation, flow, lang));
             let ind = jidi_domain::catalogue::indicator(code);
@@ -92,9 +95,9 @@ pub(crate) async fn monitoring(
         page: None,
         ..q.clone()
     };
-    let (_, _, categories, _) = groups_page(&state, &viewer, &by("category")).await?;
+    let (_, _, categories, _) = groups_page(&state, at, &viewer, &by("category")).await?;
     let provinces = if q.province.is_none() {
-        groups_page(&state, &viewer, &by("province")).await?.2
+        groups_page(&state, at, &viewer, &by("province")).await?.2
     } else {
         Vec::new()
     };
@@ -104,8 +107,9 @@ pub(crate) async fn monitoring(
         page: None,
         ..q.clone()
     };
-    let (_, top, total_bases) = bases_page(&state, &viewer, &ranked("growth_desc", "20")).await?;
-    let (_, bottom, _) = bases_page(&state, &viewer, &ranked("growth_asc", "10")).await?;
+    let (_, top, total_bases) =
+        bases_page(&state, at, &viewer, &ranked("growth_desc", "20")).await?;
+    let (_, bottom, _) = bases_page(&state, at, &viewer, &ranked("growth_asc", "10")).await?;
     let flow = jidi_service::monitoring::is_flow(&req.indicator);
     let ind = jidi_domain::catalogue::indicator(&req.indicator);
     let export = {
@@ -160,9 +164,11 @@ pub(crate) async fn base_monitoring(
 ) -> PageResult<Html<String>> {
     let id = parse_id(&id, "id")?;
     let lang = viewer.lang;
-    let series = base_series(&state, &viewer, id, q.indicator.as_deref()).await?;
+    let at = Generation::now(&state).await?;
+    let series = base_series(&state, at, &viewer, id, q.indicator.as_deref()).await?;
     let warnings = warnings_page(
         &state,
+        at,
         &viewer,
         &WarningQuery {
             state: Some("all".into()),
@@ -205,7 +211,8 @@ pub(crate) async fn warnings(
     Query(q): Query<WarningQuery>,
 ) -> PageResult<Html<String>> {
     let lang = viewer.lang;
-    let (items, total, paging, counts) = warnings_page(&state, &viewer, &q).await?;
+    let at = Generation::now(&state).await?;
+    let (items, total, paging, counts) = warnings_page(&state, at, &viewer, &q).await?;
     let pages = (total.max(0) as u32).div_ceil(paging.per_page).max(1);
     let link = |p: u32| {
         let mut s = form_urlencoded::Serializer::new(String::new());
@@ -222,9 +229,8 @@ pub(crate) async fn warnings(
         s.append_pair("page", &p.to_string());
         format!("?{}", s.finish())
     };
-    let rules: Vec<Value> = jidi_service::warning_rules::in_force(&state.store)
+    let rules: Vec<Value> = rules_at(&state, at)
         .await?
-        .rules
         .iter()
         .map(|r| context! { id => r.id.clone(), name => lang.pick(&r.name_zh, &r.name_en) })
         .collect();

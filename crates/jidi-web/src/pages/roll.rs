@@ -276,9 +276,14 @@ pub(crate) async fn base_profile(
             per_page: Some("20".into()),
             ..Default::default()
         };
-        crate::reads::monitoring::warnings_page(&state, &viewer, &q)
-            .await?
-            .0
+        crate::reads::monitoring::warnings_page(
+            &state,
+            crate::reads::cache::Generation::now(&state).await?,
+            &viewer,
+            &q,
+        )
+        .await?
+        .0
     } else {
         Vec::new()
     };

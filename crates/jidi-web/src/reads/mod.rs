@@ -3,6 +3,7 @@
 //! both import these.
 
 pub mod bases;
+pub mod cache;
 pub mod catalogue;
 pub mod green;
 pub mod monitoring;

@@ -10,16 +10,18 @@ use jidi_monitor::warning::level::Level;
 use jidi_monitor::warning::rule::Rule;
 use jidi_service::monitoring::{self as service, ForecastPoint};
 use jidi_store::{
-    BaseFigure, BaseRank, DerivedPoint, GroupBy, GroupSums, MonitorFilter, WarningFilter,
+    BaseFigure, BaseRank, DerivedPoint, GroupBy, GroupSums, MonitorFilter, Page, WarningFilter,
     WarningRecord,
 };
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::params::{Paging, parse_opt};
+use crate::reads::cache::Generation;
 use crate::state::AppState;
 
 /// The indicator shown when none is asked for: operating revenue, 1–N月.
@@ -77,6 +79,99 @@ pub struct MonitorRequest {
     pub paging: Paging,
 }
 
+// The store's monitoring reads, kept per data generation (`crate::reads::cache`): the same
+// aggregates, ranked lists and warning pages are asked for by every viewer of a scope, and a
+// national page alone needs a dozen of them.
+
+/// Periods with derived figures of `indicator`, latest first.
+pub async fn periods_at(
+    state: &AppState,
+    at: Generation,
+    indicator: &str,
+) -> Result<Arc<Vec<i32>>, AppError> {
+    let key = format!("periods|{indicator}");
+    state
+        .reads
+        .read(at, key, || async {
+            Ok(state.store.monitor_periods(indicator).await?)
+        })
+        .await
+}
+
+/// [`jidi_store::Store::monitor_groups`], kept.
+pub async fn groups_at(
+    state: &AppState,
+    at: Generation,
+    indicator: &str,
+    period: i32,
+    group: GroupBy,
+    filter: &MonitorFilter,
+    page: Page,
+) -> Result<Arc<(Vec<GroupSums>, i64)>, AppError> {
+    let key = format!("groups|{indicator}|{period}|{group:?}|{filter:?}|{page:?}");
+    state
+        .reads
+        .read(at, key, || async {
+            Ok(state
+                .store
+                .monitor_groups(indicator, period, group, filter, page)
+                .await?)
+        })
+        .await
+}
+
+async fn group_series_at(
+    state: &AppState,
+    at: Generation,
+    indicator: &str,
+    filter: &MonitorFilter,
+    from: i32,
+) -> Result<Arc<Vec<GroupSums>>, AppError> {
+    let key = format!("group series|{indicator}|{filter:?}|{from}");
+    state
+        .reads
+        .read(at, key, || async {
+            Ok(state
+                .store
+                .monitor_group_series(indicator, filter, from)
+                .await?)
+        })
+        .await
+}
+
+async fn bases_at(
+    state: &AppState,
+    at: Generation,
+    indicator: &str,
+    period: i32,
+    filter: &MonitorFilter,
+    rank: BaseRank,
+    page: Page,
+) -> Result<Arc<(Vec<BaseFigure>, i64)>, AppError> {
+    let key = format!("bases|{indicator}|{period}|{filter:?}|{rank:?}|{page:?}");
+    state
+        .reads
+        .read(at, key, || async {
+            Ok(state
+                .store
+                .monitor_bases(indicator, period, filter, rank, page)
+                .await?)
+        })
+        .await
+}
+
+/// The warning rules in force.
+pub async fn rules_at(state: &AppState, at: Generation) -> Result<Arc<Vec<Rule>>, AppError> {
+    state
+        .reads
+        .read(at, "rules".into(), || async {
+            Ok(jidi_service::warning_rules::in_force(&state.store)
+                .await?
+                .rules)
+        })
+        .await
+}
+
 /// `YYYYMM` → `YYYY-MM`.
 pub fn period_text(key: i32) -> String {
     format!("{:04}-{:02}", key / 100, key % 100)
@@ -90,7 +185,11 @@ fn parse_period(text: &str) -> Option<i32> {
 impl MonitorQuery {
     /// Validates the query: a known additive monthly indicator, a `YYYY-MM` period (the latest
     /// derived one by default), known filters.
-    pub async fn parse(&self, state: &AppState) -> Result<MonitorRequest, AppError> {
+    pub async fn parse(
+        &self,
+        state: &AppState,
+        at: Generation,
+    ) -> Result<MonitorRequest, AppError> {
         let indicator = self
             .indicator
             .as_deref()
@@ -111,12 +210,7 @@ impl MonitorQuery {
         }
         let period = match parse_opt(&self.period, "period", parse_period, "a month YYYY-MM")? {
             Some(p) => Some(p),
-            None => state
-                .store
-                .monitor_periods(&indicator)
-                .await?
-                .first()
-                .copied(),
+            None => periods_at(state, at, &indicator).await?.first().copied(),
         };
         let province = self
             .province
@@ -256,25 +350,27 @@ pub fn group_view(
 /// Groups of one month.
 pub async fn groups_page(
     state: &AppState,
+    at: Generation,
     viewer: &Viewer,
     q: &MonitorQuery,
 ) -> Result<(MonitorRequest, GroupBy, Vec<GroupView>, i64), AppError> {
     AppError::check(access::can_view_monitoring_aggregates(viewer.who()))?;
-    let req = q.parse(state).await?;
+    let req = q.parse(state, at).await?;
     let group = q.group_by()?;
     let Some(period) = req.period else {
         return Ok((req, group, Vec::new(), 0));
     };
-    let (rows, total) = state
-        .store
-        .monitor_groups(
-            &req.indicator,
-            period,
-            group,
-            &req.filter,
-            req.paging.store_page(),
-        )
-        .await?;
+    let read = groups_at(
+        state,
+        at,
+        &req.indicator,
+        period,
+        group,
+        &req.filter,
+        req.paging.store_page(),
+    )
+    .await?;
+    let (rows, total) = (&read.0, read.1);
     let flow = service::is_flow(&req.indicator);
     let items = rows
         .iter()
@@ -366,25 +462,27 @@ fn scoped(viewer: &Viewer, mut filter: MonitorFilter) -> Result<MonitorFilter, A
 /// Ranked bases of one month within the viewer's scope.
 pub async fn bases_page(
     state: &AppState,
+    at: Generation,
     viewer: &Viewer,
     q: &MonitorQuery,
 ) -> Result<(MonitorRequest, Vec<MonitorBaseView>, i64), AppError> {
-    let mut req = q.parse(state).await?;
+    let mut req = q.parse(state, at).await?;
     req.filter = scoped(viewer, req.filter)?;
     let rank = q.rank()?;
     let Some(period) = req.period else {
         return Ok((req, Vec::new(), 0));
     };
-    let (rows, total) = state
-        .store
-        .monitor_bases(
-            &req.indicator,
-            period,
-            &req.filter,
-            rank,
-            req.paging.store_page(),
-        )
-        .await?;
+    let read = bases_at(
+        state,
+        at,
+        &req.indicator,
+        period,
+        &req.filter,
+        rank,
+        req.paging.store_page(),
+    )
+    .await?;
+    let (rows, total) = (&read.0, read.1);
     let items = rows
         .iter()
         .map(|b| base_view(state, b, viewer.lang))
@@ -395,10 +493,11 @@ pub async fn bases_page(
 /// Every base of one month within the viewer's scope, for the export: read page by page.
 pub async fn all_bases(
     state: &AppState,
+    at: Generation,
     viewer: &Viewer,
     q: &MonitorQuery,
 ) -> Result<(MonitorRequest, Vec<MonitorBaseView>), AppError> {
-    let mut req = q.parse(state).await?;
+    let mut req = q.parse(state, at).await?;
     req.filter = scoped(viewer, req.filter)?;
     let Some(period) = req.period else {
         return Ok((req, Vec::new()));
@@ -502,6 +601,7 @@ fn growth_of(g: &GroupSums, flow: bool) -> Option<f64> {
 /// One base's series of an indicator against its category and the nation, with the forecast.
 pub async fn base_series(
     state: &AppState,
+    at: Generation,
     viewer: &Viewer,
     id: i64,
     indicator: Option<&str>,
@@ -515,35 +615,42 @@ pub async fn base_series(
         indicator: indicator.map(Into::into),
         ..MonitorQuery::default()
     };
-    let req = q.parse(state).await?;
+    let req = q.parse(state, at).await?;
     let flow = service::is_flow(&req.indicator);
-    let points = state.store.monitor_series(id, &req.indicator, 0).await?;
+    let points = state
+        .reads
+        .read(at, format!("series|{id}|{}", req.indicator), || async {
+            Ok(state.store.monitor_series(id, &req.indicator, 0).await?)
+        })
+        .await?;
     let from = points.first().map_or(0, |p| p.period);
     let category = MonitorFilter {
         category_code: Some(base.facts.category_code.clone()),
         ..MonitorFilter::default()
     };
-    let by_category = state
-        .store
-        .monitor_group_series(&req.indicator, &category, from)
-        .await?;
-    let nation = state
-        .store
-        .monitor_group_series(&req.indicator, &MonitorFilter::default(), from)
-        .await?;
+    let by_category = group_series_at(state, at, &req.indicator, &category, from).await?;
+    let nation =
+        group_series_at(state, at, &req.indicator, &MonitorFilter::default(), from).await?;
     let find = |list: &[GroupSums], period: i32| {
         list.iter()
             .find(|g| g.period == period)
             .and_then(|g| growth_of(g, flow))
     };
     let history = service::model_input(&points);
-    let forecast = service::forecast_months(history.clone(), FORECAST_HORIZON)
-        .await
-        .map_err(|e| match e {
-            service::MonitoringError::Store(s) => AppError::from(s),
-            service::MonitoringError::Busy(c) => AppError::from(c),
-        })?
-        .unwrap_or_default();
+    // The forecast is a function of the series, which changes only with the generation; it is
+    // most of the page's CPU (a model search over 60 months).
+    let forecast = state
+        .reads
+        .read(at, format!("forecast|{id}|{}", req.indicator), || async {
+            Ok(service::forecast_months(history.clone(), FORECAST_HORIZON)
+                .await
+                .map_err(|e| match e {
+                    service::MonitoringError::Store(s) => AppError::from(s),
+                    service::MonitoringError::Busy(c) => AppError::from(c),
+                })?
+                .unwrap_or_default())
+        })
+        .await?;
     let lang = viewer.lang;
     let catalogue = jidi_domain::catalogue::indicator(&req.indicator);
     Ok(BaseSeriesView {
@@ -816,26 +923,32 @@ pub fn warning_filter(
 /// A page of warnings in the viewer's scope, with the open counts by level.
 pub async fn warnings_page(
     state: &AppState,
+    at: Generation,
     viewer: &Viewer,
     q: &WarningQuery,
 ) -> Result<(Vec<WarningView>, i64, Paging, [i64; 4]), AppError> {
-    let rules = jidi_service::warning_rules::in_force(&state.store)
-        .await?
-        .rules;
+    let rules = rules_at(state, at).await?;
     let filter = warning_filter(viewer, &rules, q)?;
     let paging = Paging::parse(&q.page, &q.per_page, 50, 500)?;
-    let (rows, total) = state
-        .store
-        .monitor_warnings(&filter, paging.store_page())
+    let page = paging.store_page();
+    let read = state
+        .reads
+        .read(at, format!("warnings|{filter:?}|{page:?}"), || async {
+            Ok(state.store.monitor_warnings(&filter, page).await?)
+        })
         .await?;
-    let counts = state
-        .store
-        .monitor_warning_counts(&WarningFilter {
-            open_only: true,
-            closed_only: false,
-            level: None,
-            rule_id: None,
-            ..filter.clone()
+    let (rows, total) = (&read.0, read.1);
+    let open = WarningFilter {
+        open_only: true,
+        closed_only: false,
+        level: None,
+        rule_id: None,
+        ..filter.clone()
+    };
+    let counts = *state
+        .reads
+        .read(at, format!("warning counts|{open:?}"), || async {
+            Ok(state.store.monitor_warning_counts(&open).await?)
         })
         .await?;
     let items = rows

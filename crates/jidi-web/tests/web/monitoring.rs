@@ -409,6 +409,20 @@ async fn monitoring_on_every_backend(db: TestDb) {
     let j = r.json();
     assert_eq!(j["annotation"], "已电话核实，停产检修");
     assert!(j["acknowledged_by"].is_string() && j["acknowledged_at"].is_string());
+    // The board read before the acknowledgement is not served again (reads are kept per data
+    // generation, and an acknowledgement advances it).
+    let r = app
+        .get("/api/v1/warnings?state=all&per_page=500", &admin)
+        .await;
+    let board = r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == id)
+        .cloned()
+        .expect("the acknowledged warning on the board");
+    assert_eq!(board["annotation"], "已电话核实，停产检修", "{label}");
+    assert!(board["acknowledged_by"].is_string(), "{label}: {board}");
     let r = app
         .json(
             Method::POST,
@@ -445,8 +459,15 @@ async fn monitoring_on_every_backend(db: TestDb) {
     let red = &html[html.find("data-level=\"red\"").unwrap()..];
     assert!(red.contains(&format!("<strong>{}</strong>", open_by_level[3])));
 
-    // An accepted correction rebuilds the derived rows (and the acknowledgement survives).
+    // An accepted correction rebuilds the derived rows (and the acknowledgement survives), and
+    // the national total read before it is not served again.
     let new_total = s[&own] * 1.05;
+    let nation_of = |j: Value| j["items"][0]["cumulative"].as_f64().unwrap();
+    let nation_url = format!(
+        "/api/v1/monitoring/groups?group_by=nation&period={}",
+        last["period"].as_str().unwrap()
+    );
+    let nation_before = nation_of(app.get(&nation_url, &admin).await.json());
     let csv = format!(
         "base_id,base_name,period,indicator,value,unit,explanation\n{donghu_id},{DONGHU},{},m_rev,{new_total},亿元,测试更正\n",
         last["period"].as_str().unwrap()
@@ -489,6 +510,12 @@ async fn monitoring_on_every_backend(db: TestDb) {
         last["cum_yoy"].as_f64().unwrap(),
         growth((new_total, s[&(own - 100)])),
         "the corrected 累计同比",
+    );
+    let nation_after = nation_of(app.get(&nation_url, &admin).await.json());
+    close(
+        nation_after - nation_before,
+        new_total - s[&own],
+        "the national 1–N月 total after the correction",
     );
     let r = app
         .get("/api/v1/warnings?state=all&per_page=500", &admin)

@@ -159,6 +159,20 @@ pub(crate) fn base_history_sql(prefix: &str) -> String {
 }
 
 /// The conditions of a page of a run's results.
+impl ResultFilter {
+    /// Whether `r` passes the filter: the same test as the statements' conditions
+    /// ([`result_conditions`]), for rows already read.
+    pub fn matches(&self, r: &ResultRecord) -> bool {
+        self.category.as_ref().is_none_or(|c| *c == r.category_code)
+            && self.province.as_ref().is_none_or(|p| *p == r.province_code)
+            && self.stars.is_none_or(|s| r.stars == Some(s))
+            && self
+                .base_ids
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&r.base_id))
+    }
+}
+
 pub(crate) fn result_conditions(run_id: i64, filter: &ResultFilter) -> Conditions {
     let mut c = Conditions::default();
     c.push("run_id = ?", vec![Param::Int(run_id)]);

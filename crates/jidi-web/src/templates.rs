@@ -367,40 +367,39 @@ mod tests {
     #[test]
     fn growth_and_change_cells() {
         let env = environment();
-        let cell =
-            |src: &str, v: Value| env.render_str(src, minijinja::context! { v => v }).unwrap();
-        assert_eq!(
-            cell("{{ v|growth }}", Value::from(())),
-            r#"<span class="muted">—</span>"#
-        );
-        assert_eq!(
-            cell("{{ v|growth }}", Value::from(2.345)),
-            r#"<span class="good">+2.3%</span>"#
-        );
-        assert_eq!(
-            cell("{{ v|growth }}", Value::from(0.0)),
-            r#"<span class="good">+0.0%</span>"#
-        );
-        assert_eq!(
-            cell("{{ v|growth }}", Value::from(-12.06)),
-            r#"<span class="bad">-12.1%</span>"#
-        );
-        assert_eq!(
-            cell("{{ v|change }}", Value::from(())),
-            r#"<span class="muted">—</span>"#
-        );
-        assert_eq!(
-            cell("{{ v|change }}", Value::from(2)),
-            r#"<span class="up">▲ 2</span>"#
-        );
-        assert_eq!(
-            cell("{{ v|change }}", Value::from(-1234.0)),
-            r#"<span class="down">▼ 1,234</span>"#
-        );
-        assert_eq!(
-            cell("{{ v|change }}", Value::from(0)),
-            r#"<span class="muted">0</span>"#
-        );
+        let muted = r#"<span class="muted">—</span>"#;
+        for (filter, v, want) in [
+            ("growth", Value::from(()), muted),
+            (
+                "growth",
+                Value::from(2.345),
+                r#"<span class="good">+2.3%</span>"#,
+            ),
+            (
+                "growth",
+                Value::from(0.0),
+                r#"<span class="good">+0.0%</span>"#,
+            ),
+            (
+                "growth",
+                Value::from(-12.06),
+                r#"<span class="bad">-12.1%</span>"#,
+            ),
+            ("change", Value::from(()), muted),
+            ("change", Value::from(2), r#"<span class="up">▲ 2</span>"#),
+            (
+                "change",
+                Value::from(-1234.0),
+                r#"<span class="down">▼ 1,234</span>"#,
+            ),
+            ("change", Value::from(0), r#"<span class="muted">0</span>"#),
+        ] {
+            let src = format!("{{{{ v|{filter} }}}}");
+            let got = env
+                .render_str(&src, minijinja::context! { v => v.clone() })
+                .unwrap();
+            assert_eq!(got, want, "{v:?}|{filter}");
+        }
     }
 
     /// The templates are listed by hand so that the binary embeds them; the list is checked

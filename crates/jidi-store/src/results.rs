@@ -158,7 +158,6 @@ pub(crate) fn base_history_sql(prefix: &str) -> String {
     )
 }
 
-/// The conditions of a page of a run's results.
 impl ResultFilter {
     /// Whether `r` passes the filter: the same test as the statements' conditions
     /// ([`result_conditions`]), for rows already read.
@@ -173,6 +172,7 @@ impl ResultFilter {
     }
 }
 
+/// The conditions of a page of a run's results.
 pub(crate) fn result_conditions(run_id: i64, filter: &ResultFilter) -> Conditions {
     let mut c = Conditions::default();
     c.push("run_id = ?", vec![Param::Int(run_id)]);

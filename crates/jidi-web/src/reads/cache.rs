@@ -19,10 +19,16 @@ use std::sync::{Arc, Mutex};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Entries kept at most. A ranked list of 500 bases is about 150 KB; 512 such pages would be
-/// 75 MB, the worst a hostile client can make it hold. (A run's rows at ten times the roll are
-/// about 5 MB, one entry per run.)
+/// Entries kept at most.
 const CAPACITY: usize = 512;
+
+/// Longest page kept ([`ReadCache::read_page`]): a page of 100 warnings, each with its history,
+/// reasons and an annotation of up to 2,000 characters, is at most about 1 MB, so a hostile
+/// client varying pages and filters can make the cache hold at most about half a gigabyte only in
+/// that extreme, and ranked lists (about 30 KB per 100 bases) far less. Longer pages (up to 500
+/// rows, for exports and scripts) are read afresh. A run's rows, one entry per run, are about
+/// 5 MB at ten times the roll.
+pub const MAX_KEPT_ROWS: u32 = 100;
 
 /// The data generation one request reads at: fetched once per request and passed to every read
 /// it makes, so that a page's parts agree with each other.
@@ -65,9 +71,9 @@ impl ReadCache {
         if entries.len() >= CAPACITY && !entries.contains_key(&key) {
             entries.retain(|_, e| e.generation >= at.0);
             if entries.len() >= CAPACITY {
-                // Every entry is current: drop every other one (the map's order is arbitrary),
-                // so that a walk over many bases' series does not also evict the aggregates
-                // that every page needs.
+                // Every entry is current: drop every other one (the map's order is arbitrary)
+                // rather than all, so that a walk over many bases' series leaves about half of
+                // the aggregates that every page needs (a hot one is read again at once if not).
                 let mut keep = false;
                 entries.retain(|_, _| {
                     keep = !keep;
@@ -102,6 +108,26 @@ impl ReadCache {
         let value = Arc::new(load().await?);
         self.put(at, key, value.clone());
         Ok(value)
+    }
+
+    /// A page of `rows` rows: kept like [`ReadCache::read`] when it has at most
+    /// [`MAX_KEPT_ROWS`] rows, read afresh otherwise.
+    pub async fn read_page<T, F, Fut>(
+        &self,
+        at: Generation,
+        key: String,
+        rows: u32,
+        load: F,
+    ) -> Result<Arc<T>, AppError>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        if rows > MAX_KEPT_ROWS {
+            return Ok(Arc::new(load().await?));
+        }
+        self.read(at, key, load).await
     }
 
     /// Entries kept (for tests).
@@ -140,6 +166,30 @@ mod tests {
         assert_eq!(read(&cache, 2, "a", 15).await, 12);
         // Another key is another read.
         assert_eq!(read(&cache, 2, "b", 16).await, 16);
+    }
+
+    #[tokio::test]
+    async fn long_pages_are_read_afresh() {
+        let cache = ReadCache::default();
+        let page = |rows: u32, value: i32| {
+            let cache = &cache;
+            async move {
+                *cache
+                    .read_page(
+                        Generation(1),
+                        format!("page of {rows}"),
+                        rows,
+                        || async move { Ok(value) },
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(page(MAX_KEPT_ROWS, 1).await, 1);
+        assert_eq!(page(MAX_KEPT_ROWS, 2).await, 1);
+        assert_eq!(page(MAX_KEPT_ROWS + 1, 3).await, 3);
+        assert_eq!(page(MAX_KEPT_ROWS + 1, 4).await, 4);
+        assert_eq!(cache.len(), 1);
     }
 
     #[tokio::test]

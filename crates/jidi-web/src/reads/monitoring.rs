@@ -111,7 +111,7 @@ pub async fn groups_at(
     let key = format!("groups|{indicator}|{period}|{group:?}|{filter:?}|{page:?}");
     state
         .reads
-        .read(at, key, || async {
+        .read_page(at, key, page.limit, || async {
             Ok(state
                 .store
                 .monitor_groups(indicator, period, group, filter, page)
@@ -151,7 +151,7 @@ async fn bases_at(
     let key = format!("bases|{indicator}|{period}|{filter:?}|{rank:?}|{page:?}");
     state
         .reads
-        .read(at, key, || async {
+        .read_page(at, key, page.limit, || async {
             Ok(state
                 .store
                 .monitor_bases(indicator, period, filter, rank, page)
@@ -949,9 +949,12 @@ pub async fn warnings_page(
     let page = paging.store_page();
     let read = state
         .reads
-        .read(at, format!("warnings|{filter:?}|{page:?}"), || async {
-            Ok(state.store.monitor_warnings(&filter, page).await?)
-        })
+        .read_page(
+            at,
+            format!("warnings|{filter:?}|{page:?}"),
+            page.limit,
+            || async { Ok(state.store.monitor_warnings(&filter, page).await?) },
+        )
         .await?;
     let (rows, total) = (&read.0, read.1);
     let open = WarningFilter {

@@ -206,15 +206,20 @@ struct RunRows {
 }
 
 /// A run's rows and their bases, kept (`crate::reads::cache`): a run's results never change once
-/// written, so they are kept under its id and results hash (a deleted trial's id may come back,
-/// with other results), and for one data generation, which the roll's changes advance. Reading
+/// written, so they are kept under its id and hashes (a deleted trial's id may come back, with
+/// other results), and for one data generation, which the roll's changes advance. Reading
 /// and decoding them was most of the results page's CPU (about 7 ms a request, 2026-12-01).
 async fn run_rows(
     state: &AppState,
     at: Generation,
     run: &RunRecord,
 ) -> Result<std::sync::Arc<RunRows>, AppError> {
-    let key = format!("run rows|{}|{}", run.id, run.results_hash);
+    // The content hash too: the results hash covers scores, ranks and stars only, and a trial
+    // deleted and run again (SQLite may give it the same id) can differ in the rest.
+    let key = format!(
+        "run rows|{}|{}|{}",
+        run.id, run.results_hash, run.content_hash
+    );
     state
         .reads
         .read(at, key, || async {

@@ -397,6 +397,17 @@ async fn monitoring_on_every_backend(db: TestDb) {
         StatusCode::FORBIDDEN,
         "{label}: evaluators change nothing"
     );
+    // The board of that base, read (and kept) before the acknowledgement.
+    let board_url = format!("/api/v1/warnings?state=all&base_id={}", foreign["base_id"]);
+    let before = app.get(&board_url, &admin).await.json();
+    assert!(
+        before["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["id"] == id && w["annotation"] == ""),
+        "{label}: {before}"
+    );
     let r = app
         .json(
             Method::POST,
@@ -411,9 +422,7 @@ async fn monitoring_on_every_backend(db: TestDb) {
     assert!(j["acknowledged_by"].is_string() && j["acknowledged_at"].is_string());
     // The board read before the acknowledgement is not served again (reads are kept per data
     // generation, and an acknowledgement advances it).
-    let r = app
-        .get("/api/v1/warnings?state=all&per_page=500", &admin)
-        .await;
+    let r = app.get(&board_url, &admin).await;
     let board = r.json()["items"]
         .as_array()
         .unwrap()

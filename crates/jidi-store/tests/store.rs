@@ -1064,6 +1064,45 @@ async fn changes_under_the_monitoring_advance_the_data_generation(db: TestDb) {
                 .unwrap()
         );
         assert_eq!(generation().await, g6);
+
+        // An account's display name (shown on acknowledgements) and a saved rule set.
+        let user = store
+            .create_user(
+                &NewUser {
+                    username: "watcher".into(),
+                    display_name: "值班员".into(),
+                    password_hash: "x".into(),
+                    role: Role::Ministry,
+                    province_code: None,
+                    base_id: None,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let g7 = generation().await;
+        db.execute(&format!(
+            "UPDATE users SET display_name = '值班员甲' WHERE id = {user}"
+        ))
+        .await;
+        let g8 = generation().await;
+        assert!(g8 > g7, "a display name changed");
+        store
+            .save_warning_rules(
+                &jidi_store::NewWarningRules {
+                    content: "[]",
+                    rules: 0,
+                    based_on: 0,
+                    source: "cli",
+                    file_name: String::new(),
+                    reason: "测试".into(),
+                    detail: serde_json::json!({}),
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        assert!(generation().await > g8, "a rule set saved");
     });
 }
 backend_tests!(changes_under_the_monitoring_advance_the_data_generation);
